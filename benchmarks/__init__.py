@@ -1,0 +1,1 @@
+"""The `actjepa` command line, evaluation harness, experiments and report."""

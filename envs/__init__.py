@@ -1,0 +1,1 @@
+"""Goal-conditioned MuJoCo tasks, scripted experts, and demonstration datasets."""
