@@ -37,7 +37,7 @@ for _name in COMMAND_MODULES:
     try:
         _module = importlib.import_module(f"benchmarks.commands.{_name}")
     except ModuleNotFoundError as _exc:  # a subcommand not yet present in this tree
-        if _exc.name != f"benchmarks.commands.{_name}":
+        if not (_exc.name or "").startswith("benchmarks."):
             raise
         continue
     _module.register(app)
