@@ -4,6 +4,23 @@ Imports only torch and numpy: models are accepted structurally through
 :mod:`planner.protocol`.
 """
 
+from planner.config import ControllerConfig, PlannerConfig
+from planner.controller import CONTROLLER_NAMES, Controller, make_controller
+from planner.errors import PlannerError
+from planner.oracle import SimulatorModel
+from planner.plan import PlanResult, plan
 from planner.protocol import ActionPrior, LatentModel
 
-__all__ = ["ActionPrior", "LatentModel"]
+__all__ = [
+    "CONTROLLER_NAMES",
+    "ActionPrior",
+    "Controller",
+    "ControllerConfig",
+    "LatentModel",
+    "PlanResult",
+    "PlannerConfig",
+    "PlannerError",
+    "SimulatorModel",
+    "make_controller",
+    "plan",
+]

@@ -1,0 +1,108 @@
+"""Typed configuration of the planner and of the receding-horizon controller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence, Union
+
+from planner.errors import PlannerError
+
+METHODS = ("cem", "mppi")
+COSTS = ("l2", "l1")
+COMPILE_MODES = ("auto", "on", "off")
+SELECTIONS = ("mean", "best")
+
+Bound = Union[float, Sequence[float]]
+
+
+@dataclass(frozen=True)
+class PlannerConfig:
+    """One planning budget and its search settings; the defaults are the benchmarked budget."""
+
+    method: str = "mppi"
+    "'cem' (uniform mean of the elites) or 'mppi' (softmax-weighted elites, as TD-MPC2 does)."
+    num_samples: int = 512
+    "N: action sequences scored per iteration and episode, prior trajectories included."
+    horizon: int = 16
+    "H: steps each action sequence looks ahead."
+    iterations: int = 6
+    "Refinement rounds of the sampling distribution per plan."
+    num_elites: int = 64
+    "E: best sequences that the distribution is refit to each round."
+    temperature: float = 0.5
+    "MPPI temperature as a fraction of the elite cost spread: smaller trusts the best elites more."
+    init_std: float = 0.5
+    "Initial per-step standard deviation when no prior gives one (raw action units)."
+    min_std: float = 0.05
+    "Lower clamp on the std, so the search never collapses to a point before the last iteration."
+    max_std: float = 2.0
+    "Upper clamp on the std (prior stds are clamped too)."
+    momentum: float = 0.0
+    "Weight of the previous mean when refitting: 0 replaces it, 0.1 smooths the update slightly."
+    action_low: Bound = -1.0
+    "Lower action bound, a float or one value per action dimension; samples are clamped to it."
+    action_high: Bound = 1.0
+    "Upper action bound, a float or one value per action dimension."
+    cost: str = "l2"
+    "Distance of predicted latents to the goal latent: 'l2' (Euclidean) or 'l1' (sum of absolutes)."
+    running_weight: float = 0.5
+    "Weight of the mean distance over all H predicted latents (rewards reaching the goal early)."
+    terminal_weight: float = 1.0
+    "Weight of the distance of the last predicted latent."
+    num_prior_trajectories: int = 24
+    "Sequences from the prior (its mean, then samples of its distribution) in every round's pool."
+    prior_std_scale: float = 1.0
+    "Multiplier on the prior's std for the initial sampling std."
+    select: str = "mean"
+    "Returned plan: 'mean' (the final sampling mean) or 'best' (lowest-cost sequence seen)."
+    memory_budget_mb: float = 1024.0
+    "Upper bound for the rollout's working memory; the sample axis is chunked to stay under it."
+    compile: str = "auto"
+    "'auto' compiles the rollout+cost step on CUDA only; 'on' always; 'off' never (eager)."
+
+    def __post_init__(self) -> None:
+        choices = {"method": METHODS, "cost": COSTS, "compile": COMPILE_MODES, "select": SELECTIONS}
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise PlannerError(f"{name}={getattr(self, name)!r} is unknown; use one of {', '.join(allowed)}")
+        for name in ("num_samples", "horizon", "iterations", "num_elites"):
+            if int(getattr(self, name)) < 1:
+                raise PlannerError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.num_elites > self.num_samples:
+            raise PlannerError(f"num_elites={self.num_elites} exceeds num_samples={self.num_samples}; lower it")
+        if not 0 <= self.num_prior_trajectories < self.num_samples:
+            raise PlannerError(
+                f"num_prior_trajectories={self.num_prior_trajectories} must be in [0, num_samples); lower it"
+            )
+        if not 0 < self.min_std <= self.max_std:
+            raise PlannerError(f"need 0 < min_std <= max_std, got {self.min_std} and {self.max_std}")
+        if self.temperature <= 0:
+            raise PlannerError(f"temperature must be positive, got {self.temperature}")
+        if not 0 <= self.momentum < 1:
+            raise PlannerError(f"momentum must be in [0, 1), got {self.momentum}")
+        if self.memory_budget_mb <= 0:
+            raise PlannerError(f"memory_budget_mb must be positive, got {self.memory_budget_mb}")
+
+
+@dataclass(frozen=True)
+class ControllerConfig:
+    """A receding-horizon controller: how often it replans and how it seeds its search."""
+
+    planner: PlannerConfig = field(default_factory=PlannerConfig)
+    "The search budget and settings of every plan (the method is set by the controller name)."
+    replan_every: int = 4
+    "Actions executed from each plan (or policy chunk) before planning again."
+    warm_start: bool = True
+    "Start each plan from the previous plan's mean shifted by the executed steps."
+    seed: int = 0
+    "Base seed of the per-episode noise streams when reset() is given no seeds (episode b uses seed + b)."
+    device: str | None = None
+    "Device for observations and plans; None uses the model's parameter device (CPU if it has none)."
+
+    def __post_init__(self) -> None:
+        if self.replan_every < 1:
+            raise PlannerError(f"replan_every must be at least 1, got {self.replan_every}")
+        if self.replan_every > self.planner.horizon:
+            raise PlannerError(
+                f"replan_every={self.replan_every} exceeds the planning horizon {self.planner.horizon}; lower it"
+            )

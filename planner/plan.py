@@ -1,0 +1,166 @@
+"""plan(): batched CEM / MPPI over action sequences in a latent model.
+
+Everything is one tensor over B episodes x N samples x H steps x A action
+dims; the only Python loop runs over refinement iterations (and chunks of
+the sample axis when a memory budget asks for it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import torch
+from torch import Tensor
+
+from planner.config import PlannerConfig
+from planner.cost import goal_cost
+from planner.errors import PlannerError
+from planner.noise import NormalStream, derive_keys, episode_keys, random_keys
+from planner.optimizers import EliteSet, elite_weights, refit, select_elites
+from planner.scoring import Scorer
+
+PriorLike = Any  # an ActionPrior, or a (mean, std) pair of (B, H, A) tensors
+
+
+@dataclass
+class PlanResult:
+    """What one call to plan() found, for acting and for plots."""
+
+    actions: Tensor
+    "The chosen plan (B, H, A), inside the action bounds."
+    mean: Tensor
+    "Final sampling mean (B, H, A); shift it by the executed steps to warm-start the next plan."
+    std: Tensor
+    "Final sampling std (B, H, A)."
+    cost: Tensor
+    "Predicted cost of the chosen plan (B,)."
+    cost_history: Tensor
+    "Lowest cost in the pool at each iteration (B, iterations)."
+    elites: Tensor
+    "Elite sequences of the last iteration (B, E, H, A), best first."
+    elite_costs: Tensor
+    "Their costs (B, E), ascending."
+    latents: Tensor
+    "Imagined latent trajectory of the chosen plan (B, H, D)."
+
+
+def action_bounds(cfg: PlannerConfig, action_dim: int, device: torch.device) -> tuple[Tensor, Tensor]:
+    """Lower and upper bounds as (A,) float32 tensors on device."""
+    bounds = []
+    for name in ("action_low", "action_high"):
+        value = torch.as_tensor(getattr(cfg, name), dtype=torch.float32, device=device).reshape(-1)
+        if value.numel() not in (1, action_dim):
+            raise PlannerError(f"{name} has {value.numel()} values but actions have {action_dim} dims; give 1 or {action_dim}")
+        bounds.append(value.expand(action_dim).clone())
+    low, high = bounds
+    if bool((low > high).any()):
+        raise PlannerError(f"action_low {low.tolist()} exceeds action_high {high.tolist()} somewhere; swap them")
+    return low, high
+
+
+def infer_action_dim(model: Any, cfg: PlannerConfig, prior: PriorLike, warm_start: Tensor | None) -> int:
+    """Action dims from the model, a (mean, std) prior, the warm start, or per-dimension bounds."""
+    dim = getattr(model, "action_dim", None)
+    if dim is None and isinstance(prior, tuple):
+        dim = prior[0].shape[-1]
+    if dim is None and warm_start is not None:
+        dim = warm_start.shape[-1]
+    if dim is None:
+        sizes = [torch.as_tensor(getattr(cfg, n)).numel() for n in ("action_low", "action_high")]
+        dim = max(sizes) if max(sizes) > 1 else None
+    if dim is None:
+        raise PlannerError("cannot tell the action dimension; give the model an action_dim or per-dimension bounds")
+    return int(dim)
+
+
+def _check_shape(name: str, tensor: Tensor, shape: tuple[int, ...]) -> Tensor:
+    if tuple(tensor.shape) != shape:
+        raise PlannerError(f"{name} has shape {tuple(tensor.shape)}, expected {shape}")
+    return tensor
+
+
+def _noise_keys(batch: int, generator: torch.Generator | None, seeds: Sequence[int] | Tensor | None,
+                device: torch.device) -> Tensor:
+    if seeds is None:
+        return random_keys(batch, generator, device)
+    keys = episode_keys(seeds, device)
+    if keys.numel() != batch:
+        raise PlannerError(f"got {keys.numel()} seeds for {batch} episodes; give one seed per episode")
+    return keys
+
+
+@torch.inference_mode()
+def plan(model: Any, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig, prior: PriorLike = None,
+         warm_start: Tensor | None = None, generator: torch.Generator | None = None,
+         seeds: Sequence[int] | Tensor | None = None) -> PlanResult:
+    """Search action sequences (B, H, A) that drive z0 (B, D) to z_goal (B, D') in `model`.
+
+    prior: an ActionPrior (called as prior.action_prior(z0, z_goal, H)) or a
+    (mean, std) pair (B, H, A); its mean starts the search and seeds
+    `num_prior_trajectories` sequences in every round's pool. warm_start
+    (B, H, A) replaces the initial mean (the prior still sets the std and the
+    prior trajectories). Noise: per-episode `seeds` give each episode its own
+    stream, so batched and separate calls plan alike; otherwise keys are drawn
+    from `generator` (or torch's global RNG).
+    """
+    if z0.dim() != 2 or z_goal.dim() != 2 or z0.shape[0] != z_goal.shape[0]:
+        raise PlannerError(f"z0 and z_goal must be (B, D) with the same B, got {tuple(z0.shape)} and {tuple(z_goal.shape)}")
+    device, batch = z0.device, z0.shape[0]
+    horizon, num, num_elites = cfg.horizon, cfg.num_samples, cfg.num_elites
+    action_dim = infer_action_dim(model, cfg, prior, warm_start)
+    low, high = action_bounds(cfg, action_dim, device)
+    shape = (batch, horizon, action_dim)
+
+    prior_mean = prior_std = None
+    if prior is not None:
+        prior_mean, prior_std = prior if isinstance(prior, tuple) else prior.action_prior(z0, z_goal, horizon)
+        prior_mean = torch.maximum(torch.minimum(_check_shape("prior mean", prior_mean, shape).float(), high), low)
+        prior_std = _check_shape("prior std", prior_std, shape).float() * cfg.prior_std_scale
+    if warm_start is not None:
+        mean = _check_shape("warm_start", warm_start.to(device, torch.float32), shape).clone()
+    elif prior_mean is not None:
+        mean = prior_mean.clone()
+    else:
+        mean = ((low + high) / 2).expand(shape).clone()
+    std = (prior_std if prior_std is not None else torch.full(shape, cfg.init_std, device=device))
+    std = std.clamp(cfg.min_std, cfg.max_std)
+
+    keys = _noise_keys(batch, generator, seeds, device)
+    num_prior = cfg.num_prior_trajectories if prior_mean is not None else 0
+    pool = torch.empty(batch, num, horizon, action_dim, device=device)
+    if num_prior:
+        pool[:, 0] = prior_mean
+        if num_prior > 1:
+            prior_noise = NormalStream(derive_keys(keys, 1), (num_prior - 1, horizon, action_dim)).draw()
+            pool[:, 1:num_prior] = (prior_mean[:, None] + prior_std[:, None] * prior_noise).clamp_(min=low, max=high)
+    stream = NormalStream(derive_keys(keys, 0), (num - num_prior, horizon, action_dim))
+    noise = torch.empty(batch, num - num_prior, horizon, action_dim, device=device)
+
+    scorer = Scorer(model, z0, z_goal, cfg, action_dim)
+    cost_history = torch.empty(batch, cfg.iterations, device=device)
+    best_actions, best_cost = mean.clone(), torch.full((batch,), float("inf"), device=device)
+    finite = torch.ones((), dtype=torch.bool, device=device)
+    elites = EliteSet(actions=pool[:, :num_elites], costs=cost_history[:, :1])
+    for it in range(cfg.iterations):
+        stream.draw(out=noise)
+        noise.mul_(std[:, None]).add_(mean[:, None])
+        pool[:, num_prior:] = noise.clamp_(min=low, max=high)
+        costs = scorer(pool)
+        finite &= torch.isfinite(costs).all()
+        elites = select_elites(pool, costs, num_elites)
+        cost_history[:, it] = elites.costs[:, 0]
+        improved = elites.costs[:, 0] < best_cost
+        best_cost = torch.where(improved, elites.costs[:, 0], best_cost)
+        best_actions = torch.where(improved[:, None, None], elites.actions[:, 0], best_actions)
+        new_mean, new_std = refit(elites, elite_weights(elites, cfg.method, cfg.temperature))
+        mean = new_mean if cfg.momentum == 0 else cfg.momentum * mean + (1 - cfg.momentum) * new_mean
+        std = new_std.clamp_(cfg.min_std, cfg.max_std)
+    if not bool(finite):
+        raise PlannerError("the model predicted non-finite latents or costs while planning; check its inputs and weights")
+
+    chosen = best_actions if cfg.select == "best" else torch.maximum(torch.minimum(mean, high), low)
+    latents = scorer.latents(chosen)
+    cost = goal_cost(latents[:, None], z_goal, cfg.cost, cfg.running_weight, cfg.terminal_weight)[:, 0]
+    return PlanResult(actions=chosen, mean=mean, std=std, cost=cost, cost_history=cost_history,
+                      elites=elites.actions, elite_costs=elites.costs, latents=latents)
