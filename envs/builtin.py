@@ -1,0 +1,23 @@
+"""Registers the four built-in MuJoCo tasks."""
+
+from __future__ import annotations
+
+from envs.mujoco_env import MujocoGoalVecEnv
+from envs.registry import TaskEntry, add_entry
+from envs.tasks.base import MujocoTask
+from envs.tasks.maze import MazeTask
+from envs.tasks.point_mass import PointMassTask
+from envs.tasks.push import PushTask
+from envs.tasks.reacher import ReacherTask
+
+BUILTIN_TASKS: tuple[type[MujocoTask], ...] = (ReacherTask, PointMassTask, MazeTask, PushTask)
+
+
+def _builder(task_cls: type[MujocoTask]):
+    return lambda num_envs, obs_mode: MujocoGoalVecEnv(task_cls(), num_envs, obs_mode)
+
+
+def register_builtin_tasks() -> None:
+    """Add reacher, point_mass, maze and push to the registry."""
+    for task_cls in BUILTIN_TASKS:
+        add_entry(TaskEntry(task_cls.spec, _builder(task_cls)), overwrite=True)

@@ -1,0 +1,200 @@
+"""Collect demonstration episodes (scripted expert or correlated random play) into an HDF5 file.
+
+`batch_size` episodes run side by side; each finished batch is appended and
+flushed. The file is written under a temporary name in the destination folder
+and renamed at the end, or on an interrupt (Ctrl-C / SIGTERM) with the
+finished episodes, so a crash never leaves a half-written file under the
+user's name.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+from tqdm import tqdm
+
+from envs.dataset.io import DatasetWriter
+from envs.errors import EnvError
+from envs.registry import make, task_spec
+from envs.seeds import training_seeds
+from envs.vec_env import GoalVecEnv
+
+SOURCES = ("expert", "play")
+PLAY_CORRELATION = 0.9
+"""Play actions follow x_{t+1} = rho x_t + sqrt(1 - rho^2) eps, a stationary AR(1) (discrete OU) process."""
+PLAY_SCALE = 0.6
+"""Play action std as a fraction of the half action range (then clipped to the range)."""
+
+
+@dataclass
+class CollectConfig:
+    """What to collect and where to write it."""
+
+    task: str = "reacher"
+    """Registered task name (see `actjepa tasks`)."""
+    source: str = "expert"
+    """`expert` (scripted expert plus Gaussian noise) or `play` (temporally correlated random actions)."""
+    episodes: int = 200
+    """Number of episodes to collect."""
+    noise: float = 0.1
+    """Expert action noise std as a fraction of the half action range (clipped to the range)."""
+    seed: int = 0
+    """Seed for episode seeds (starts and goals) and action noise."""
+    out: Path = Path("data/reacher.h5")
+    """Destination HDF5 file."""
+    obs_mode: str = "state"
+    """`state` vectors or 64x64 `pixels`."""
+    batch_size: int = 50
+    """Episodes simulated side by side and written per chunk."""
+    force: bool = False
+    """Overwrite an existing destination file."""
+    progress: bool = True
+    """Show a progress bar."""
+
+
+def package_version() -> str:
+    """Installed version of the project (the source version if it is not installed)."""
+    try:
+        return metadata.version("actjepa")
+    except metadata.PackageNotFoundError:
+        from envs import __version__
+
+        return __version__
+
+
+def check_config(cfg: CollectConfig) -> None:
+    """Raise EnvError with one line for any bad option."""
+    task_spec(cfg.task)
+    if cfg.source not in SOURCES:
+        raise EnvError(f"unknown source {cfg.source!r}; use one of {', '.join(SOURCES)}")
+    if cfg.episodes < 1:
+        raise EnvError(f"--episodes must be a positive number, got {cfg.episodes}")
+    if cfg.batch_size < 1:
+        raise EnvError(f"--batch-size must be a positive number, got {cfg.batch_size}")
+    if not np.isfinite(cfg.noise) or cfg.noise < 0:
+        raise EnvError(f"--noise must be a finite number >= 0, got {cfg.noise}")
+    if cfg.source == "expert":
+        from envs.experts import make_expert
+
+        make_expert(cfg.task)
+    if Path(cfg.out).exists() and not cfg.force:
+        raise EnvError(f"{cfg.out} already exists; pass --force to overwrite it or choose another --out")
+
+
+def run_episodes(env: GoalVecEnv, seeds: np.ndarray, source: str, noise: float,
+                 rng: np.random.Generator) -> dict[str, np.ndarray]:
+    """Run one batch of episodes to the end and return their arrays (keyed like the file)."""
+    obs = env.reset(seeds)
+    t_max, half = env.max_episode_steps, (env.action_high - env.action_low) / 2
+    mid = (env.action_high + env.action_low) / 2
+    expert = None
+    if source == "expert":
+        from envs.experts import make_expert
+
+        expert = make_expert(env.spec.name)
+    observations, achieved, successes, actions = [obs["observation"]], [obs["achieved_goal"]], [env.success()], []
+    play = rng.standard_normal((env.num_envs, env.action_dim))
+    for _ in range(t_max):
+        if expert is not None:
+            action = expert(env) + noise * half * rng.standard_normal((env.num_envs, env.action_dim))
+        else:
+            play = PLAY_CORRELATION * play + np.sqrt(1 - PLAY_CORRELATION**2) * rng.standard_normal(play.shape)
+            action = mid + PLAY_SCALE * half * play
+        action = np.clip(action, env.action_low, env.action_high)
+        obs, _, _, _, info = env.step(action)
+        actions.append(action)
+        observations.append(obs["observation"])
+        achieved.append(obs["achieved_goal"])
+        successes.append(info["success"])
+    return {
+        "observations": np.stack(observations, axis=1),
+        "actions": np.stack(actions, axis=1).astype(np.float32),
+        "goal_observations": obs["goal_observation"],
+        "desired_goals": obs["desired_goal"].astype(np.float32),
+        "achieved_goals": np.stack(achieved, axis=1).astype(np.float32),
+        "successes": np.stack(successes, axis=1),
+        "episode_seeds": seeds,
+    }
+
+
+@contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """Treat SIGTERM like Ctrl-C while collecting (main thread only)."""
+    def handler(signum, frame):
+        raise KeyboardInterrupt
+
+    try:
+        previous = signal.signal(signal.SIGTERM, handler)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def collect(task: str, source: str = "expert", episodes: int = 200, noise: float = 0.1, seed: int = 0,
+            out: str | Path = "data/reacher.h5", obs_mode: str = "state", batch_size: int = 50,
+            force: bool = False, progress: bool = True) -> Path:
+    """Collect `episodes` episodes into `out`; returns the path. Re-raises KeyboardInterrupt after saving."""
+    cfg = CollectConfig(task, source, int(episodes), float(noise), int(seed), Path(out), obs_mode,
+                        int(batch_size), bool(force), bool(progress))
+    check_config(cfg)
+    out = Path(cfg.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    spec = task_spec(cfg.task)
+    seeds = training_seeds(cfg.seed, cfg.episodes)
+    meta = {k: v for k, v in asdict(cfg).items() if k in ("task", "source", "noise", "seed", "obs_mode")}
+    meta.update(package_version=package_version(), episode_steps=spec.max_episode_steps,
+                success_radius=spec.success_radius)
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    envs_by_size: dict[int, GoalVecEnv] = {}
+    writer = None
+    with _sigterm_as_interrupt():
+        try:
+            bar = tqdm(total=cfg.episodes, desc=f"collect {cfg.task}", unit="ep", disable=not cfg.progress)
+            for chunk, start in enumerate(range(0, cfg.episodes, cfg.batch_size)):
+                batch_seeds = seeds[start : start + cfg.batch_size]
+                if len(batch_seeds) not in envs_by_size:
+                    envs_by_size[len(batch_seeds)] = make(cfg.task, len(batch_seeds), cfg.obs_mode)
+                env = envs_by_size[len(batch_seeds)]
+                if writer is None:
+                    writer = DatasetWriter(tmp, meta, env.observation_shape, np.uint8 if cfg.obs_mode == "pixels"
+                                           else np.float32, spec.max_episode_steps, spec.action_dim, spec.goal_dim)
+                rng = np.random.default_rng([cfg.seed, chunk])
+                writer.append(run_episodes(env, batch_seeds, cfg.source, cfg.noise, rng))
+                bar.update(len(batch_seeds))
+            bar.close()
+        except KeyboardInterrupt:
+            kept = _finish(writer, tmp, out)
+            where = f"in {out}" if kept else "(no file written)"
+            print(f"interrupted: kept {kept} of {cfg.episodes} finished episodes {where}", file=sys.stderr)
+            raise
+        except BaseException:
+            if writer is not None:
+                writer.close()
+            tmp.unlink(missing_ok=True)
+            raise
+    _finish(writer, tmp, out)
+    return out
+
+
+def _finish(writer: DatasetWriter | None, tmp: Path, out: Path) -> int:
+    """Close the file and move it to its final name (drop it if it holds no episode); episodes kept."""
+    if writer is None:
+        return 0
+    writer.close()
+    if writer.num_episodes == 0:
+        tmp.unlink(missing_ok=True)
+        return 0
+    os.replace(tmp, out)
+    return writer.num_episodes

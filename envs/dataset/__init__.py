@@ -1,0 +1,18 @@
+"""Demonstration datasets: HDF5 files, training windows, splits and normalisation statistics."""
+
+from envs.dataset.io import DatasetWriter, file_sha256, load_dataset
+from envs.dataset.schema import EPISODE_ARRAYS, SCHEMA_VERSION, EpisodeDataset
+from envs.dataset.stats import normalization_stats
+from envs.dataset.windows import WindowSampler, split_episodes
+
+__all__ = [
+    "EPISODE_ARRAYS",
+    "SCHEMA_VERSION",
+    "DatasetWriter",
+    "EpisodeDataset",
+    "WindowSampler",
+    "file_sha256",
+    "load_dataset",
+    "normalization_stats",
+    "split_episodes",
+]

@@ -1,0 +1,58 @@
+"""Training windows with hindsight goals, and train/validation episode splits."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from envs.dataset.schema import EpisodeDataset
+from envs.errors import DatasetError
+
+
+def split_episodes(num_episodes: int, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Disjoint sorted (train_idx, val_idx) episode indices; at least one training episode."""
+    if num_episodes < 1:
+        raise DatasetError(f"cannot split {num_episodes} episodes; collect at least one")
+    if not 0.0 <= val_fraction < 1.0:
+        raise DatasetError(f"val_fraction must be in [0, 1), got {val_fraction}")
+    order = np.random.default_rng(seed).permutation(num_episodes)
+    num_val = min(int(round(val_fraction * num_episodes)), num_episodes - 1)
+    return np.sort(order[num_val:]), np.sort(order[:num_val])
+
+
+class WindowSampler:
+    """Random windows of k context + C future steps from one dataset.
+
+    `batch(step, batch_size)` is a pure function of (seed, step), so training
+    resumed at a step sees exactly the batches it would have seen.
+    """
+
+    def __init__(self, dataset: EpisodeDataset, context_len: int, future_len: int, seed: int,
+                 episodes: np.ndarray | None = None, final_goal_prob: float = 0.5) -> None:
+        self.data, self.k, self.c, self.seed = dataset, int(context_len), int(future_len), int(seed)
+        self.episodes = np.arange(dataset.num_episodes) if episodes is None else np.asarray(episodes, dtype=np.int64)
+        self.final_goal_prob = float(final_goal_prob)
+        t = dataset.episode_steps
+        if self.k < 1 or self.c < 1:
+            raise DatasetError(f"context_len and future_len must be >= 1, got {context_len}, {future_len}")
+        if self.k + self.c - 1 > t:
+            raise DatasetError(f"windows of {self.k}+{self.c} observations do not fit episodes of {t} steps; "
+                               "shorten the context or chunk")
+        if len(self.episodes) == 0:
+            raise DatasetError("no episodes to sample windows from")
+
+    def batch(self, step: int, batch_size: int) -> dict[str, np.ndarray]:
+        """`obs` (Bt, k+C, *obs), `actions` (Bt, k+C-1, A), `goal_obs` (Bt, *obs)."""
+        rng = np.random.default_rng([self.seed, int(step)])
+        t_max = self.data.episode_steps
+        ep = self.episodes[rng.integers(0, len(self.episodes), size=batch_size)]
+        # t is the last context index: obs t-k+1 .. t+C must lie in [0, T]
+        t = rng.integers(self.k - 1, t_max - self.c + 1, size=batch_size)
+        obs_idx = t[:, None] + np.arange(-self.k + 1, self.c + 1)[None]
+        act_idx = obs_idx[:, :-1]
+        later = rng.integers(t + 1, t_max + 1)
+        goal_t = np.where(rng.random(batch_size) < self.final_goal_prob, t_max, later)
+        return {
+            "obs": self.data.observations[ep[:, None], obs_idx],
+            "actions": self.data.actions[ep[:, None], act_idx],
+            "goal_obs": self.data.observations[ep, goal_t],
+        }

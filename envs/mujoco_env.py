@@ -1,0 +1,132 @@
+"""GoalVecEnv for the built-in MuJoCo tasks: B simulator states in one array.
+
+All B states are advanced together with one `mujoco.rollout` call per control
+step (a persistent two-thread pool and one MjData per thread); observations,
+goals and distances are numpy functions of the state array. The solver warm
+start is reset at every call, so a state array fully determines the future.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import mujoco
+import numpy as np
+from mujoco import rollout
+
+from envs.errors import EnvError
+from envs.render import STATE_SPEC, shared_renderer
+from envs.tasks.base import MujocoTask
+from envs.vec_env import GoalVecEnv
+
+NUM_THREADS = 2
+
+
+class MujocoGoalVecEnv(GoalVecEnv):
+    """A built-in task simulated in batch."""
+
+    def __init__(self, task: MujocoTask, num_envs: int = 1, obs_mode: str = "state") -> None:
+        super().__init__(task.spec, num_envs, obs_mode)
+        self.task = task
+        self.model = task.build_model()
+        self.datas = [mujoco.MjData(self.model) for _ in range(NUM_THREADS)]
+        self.pool = rollout.Rollout(nthread=NUM_THREADS)
+        self.nq, self.nv = self.model.nq, self.model.nv
+        self.nstate = mujoco.mj_stateSize(self.model, STATE_SPEC)
+        self.action_low = self.model.actuator_ctrlrange[:, 0].astype(np.float64).copy()
+        self.action_high = self.model.actuator_ctrlrange[:, 1].astype(np.float64).copy()
+        self.renderer = None
+        if obs_mode == "pixels":
+            key = (type(task).__module__, type(task).__qualname__)
+            self.renderer = shared_renderer(key, task.build_model, task.camera, task.hidden_geoms)
+        self.state = np.zeros((self.num_envs, self.nstate))
+        self.goal_obs = np.zeros((self.num_envs, *self.observation_shape), dtype=self._obs_dtype)
+        self.initial_qpos = np.zeros((self.num_envs, self.nq))
+
+    @property
+    def _obs_dtype(self) -> type:
+        return np.uint8 if self.obs_mode == "pixels" else np.float32
+
+    @property
+    def qpos(self) -> np.ndarray:
+        """(B, nq) joint positions (a view into the state array)."""
+        return self.state[:, 1 : 1 + self.nq]
+
+    @property
+    def qvel(self) -> np.ndarray:
+        """(B, nv) joint velocities (a view into the state array)."""
+        return self.state[:, 1 + self.nq : 1 + self.nq + self.nv]
+
+    def _states_from(self, qpos: np.ndarray, qvel: np.ndarray) -> np.ndarray:
+        state = np.zeros((len(qpos), self.nstate))
+        state[:, 1 : 1 + self.nq] = qpos
+        state[:, 1 + self.nq : 1 + self.nq + self.nv] = qvel
+        return state
+
+    def _render_obs(self, state: np.ndarray) -> np.ndarray:
+        if self.renderer is not None:
+            return self.renderer.render(state)
+        qpos = state[:, 1 : 1 + self.nq]
+        return self.task.observation(qpos, state[:, 1 + self.nq : 1 + self.nq + self.nv])
+
+    def reset(self, seeds: Sequence[int]) -> dict[str, np.ndarray]:
+        seeds = self.check_seeds(seeds)
+        episodes = [self.task.sample_episode(np.random.default_rng(int(s))) for s in seeds]
+        qpos = np.stack([e[0] for e in episodes])
+        qvel = np.stack([e[1] for e in episodes])
+        self.desired_goal = np.stack([e[2] for e in episodes]).astype(np.float64)
+        self.state = self._states_from(qpos, qvel)
+        self.initial_qpos = qpos.copy()
+        goal_qpos, goal_qvel = self.task.goal_state(self.desired_goal, qpos)
+        self.goal_obs = self._render_obs(self._states_from(goal_qpos, goal_qvel))
+        self.elapsed_steps = 0
+        return self.observe()
+
+    def observe(self) -> dict[str, np.ndarray]:
+        return {
+            "observation": self._render_obs(self.state),
+            "achieved_goal": self.task.achieved_goal(self.qpos, self.qvel),
+            "desired_goal": self.desired_goal.copy(),
+            "goal_observation": self.goal_obs.copy(),
+        }
+
+    def goal_distance(self) -> np.ndarray:
+        return np.linalg.norm(self.task.achieved_goal(self.qpos, self.qvel) - self.desired_goal, axis=-1)
+
+    def _advance(self, state: np.ndarray, controls: np.ndarray) -> np.ndarray:
+        """Roll states (M, nstate) through controls (M, steps, nu); all physics states (M, steps, nstate)."""
+        out = np.empty((len(state), controls.shape[1], self.nstate))
+        self.pool.rollout(self.model, self.datas, np.ascontiguousarray(state), np.ascontiguousarray(controls),
+                          initial_warmstart=np.zeros((len(state), self.nv)), state=out)
+        return out
+
+    def step(self, actions: np.ndarray):
+        actions = self.check_actions(actions)
+        controls = np.repeat(actions[:, None, :], self.task.n_substeps, axis=1)
+        self.state = self._advance(self.state, controls)[:, -1]
+        return self.step_outputs()
+
+    def get_sim_state(self) -> np.ndarray:
+        return self.state.copy()
+
+    def set_sim_state(self, state: np.ndarray) -> None:
+        state = np.asarray(state, dtype=np.float64)
+        if state.shape != (self.num_envs, self.nstate):
+            raise EnvError(f"sim state has shape {state.shape}, expected {(self.num_envs, self.nstate)}")
+        self.state = state.copy()
+
+    def simulate(self, actions: np.ndarray) -> np.ndarray:
+        actions = np.asarray(actions, dtype=np.float64)
+        if actions.ndim != 4 or actions.shape[0] != self.num_envs or actions.shape[-1] != self.action_dim:
+            raise EnvError(f"simulate needs actions (B={self.num_envs}, N, H, A={self.action_dim}), got {actions.shape}")
+        b, n, h, a = actions.shape
+        controls = np.repeat(np.clip(actions, self.action_low, self.action_high), self.task.n_substeps, axis=2)
+        start = np.repeat(self.state, n, axis=0)
+        states = self._advance(start, controls.reshape(b * n, h * self.task.n_substeps, a))
+        states = states[:, self.task.n_substeps - 1 :: self.task.n_substeps].reshape(b * n * h, self.nstate)
+        goals = self.task.achieved_goal(states[:, 1 : 1 + self.nq], states[:, 1 + self.nq : 1 + self.nq + self.nv])
+        return goals.reshape(b, n, h, -1)
+
+    def close(self) -> None:
+        """Stop the rollout thread pool (the shared renderer stays alive for other envs)."""
+        self.pool.close()

@@ -1,0 +1,34 @@
+"""Episode seeds: training and evaluation draw from disjoint ranges by construction.
+
+Training seeds lie in [0, EVALUATION_SEED_BASE); evaluation seeds start at
+EVALUATION_SEED_BASE, a range training never touches. Every episode's start
+and goal are a pure function of its seed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+EVALUATION_SEED_BASE = 2**31
+"""First evaluation seed; training seeds are always below it."""
+
+
+def training_seeds(seed: int, count: int) -> np.ndarray:
+    """`count` distinct episode seeds below EVALUATION_SEED_BASE, a pure function of `seed`."""
+    if count < 0:
+        raise ValueError(f"episode count must be >= 0, got {count}")
+    rng = np.random.default_rng(seed)
+    seeds = np.empty(0, dtype=np.int64)
+    while len(seeds) < count:
+        draw = rng.integers(0, EVALUATION_SEED_BASE, size=count - len(seeds), dtype=np.int64)
+        seeds = np.concatenate([seeds, draw])
+        _, first = np.unique(seeds, return_index=True)
+        seeds = seeds[np.sort(first)]
+    return seeds
+
+
+def evaluation_seeds(count: int) -> np.ndarray:
+    """The first `count` reserved evaluation seeds (the same for every run)."""
+    if count < 0:
+        raise ValueError(f"episode count must be >= 0, got {count}")
+    return EVALUATION_SEED_BASE + np.arange(count, dtype=np.int64)

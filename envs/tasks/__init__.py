@@ -1,0 +1,1 @@
+"""Built-in MuJoCo tasks: one small module per domain."""
