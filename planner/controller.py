@@ -165,7 +165,9 @@ class PlanningController(Controller):
         self._plans = 0
 
     def _separate_prior(self) -> bool:
-        return self.prior is not None and self.prior is not self.model
+        """A prior with its own encoders (else it reads the planning model's latents)."""
+        own = all(callable(getattr(self.prior, verb, None)) for verb in ("encode", "encode_goal"))
+        return self.prior is not None and self.prior is not self.model and own
 
     def _encode(self, model: Any) -> Tensor:
         obs, actions = self.history.window(int(getattr(model, "context_len", 1)))
@@ -190,7 +192,8 @@ def make_controller(name: str, model: Any, cfg: ControllerConfig | None = None, 
     """A controller by name: policy, cem, mppi, cem+prior, mppi+prior or oracle.
 
     For the '+prior' names the prior defaults to the model itself; a separate
-    prior object encodes observations with its own encode/encode_goal. The
+    prior object encodes observations with its own encode/encode_goal when it
+    has them, else it is given the planning model's latents. The
     oracle is MPPI on a planner.oracle.SimulatorModel passed as `model`.
     """
     cfg = cfg or ControllerConfig()
