@@ -1,0 +1,50 @@
+"""Human-readable summaries: the task table and a dataset inspection."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from envs.dataset.schema import EpisodeDataset
+from envs.registry import task_names, task_spec
+
+
+def task_table() -> str:
+    """One row per registered task: shapes, episode length and success rule."""
+    header = ("task", "obs (state)", "action", "goal", "steps", "success")
+    rows = [header]
+    for name in task_names():
+        s = task_spec(name)
+        rows.append((name, "x".join(map(str, s.obs_shape)), str(s.action_dim), str(s.goal_dim),
+                     str(s.max_episode_steps), s.success_rule))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:-1], widths)) + "  " + r[-1] for r in rows]
+    lines.insert(1, "-" * len(lines[0]))
+    return "\n".join(lines) + "\nPixel mode: every task also renders 64x64x3 uint8 observations (--obs-mode pixels)."
+
+
+def _range(array: np.ndarray) -> str:
+    flat = array.reshape(-1, array.shape[-1]) if array.dtype != np.uint8 else array.reshape(-1)
+    lo, hi = flat.min(axis=0), flat.max(axis=0)
+    if np.ndim(lo) == 0:
+        return f"{lo} .. {hi}"
+    fmt = {"float_kind": lambda v: f"{v:.3g}"}
+    return f"min {np.array2string(lo, formatter=fmt)}  max {np.array2string(hi, formatter=fmt)}"
+
+
+def dataset_summary(data: EpisodeDataset, path: str) -> str:
+    """What `actjepa collect --inspect FILE` prints."""
+    m = data.meta
+    lines = [
+        f"file             {path}",
+        f"sha256           {data.sha256}",
+        f"task             {m['task']}",
+        f"observation mode {m['obs_mode']}  shape {tuple(data.observations.shape[2:])} {data.observations.dtype}",
+        f"source           {m['source']}  (noise {m['noise']}, seed {m['seed']})",
+        f"episodes         {data.num_episodes} x {data.episode_steps} steps = {data.num_episodes * data.episode_steps}"
+        " transitions",
+        f"success rate     final step {data.successes[:, -1].mean():.1%}, at any step {data.successes.any(1).mean():.1%}",
+        f"action range     {_range(data.actions)}",
+        f"obs range        {_range(data.observations)}",
+        f"schema version   {m['schema_version']}   package version {m['package_version']}",
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,179 @@
+"""Dataset files round-trip exactly; every malformed file gives a one-line DatasetError."""
+
+import h5py
+import numpy as np
+import pytest
+
+import envs
+from envs.collect import collect
+from envs.dataset import (SCHEMA_VERSION, DatasetWriter, WindowSampler, load_dataset, normalization_stats,
+                          split_episodes)
+from envs.errors import DatasetError
+
+E, T, OBS, A, G = 5, 12, (3,), 2, 2
+
+
+def synthetic(num_episodes=E, steps=T):
+    """Episodes whose values encode (episode, time): obs[e, t] = 1000 e + t."""
+    e = np.arange(num_episodes)[:, None]
+    t = np.arange(steps + 1)[None]
+    code = (1000 * e + t).astype(np.float32)
+    return {
+        "observations": np.repeat(code[..., None], OBS[0], axis=-1),
+        "actions": np.repeat(code[:, :-1, None], A, axis=-1),
+        "goal_observations": np.full((num_episodes, *OBS), -1.0, np.float32),
+        "desired_goals": np.zeros((num_episodes, G), np.float32),
+        "achieved_goals": np.repeat(code[..., None], G, axis=-1),
+        "successes": (t >= steps // 2).repeat(num_episodes, 0),
+        "episode_seeds": np.arange(num_episodes, dtype=np.int64) + 100,
+    }
+
+
+META = {"task": "reacher", "obs_mode": "state", "source": "expert", "noise": 0.0, "seed": 0, "package_version": "0"}
+
+
+def write(path, arrays, chunks=(2, 3)):
+    writer = DatasetWriter(path, META, OBS, np.float32, T, A, G)
+    start = 0
+    for size in chunks:
+        writer.append({k: v[start : start + size] for k, v in arrays.items()})
+        start += size
+    writer.close()
+    return path
+
+
+def test_round_trip_exact(tmp_path):
+    arrays = synthetic()
+    data = load_dataset(write(tmp_path / "d.h5", arrays))
+    for name, value in arrays.items():
+        np.testing.assert_array_equal(getattr(data, name), value)
+        assert getattr(data, name).dtype == value.dtype
+    assert data.meta["schema_version"] == SCHEMA_VERSION and data.meta["task"] == "reacher"
+    assert len(data.sha256) == 64 and (data.num_episodes, data.episode_steps) == (E, T)
+
+
+def test_collected_data_replays_in_the_env(tmp_path):
+    path = collect("push", "expert", episodes=6, noise=0.2, seed=1, out=tmp_path / "p.h5", batch_size=4,
+                   progress=False)
+    data = load_dataset(path)
+    assert data.observations.shape == (6, 81, 8) and data.actions.dtype == np.float32
+    again = load_dataset(collect("push", "expert", episodes=6, noise=0.2, seed=1, out=tmp_path / "q.h5",
+                                 batch_size=4, progress=False))
+    np.testing.assert_array_equal(again.observations, data.observations)
+    env = envs.make("push", num_envs=6)
+    obs = env.reset(data.episode_seeds)
+    np.testing.assert_array_equal(obs["goal_observation"], data.goal_observations)
+    for t in range(data.episode_steps):
+        obs, _, _, _, info = env.step(data.actions[:, t])
+        np.testing.assert_allclose(obs["observation"], data.observations[:, t + 1], atol=1e-5)
+        np.testing.assert_array_equal(info["success"], data.successes[:, t + 1])
+
+
+def test_play_source_is_correlated_and_in_range(tmp_path):
+    data = load_dataset(collect("maze", "play", episodes=4, noise=0.0, seed=0, out=tmp_path / "m.h5",
+                                progress=False))
+    a = data.actions
+    assert a.min() >= -1 and a.max() <= 1 and a.std() > 0.2
+    lag1 = np.mean(a[:, 1:] * a[:, :-1]) / np.mean(a * a)
+    assert lag1 > 0.6  # temporally correlated, unlike white noise
+
+
+def corrupt_cases():
+    def drop_key(f):
+        del f["actions"]
+
+    def bump_schema(f):
+        f.attrs["schema_version"] = SCHEMA_VERSION + 1
+
+    def nan(f):
+        f["observations"][0, 0, 0] = np.nan
+
+    def count(f):
+        f.attrs["num_episodes"] = E + 1
+
+    def shape(f):
+        del f["desired_goals"]
+        f.create_dataset("desired_goals", data=np.zeros((E, G + 1), np.float32))
+
+    return {"missing actions": drop_key, "schema version": bump_schema, "NaN": nan, "truncated write": count,
+            "has shape": shape}
+
+
+@pytest.mark.parametrize("message,damage", list(corrupt_cases().items()))
+def test_malformed_files(tmp_path, message, damage):
+    path = write(tmp_path / "d.h5", synthetic())
+    with h5py.File(path, "a") as f:
+        damage(f)
+    with pytest.raises(DatasetError, match=message) as info:
+        load_dataset(path)
+    assert "\n" not in str(info.value)
+
+
+def test_truncated_and_foreign_files(tmp_path):
+    path = write(tmp_path / "d.h5", synthetic())
+    raw = path.read_bytes()
+    path.write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(DatasetError, match="truncated"):
+        load_dataset(path)
+    (tmp_path / "x.h5").write_text("not a dataset")
+    with pytest.raises(DatasetError, match="unreadable"):
+        load_dataset(tmp_path / "x.h5")
+    with pytest.raises(DatasetError, match="no dataset file"):
+        load_dataset(tmp_path / "missing.h5")
+
+
+def test_window_sampler_alignment_and_purity(tmp_path):
+    data = load_dataset(write(tmp_path / "d.h5", synthetic()))
+    k, c = 3, 4
+    sampler = WindowSampler(data, k, c, seed=7, episodes=np.array([1, 3]), final_goal_prob=0.3)
+    batch = sampler.batch(step=5, batch_size=256)
+    assert batch["obs"].shape == (256, k + c, *OBS) and batch["actions"].shape == (256, k + c - 1, A)
+    assert batch["goal_obs"].shape == (256, *OBS)
+    code = batch["obs"][..., 0]
+    episode, time = code // 1000, code % 1000
+    assert set(np.unique(episode)) == {1, 3}
+    assert np.all(episode == episode[:, :1]) and np.all(np.diff(time, axis=1) == 1)
+    assert time.min() >= 0 and time.max() <= T
+    np.testing.assert_array_equal(batch["actions"][..., 0], code[:, :-1])  # action i follows obs i
+    goal_code = batch["goal_obs"][:, 0]
+    assert np.all(goal_code // 1000 == episode[:, 0])
+    t_now = time[:, k - 1]
+    assert np.all(goal_code % 1000 > t_now)
+    assert 0.2 < np.mean(goal_code % 1000 == T) < 0.6  # final goal with prob 0.3, plus random hits of T
+    np.testing.assert_array_equal(sampler.batch(5, 256)["obs"], batch["obs"])
+    assert not np.array_equal(sampler.batch(6, 256)["obs"], batch["obs"])
+    always_final = WindowSampler(data, k, c, seed=0, final_goal_prob=1.0).batch(0, 64)
+    assert np.all(always_final["goal_obs"][:, 0] % 1000 == T)
+    with pytest.raises(DatasetError, match="do not fit"):
+        WindowSampler(data, 10, 10, seed=0)
+
+
+def test_split_and_normalization_stats(tmp_path):
+    train, val = split_episodes(10, 0.2, seed=0)
+    assert len(val) == 2 and len(train) == 8 and not np.intersect1d(train, val).size
+    np.testing.assert_array_equal(np.sort(np.concatenate([train, val])), np.arange(10))
+    np.testing.assert_array_equal(split_episodes(10, 0.2, seed=0)[1], val)
+    with pytest.raises(DatasetError):
+        split_episodes(0, 0.1, seed=0)
+    arrays = synthetic()
+    arrays["observations"][..., 1] = 5.0  # a constant dimension
+    data = load_dataset(write(tmp_path / "d.h5", arrays))
+    stats = normalization_stats(data, episodes=np.array([0, 2]))
+    sel = arrays["observations"][[0, 2]].reshape(-1, 3)
+    np.testing.assert_allclose(stats["obs_mean"], sel.mean(0), rtol=1e-6)
+    np.testing.assert_allclose(stats["obs_std"][[0, 2]], sel.std(0)[[0, 2]], rtol=1e-5)
+    assert stats["obs_std"][1] == pytest.approx(1e-3)  # floored, never ~0
+    assert all(v.dtype == np.float32 for v in stats.values())
+    assert stats["action_mean"].shape == stats["action_std"].shape == (A,)
+
+
+def test_pixel_stats_per_channel():
+    from envs.dataset import EpisodeDataset
+
+    obs = np.zeros((2, 3, 4, 4, 3), np.uint8)
+    obs[..., 0], obs[..., 1] = 10, np.arange(4, dtype=np.uint8)[None, None, :, None] * 50
+    data = EpisodeDataset(obs, np.zeros((2, 2, 1), np.float32), obs[:, 0], np.zeros((2, 1)), np.zeros((2, 3, 1)),
+                          np.zeros((2, 3), bool), np.arange(2))
+    stats = normalization_stats(data)
+    np.testing.assert_allclose(stats["obs_mean"], [10, 75, 0])
+    np.testing.assert_allclose(stats["obs_std"], [1.0, np.std([0, 50, 100, 150]), 1.0], rtol=1e-6)
