@@ -22,6 +22,20 @@ __version__ = "0.1.0"
 
 register_builtin_tasks()
 
+
+def _import_task_modules() -> None:
+    """Import the modules named in ACTJEPA_TASK_MODULES (comma-separated) so their register_task calls run."""
+    import importlib
+
+    for module in filter(None, (m.strip() for m in os.environ.get("ACTJEPA_TASK_MODULES", "").split(","))):
+        try:
+            importlib.import_module(module)
+        except ImportError as exc:
+            raise EnvError(f"cannot import task module {module!r} from ACTJEPA_TASK_MODULES ({exc})") from None
+
+
+_import_task_modules()
+
 __all__ = [
     "DatasetError",
     "EnvError",
