@@ -20,6 +20,8 @@ from envs.tasks.base import MujocoTask
 from envs.vec_env import GoalVecEnv
 
 NUM_THREADS = 2
+SIMULATE_CHUNK_VALUES = 4_000_000
+"""simulate() rolls out candidates in chunks of at most this many state values (32 MB)."""
 
 
 class MujocoGoalVecEnv(GoalVecEnv):
@@ -122,9 +124,14 @@ class MujocoGoalVecEnv(GoalVecEnv):
         b, n, h, a = actions.shape
         controls = np.repeat(np.clip(actions, self.action_low, self.action_high), self.task.n_substeps, axis=2)
         start = np.repeat(self.state, n, axis=0)
-        states = self._advance(start, controls.reshape(b * n, h * self.task.n_substeps, a))
-        states = states[:, self.task.n_substeps - 1 :: self.task.n_substeps].reshape(b * n * h, self.nstate)
-        goals = self.task.achieved_goal(states[:, 1 : 1 + self.nq], states[:, 1 + self.nq : 1 + self.nq + self.nv])
+        controls = controls.reshape(b * n, h * self.task.n_substeps, a)
+        goals = np.empty((b * n, h, self.spec.goal_dim))
+        rows = max(1, SIMULATE_CHUNK_VALUES // (h * self.task.n_substeps * self.nstate))
+        for lo in range(0, b * n, rows):  # bounded memory: every physics substep's state is returned
+            states = self._advance(start[lo : lo + rows], controls[lo : lo + rows])
+            states = states[:, self.task.n_substeps - 1 :: self.task.n_substeps].reshape(-1, self.nstate)
+            qpos, qvel = states[:, 1 : 1 + self.nq], states[:, 1 + self.nq : 1 + self.nq + self.nv]
+            goals[lo : lo + rows] = self.task.achieved_goal(qpos, qvel).reshape(-1, h, self.spec.goal_dim)
         return goals.reshape(b, n, h, -1)
 
     def close(self) -> None:

@@ -127,3 +127,14 @@ def test_sim_state_round_trip_and_simulate(name):
         env.set_sim_state(state[:2])
     with pytest.raises(EnvError):
         env.simulate(plans[0])
+
+
+def test_simulate_chunks_give_identical_results(monkeypatch):
+    import envs.mujoco_env as mujoco_env
+
+    env = envs.make("push", num_envs=4)
+    env.reset([0, 1, 2, 3])
+    plans = np.random.default_rng(2).uniform(-1, 1, size=(4, 16, 5, 2))
+    whole = env.simulate(plans)
+    monkeypatch.setattr(mujoco_env, "SIMULATE_CHUNK_VALUES", 500)  # forces many small chunks
+    np.testing.assert_array_equal(env.simulate(plans), whole)
