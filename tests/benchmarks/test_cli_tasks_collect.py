@@ -5,7 +5,6 @@ import subprocess
 import sys
 
 import h5py
-import pytest
 
 from benchmarks.cli import main
 from envs.dataset import load_dataset
