@@ -22,6 +22,9 @@ ScoreFn = Callable[[Tensor, Tensor, Tensor], Tensor]
 ACTIVATION_FACTOR = 8
 "Working floats per latent dimension and step of a rollout (hidden layer, residual, distance) in the estimate."
 
+AUTO_BUDGET_MB = {"cpu": 32.0, "cuda": 4096.0}
+"Memory budgets used when the config leaves it to the device."
+
 _COMPILED: "weakref.WeakKeyDictionary[Any, dict[tuple, ScoreFn]]" = weakref.WeakKeyDictionary()
 
 
@@ -92,7 +95,8 @@ class Scorer:
         self.z_goal = z_goal
         self.cfg = cfg
         batch, latent_dim = z0.shape[0], max(z0.shape[-1], z_goal.shape[-1])
-        self.chunk = chunk_size(cfg.num_samples, batch, cfg.horizon, latent_dim, action_dim, cfg.memory_budget_mb)
+        budget = cfg.memory_budget_mb or AUTO_BUDGET_MB.get(z0.device.type, AUTO_BUDGET_MB["cuda"])
+        self.chunk = chunk_size(cfg.num_samples, batch, cfg.horizon, latent_dim, action_dim, budget)
         self.fn = score_fn(model, cfg, z0.device)
 
     def __call__(self, pool: Tensor) -> Tensor:
