@@ -34,6 +34,8 @@ BATCH_SIZES = (1, 16)
 DEFAULT_BUDGET = (512, 16, 6)
 TARGET_MS_PER_ACTION = 20.0
 TARGET_MATMUL_RATIO = 0.5
+MATMUL_SECONDS = 0.05
+"Least time spent timing torch.mm per matrix shape."
 
 
 @dataclass
@@ -106,8 +108,9 @@ def _sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
-def matmul_throughput(shapes: Counter, device: torch.device, min_seconds: float = 0.05) -> dict[str, float]:
+def matmul_throughput(shapes: Counter, device: torch.device, min_seconds: float | None = None) -> dict[str, float]:
     """FLOP/s of torch.mm on exactly these shapes, weighted by how often the plan used each."""
+    min_seconds = MATMUL_SECONDS if min_seconds is None else min_seconds
     total_flops, total_seconds = 0.0, 0.0
     for (m, k, n), count in shapes.items():
         a, b = torch.randn(m, k, device=device), torch.randn(k, n, device=device)

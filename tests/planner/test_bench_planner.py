@@ -22,6 +22,7 @@ def test_bench_writes_json_with_consistent_numbers_and_refuses_to_overwrite(tmp_
     monkeypatch.setattr(bench, "BUDGETS", ((16, 4, 2),))
     monkeypatch.setattr(bench, "BATCH_SIZES", (1, 2))
     monkeypatch.setattr(bench, "DEFAULT_BUDGET", (16, 4, 2))
+    monkeypatch.setattr(bench, "MATMUL_SECONDS", 0.001)
     out = tmp_path / "bench.json"
     cfg = bench.PlannerBenchConfig(out=out, repeats=1, replan_every=2)
     bench.run(cfg)
