@@ -23,7 +23,7 @@ from world_model.errors import WorldModelError  # noqa: E402
 USER_ERRORS = (UserError, EnvError, PlannerError, WorldModelError, FileExistsError, FileNotFoundError)
 
 # Each module in benchmarks/commands defines `register(app: typer.Typer) -> None`.
-COMMAND_MODULES = ("tasks", "collect", "train", "bench", "evaluate", "experiment", "demo")
+COMMAND_MODULES = ("tasks", "collect", "train", "evaluate", "demo", "bench")
 
 app = typer.Typer(
     name="actjepa",

@@ -1,0 +1,47 @@
+"""Atomic, non-clobbering file output for everything the command line writes."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from benchmarks.errors import UserError
+
+
+def ensure_writable(path: Path, force: bool) -> None:
+    """Refuse to replace an existing file or non-empty folder unless the user passed --force."""
+    if path.exists() and not force:
+        if path.is_dir() and not any(path.iterdir()):
+            return
+        raise UserError(f"{path} already exists; pass --force to overwrite it or choose another --out")
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write text through a temporary file in the same folder, then rename it into place."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_json_atomic(path: Path, payload: Any) -> None:
+    """Write JSON atomically, with stable key order so reruns diff cleanly."""
+    write_text_atomic(path, json.dumps(payload, indent=2, sort_keys=True) + "\n")
+
+
+def read_json(path: Path) -> Any:
+    """Read a JSON file the project wrote, with a one-line error when it is missing or malformed."""
+    try:
+        return json.loads(Path(path).read_text())
+    except FileNotFoundError:
+        raise UserError(f"{path} does not exist; run the command that writes it first") from None
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{path} is not valid JSON ({exc.msg} at line {exc.lineno}); delete it and rerun") from None
