@@ -1,0 +1,68 @@
+"""Open-loop latent prediction error on held-out episodes, against a copy-last-latent baseline."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import torch
+
+from world_model.errors import WorldModelError
+from world_model.model import ActJepa
+
+
+def _start_times(k: int, steps: int, horizon: int, per_episode: int) -> np.ndarray:
+    """Evenly spaced times t (index of the last context observation) whose future fits the episode."""
+    last = steps - horizon
+    if last < k - 1:
+        raise WorldModelError(f"episodes of {steps} steps are too short for context {k} plus horizon {horizon}; lower the horizon")
+    return np.unique(np.linspace(k - 1, last, num=min(per_episode, last - k + 2)).round().astype(np.int64))
+
+
+@torch.no_grad()
+def open_loop_error(model: ActJepa, observations: np.ndarray, actions: np.ndarray, horizon: int,
+                    starts_per_episode: int = 8, chunk: int = 256) -> dict[str, Any]:
+    """Latent error of open-loop predictor rollouts vs rollout step, normalised by latent spread.
+
+    observations (E, T+1, *obs) and actions (E, T, A) in raw units. For evenly spaced start
+    times of every episode, the model encodes the context window, rolls the predictor through
+    the true next `horizon` actions, and compares each predicted latent with the encoding of
+    the observation actually reached (with `inference_encoder`, as the planner sees it). The
+    copy-last baseline predicts that the latent never changes. Errors are mean Euclidean
+    distances divided by the mean distance between latents of random pairs of windows, so
+    models with different latent scales compare (1.0 = no better than a random latent).
+    Returns horizon steps, model and copy_last errors (lists), the scale and the window count.
+    """
+    observations, actions = np.asarray(observations), np.asarray(actions)
+    if observations.ndim < 3 or actions.ndim != 3 or observations.shape[:2] != (actions.shape[0], actions.shape[1] + 1):
+        raise WorldModelError(f"open-loop data must be observations (E, T+1, *obs) and actions (E, T, A), got {observations.shape} and {actions.shape}")
+    if observations.shape[0] == 0:
+        raise WorldModelError("open-loop evaluation needs at least one held-out episode; lower the validation fraction only if you have more data")
+    k = model.context_len
+    starts = _start_times(k, actions.shape[1], horizon, starts_per_episode)
+    ep = np.repeat(np.arange(observations.shape[0]), len(starts))
+    t = np.tile(starts, observations.shape[0])
+    frame_idx = t[:, None] + np.arange(-k + 1, horizon + 1)  # (M, k+H)
+    model.eval()
+    latents, preds = [], []
+    for lo in range(0, len(ep), chunk):  # bounded memory for pixels; one batch for typical state data
+        e, f = ep[lo:lo + chunk, None], frame_idx[lo:lo + chunk]
+        obs_n = model.normalize_obs(observations[e, f])
+        act_n = model.normalize_actions(actions[e, f[:, :-1]])
+        lat = model.inference_encoder.encode_windows(obs_n, act_n)  # (m, H+1, D)
+        preds.append(model.predictor.rollout(lat[:, 0], act_n[:, k - 1:k - 1 + horizon]))
+        latents.append(lat)
+    lat, pred = torch.cat(latents), torch.cat(preds)
+    future = lat[:, 1:]
+    model_err = (pred - future).norm(dim=-1).mean(dim=0)
+    copy_err = (lat[:, :1] - future).norm(dim=-1).mean(dim=0)
+    z0 = lat[:, 0]
+    scale = float(torch.cdist(z0, z0).sum() / max(z0.shape[0] * (z0.shape[0] - 1), 1))
+    scale = scale if scale > 1e-12 else 1.0
+    return {
+        "horizon": list(range(1, horizon + 1)),
+        "model": (model_err / scale).cpu().tolist(),
+        "copy_last": (copy_err / scale).cpu().tolist(),
+        "scale": scale,
+        "num_windows": int(len(ep)),
+    }

@@ -1,0 +1,103 @@
+"""Typed training configuration and named presets (default: reacher-quality in minutes on 2 CPU cores)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from world_model.errors import WorldModelError
+from world_model.objective import LossWeights
+
+DEVICES = ("cpu", "cuda")
+RESUME_MUST_MATCH = ("batch_size", "lr", "weight_decay", "warmup_steps", "seed", "ema_start", "ema_end",
+                     "action_weight", "latent_weight", "predictor_weight", "regularizer_weight")
+"Fields a resumed run must share with the checkpoint so it continues the same optimisation."
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Optimisation, logging, checkpointing and diagnostics of one training run."""
+
+    steps: int = 3000
+    "Optimizer steps in total (a resumed run continues up to this number)."
+    batch_size: int = 256
+    "Windows per step."
+    lr: float = 1e-3
+    "Peak AdamW learning rate."
+    weight_decay: float = 1e-4
+    "AdamW weight decay."
+    warmup_steps: int = 100
+    "Linear warm-up steps before the cosine decay."
+    min_lr_fraction: float = 0.1
+    "Learning rate at the end of the cosine decay, as a fraction of lr."
+    grad_clip: float = 1.0
+    "Global gradient-norm clip."
+    seed: int = 0
+    "Seed of model initialisation, masking and SIGReg directions (the sampler has its own seed)."
+    device: str = "cpu"
+    "'cpu' or 'cuda'."
+    log_every: int = 50
+    "Steps between metrics.jsonl lines and progress-bar updates."
+    checkpoint_every: int = 500
+    "Steps between checkpoints (the final step always writes one)."
+    ema_start: float = 0.99
+    "Target-encoder momentum at step 0."
+    ema_end: float = 1.0
+    "Target-encoder momentum at the last step (cosine schedule in between)."
+    action_weight: float = 1.0
+    "Weight of the L1 action-chunk loss."
+    latent_weight: float = 1.0
+    "Weight of the head's masked future-latent loss."
+    predictor_weight: float = 1.0
+    "Weight of the predictor's one-step plus rollout loss."
+    regularizer_weight: float = 1.0
+    "Weight of the anti-collapse regularizer."
+    scale_momentum: float = 0.99
+    "EMA momentum of the action-error scale that calibrates the action prior's std."
+    eval_horizon: int = 16
+    "Rollout steps of the final open-loop diagnostic."
+    eval_starts_per_episode: int = 8
+    "Start times per held-out episode in the open-loop diagnostic."
+    collapse_std: float = 0.05
+    "Warn when the mean per-dimension embedding std falls below this."
+    collapse_rank_fraction: float = 0.05
+    "Warn when the effective rank falls below this fraction of the latent size."
+
+    def __post_init__(self) -> None:
+        if self.steps < 1 or self.batch_size < 2:
+            raise WorldModelError(f"steps must be >= 1 and batch size >= 2, got {self.steps} and {self.batch_size}")
+        if self.device.split(":")[0] not in DEVICES:
+            raise WorldModelError(f"device {self.device!r} is unknown; use cpu or cuda")
+        if self.log_every < 1 or self.checkpoint_every < 1:
+            raise WorldModelError("log_every and checkpoint_every must be at least 1")
+
+    @property
+    def weights(self) -> LossWeights:
+        """Loss weights for the objective."""
+        return LossWeights(self.action_weight, self.latent_weight, self.predictor_weight, self.regularizer_weight)
+
+    def lr_at(self, step: int) -> float:
+        """Linear warm-up then cosine decay to min_lr_fraction * lr (a pure function of the step)."""
+        if step < self.warmup_steps:
+            return self.lr * (step + 1) / self.warmup_steps
+        progress = (step - self.warmup_steps) / max(self.steps - self.warmup_steps, 1)
+        cosine = 0.5 * (1.0 + math.cos(math.pi * min(progress, 1.0)))
+        return self.lr * (self.min_lr_fraction + (1.0 - self.min_lr_fraction) * cosine)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+PRESETS: dict[str, TrainConfig] = {
+    "default": TrainConfig(),
+    "demo": TrainConfig(steps=800, checkpoint_every=400, warmup_steps=50),
+}
+"Named training settings: 'default' for planning-quality reacher models, 'demo' for a quick look."
+
+
+def preset(name: str, **overrides: Any) -> TrainConfig:
+    """A named preset with some fields replaced (None values are ignored)."""
+    if name not in PRESETS:
+        raise WorldModelError(f"training preset {name!r} is unknown; use one of {', '.join(PRESETS)}")
+    return replace(PRESETS[name], **{k: v for k, v in overrides.items() if v is not None})
