@@ -24,7 +24,7 @@ from world_model.diagnostics import open_loop_error
 from world_model.ema import ema_momentum, ema_update
 from world_model.errors import CheckpointError, WorldModelError
 from world_model.model import ActJepa
-from world_model.objective import compute_losses
+from world_model.objective import LossOutput, compute_losses
 from world_model.plots import plot_embedding_health, plot_loss_curves, plot_open_loop
 from world_model.regularizers import effective_rank, embedding_std
 from world_model.train_config import RESUME_MUST_MATCH, TrainConfig
@@ -115,6 +115,34 @@ def _write_plots(out: Path, metrics: list[dict[str, Any]], model: ActJepa, title
         plot_embedding_health(metrics, out / "embedding_health.png", model.latent_dim, title=f"{title} embedding health")
 
 
+def train_step(model: ActJepa, optimizer: torch.optim.Optimizer, batch: dict[str, torch.Tensor], cfg: TrainConfig,
+               step: int, generator: torch.Generator) -> tuple[LossOutput, float]:
+    """One optimisation step: losses, AdamW update with clipping, EMA target and action-scale updates.
+
+    Returns the losses and the total as a float; a non-finite total leaves the model untouched.
+    """
+    for group in optimizer.param_groups:
+        group["lr"] = cfg.lr_at(step)
+    losses = compute_losses(model, batch, cfg.weights, generator)
+    total = float(losses.total.detach())
+    if not np.isfinite(total):
+        return losses, total
+    optimizer.zero_grad(set_to_none=True)
+    losses.total.backward()
+    torch.nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g["params"]], cfg.grad_clip)
+    optimizer.step()
+    with torch.no_grad():
+        if model.target_encoder is not None:
+            ema_update(model.target_encoder, model.encoder, ema_momentum(step, cfg.steps, cfg.ema_start, cfg.ema_end))
+        model.action_scale.mul_(cfg.scale_momentum).add_(losses.action_abs_error, alpha=1.0 - cfg.scale_momentum)
+    return losses, total
+
+
+def make_optimizer(model: ActJepa, cfg: TrainConfig) -> torch.optim.AdamW:
+    """AdamW over every trainable parameter (the target encoder has none)."""
+    return torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, weight_decay=cfg.weight_decay)
+
+
 def train(model_cfg: ModelConfig, cfg: TrainConfig, sample_batch: SampleBatch, norm_stats: dict[str, np.ndarray],
           out_dir: str | Path, meta: dict[str, Any], heldout: HeldOut | None = None, resume: bool = False,
           force: bool = False, progress: bool = True) -> TrainResult:
@@ -130,8 +158,7 @@ def train(model_cfg: ModelConfig, cfg: TrainConfig, sample_batch: SampleBatch, n
         raise WorldModelError("--device cuda was asked for but no CUDA GPU is visible; use --device cpu")
     torch.manual_seed(cfg.seed)
     model = ActJepa(model_cfg, norm_stats).to(device)
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    optimizer = make_optimizer(model, cfg)
     generator = torch.Generator().manual_seed(cfg.seed + 1)
     start, metrics = 0, []
     if resuming:
@@ -154,26 +181,15 @@ def train(model_cfg: ModelConfig, cfg: TrainConfig, sample_batch: SampleBatch, n
     model.train()
     for step in range(start, cfg.steps):
         batch = _batch_to_tensors(sample_batch(step, cfg.batch_size), step, device)
-        for group in optimizer.param_groups:
-            group["lr"] = cfg.lr_at(step)
         try:
-            losses = compute_losses(model, batch, cfg.weights, generator)
-            total = float(losses.total.detach())
-            if not np.isfinite(total):
-                kept = f"the last good checkpoint (step {last_saved}) in {out} is kept" if last_saved is not None else "no checkpoint was written yet"
-                raise WorldModelError(f"the loss became {total} at step {step + 1}; {kept}; lower --lr or check the data")
-            optimizer.zero_grad(set_to_none=True)
-            losses.total.backward()
-            torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip)
-            optimizer.step()
+            losses, total = train_step(model, optimizer, batch, cfg, step, generator)
         except (RuntimeError, MemoryError) as exc:
             if _is_oom(exc):
                 raise WorldModelError(f"out of memory at batch size {cfg.batch_size}; pass a smaller --batch-size") from None
             raise
-        with torch.no_grad():
-            if model.target_encoder is not None:
-                ema_update(model.target_encoder, model.encoder, ema_momentum(step, cfg.steps, cfg.ema_start, cfg.ema_end))
-            model.action_scale.mul_(cfg.scale_momentum).add_(losses.action_abs_error, alpha=1.0 - cfg.scale_momentum)
+        if not np.isfinite(total):
+            kept = f"the last good checkpoint (step {last_saved}) in {out} is kept" if last_saved is not None else "no checkpoint was written yet"
+            raise WorldModelError(f"the loss became {total} at step {step + 1}; {kept}; lower --lr or check the data")
         sums["loss"] = sums.get("loss", 0.0) + total
         for key, value in losses.parts.items():
             sums[key] = sums.get(key, 0.0) + float(value.detach())
