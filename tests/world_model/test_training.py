@@ -121,3 +121,14 @@ def test_empty_dataset_is_a_clear_error(tmp_path, state_stats):
     with pytest.raises(WorldModelError, match="no training windows"):
         train(cfg, tiny_train(), empty, state_stats, tmp_path / "run", META, progress=False)
     assert not (tmp_path / "run" / "checkpoint.json").exists()
+
+
+def test_pixel_model_trains_through_the_same_loop(tmp_path):
+    from tests.world_model.synthetic import make_episodes, norm_stats
+
+    data = make_episodes(6, 12, seed=3, pixels=True)
+    cfg = tiny_config(pixels=True)
+    res = train(cfg, tiny_train(steps=3, batch_size=8, log_every=1), sampler_for(data, cfg).batch, norm_stats(data),
+                tmp_path / "pix", META, heldout=lambda: (data["observations"][:2], data["actions"][:2]), progress=False)
+    assert len(res.metrics) == 3 and all(np.isfinite(m["loss"]) for m in res.metrics)
+    assert load_model(tmp_path / "pix")[0].cfg.obs_mode == "pixels" and res.open_loop["num_windows"] > 0
