@@ -216,7 +216,8 @@ def train(model_cfg: ModelConfig, cfg: TrainConfig, sample_batch: SampleBatch, n
     open_loop = None
     if heldout is not None:
         observations, actions = heldout()
-        open_loop = open_loop_error(model, observations, actions, cfg.eval_horizon, cfg.eval_starts_per_episode)
+        horizon = min(cfg.eval_horizon, actions.shape[1] - model.context_len + 1)  # short episodes: shorter rollouts
+        open_loop = open_loop_error(model, observations, actions, horizon, cfg.eval_starts_per_episode)
         plot_open_loop(open_loop, out / "open_loop.png", title=f"{title}: open-loop latent error (held out)")
         text = json.dumps(open_loop, indent=2) + "\n"
         atomic_write(out / "open_loop.json", lambda p: Path(p).write_text(text))
