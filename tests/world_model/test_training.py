@@ -132,3 +132,14 @@ def test_pixel_model_trains_through_the_same_loop(tmp_path):
                 tmp_path / "pix", META, heldout=lambda: (data["observations"][:2], data["actions"][:2]), progress=False)
     assert len(res.metrics) == 3 and all(np.isfinite(m["loss"]) for m in res.metrics)
     assert load_model(tmp_path / "pix")[0].cfg.obs_mode == "pixels" and res.open_loop["num_windows"] > 0
+
+
+def test_out_of_memory_suggests_a_smaller_batch(tmp_path, state_data, state_stats, monkeypatch):
+    import world_model.train as train_module
+
+    def exhausted(*args, **kwargs):
+        raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+
+    monkeypatch.setattr(train_module, "compute_losses", exhausted)
+    with pytest.raises(WorldModelError, match="out of memory at batch size 32; pass a smaller --batch-size"):
+        _run(tmp_path, state_data, state_stats, tiny_config(), tiny_train())
