@@ -30,13 +30,13 @@ class EvalConfig:
     "Held-out episodes per controller (the first seeds of the task's evaluation range)."
     batch_size: int = 50
     "Episodes run side by side in one batched environment and one batched plan."
-    num_samples: int = 256
+    num_samples: int = 512
     "N: sampled action sequences per plan and episode."
     horizon: int = 16
     "H: planning horizon in control steps."
-    iterations: int = 4
+    iterations: int = 6
     "Refinement rounds per plan."
-    replan_every: int = 2
+    replan_every: int = 4
     "Actions executed from each plan or policy chunk before replanning."
     seed: int = 0
     "Seed of the planners' per-episode noise streams."

@@ -27,13 +27,13 @@ class ProtocolConfig:
     "Held-out episodes per controller in the comparison."
     batch_size: int = 50
     "Episodes evaluated side by side."
-    num_samples: int = 256
+    num_samples: int = 512
     "N of every planner at the base budget."
     horizon: int = 16
     "H of every planner at the base budget."
-    iterations: int = 4
+    iterations: int = 6
     "Refinement rounds per plan at the base budget."
-    replan_every: int = 2
+    replan_every: int = 4
     "Actions executed per plan."
     controllers: tuple[str, ...] = ALL_CONTROLLERS
     "Controllers compared on the ACT-JEPA checkpoint."

@@ -30,7 +30,7 @@ def reacher_expert(env: MujocoGoalVecEnv) -> np.ndarray:
     """Joint-space PD towards the inverse-kinematics solution of the target."""
     target = reacher.inverse_kinematics(env.desired_goal)
     error = np.stack([_wrap(target[:, 0] - env.qpos[:, 0]), target[:, 1] - env.qpos[:, 1]], axis=-1)
-    return np.clip(8.0 * error - 0.8 * env.qvel, -1.0, 1.0)
+    return np.clip(6.0 * error - 0.3 * env.qvel, -1.0, 1.0)
 
 
 def _pd_to(position: np.ndarray, velocity: np.ndarray, target: np.ndarray, kp: float, kd: float) -> np.ndarray:

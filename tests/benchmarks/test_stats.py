@@ -21,6 +21,11 @@ def test_wilson_matches_reference(successes, trials, low, high):
     assert hi == pytest.approx(high, abs=1e-6)
 
 
+def test_wilson_is_exact_at_the_extremes():
+    assert wilson_interval(0, 7)[0] == 0.0
+    assert wilson_interval(7, 7)[1] == 1.0
+
+
 def test_wilson_rejects_impossible_counts():
     with pytest.raises(ValueError):
         wilson_interval(3, 2)
