@@ -59,7 +59,7 @@ def run_data_efficiency(data: Path, workdir: Path, demos: tuple[int, ...], seeds
         points = []
         for n in demos:
             pooled = EpisodeRecord.concatenate(records[label][n])
-            points.append({"demonstrations": n, **summarize(pooled, base.batch_size),
+            points.append({"demonstrations": n, **summarize(pooled, base.batch_size, base.replan_every),
                            "seed_success_rates": [float(r.success.mean()) for r in records[label][n]]})
         curves[label] = points
     return {"task": dataset.meta["task"], "seeds": list(seeds), "episodes_per_seed": base.episodes,

@@ -17,9 +17,8 @@ from benchmarks.harness import EvalConfig, evaluate_controller
 def _entry(name: str, model, info: dict, cfg: EvalConfig, prior=None, progress: bool = True) -> dict:
     record, ctrl_cfg = evaluate_controller(name, model, info["task"], info["obs_mode"], cfg, prior=prior,
                                            progress=progress)
-    entry = summarize(record, batch_size=min(cfg.batch_size, cfg.episodes))
-    if ctrl_cfg is not None:
-        entry["replan_every"] = ctrl_cfg.replan_every
+    entry = summarize(record, batch_size=min(cfg.batch_size, cfg.episodes), replan_every=ctrl_cfg.replan_every)
+    entry["replan_every"] = ctrl_cfg.replan_every
     return entry
 
 

@@ -111,7 +111,7 @@ def evaluate(
     controllers = {}
     for name in cfg.controllers:
         record, ctrl_cfg = evaluate_controller(name, model, task, obs_mode, cfg, prior=prior, progress=progress)
-        entry = summarize(record, batch_size=min(cfg.batch_size, cfg.episodes))
+        entry = summarize(record, batch_size=min(cfg.batch_size, cfg.episodes), replan_every=ctrl_cfg.replan_every)
         entry["controller_config"] = asdict(ctrl_cfg)
         controllers[name] = entry
         if progress:
@@ -137,7 +137,7 @@ def strip_timings(results: dict) -> dict:
     """results.json without wall-clock fields, for comparing reruns."""
     clean = {k: v for k, v in results.items() if k != "torch_threads"}
     clean["controllers"] = {
-        name: {k: v for k, v in entry.items() if k != "median_ms_per_action"}
+        name: {k: v for k, v in entry.items() if not k.endswith("ms_per_action")}
         for name, entry in results["controllers"].items()
     }
     return clean

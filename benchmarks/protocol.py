@@ -64,7 +64,7 @@ class ProtocolConfig:
 PROTOCOLS: dict[str, ProtocolConfig] = {
     "demo": ProtocolConfig(
         task="reacher", demonstrations=200, train_preset="demo", eval_episodes=50, batch_size=50,
-        horizons=(1, 2, 4, 8, 16, 32), horizon_planners=("mppi", "mppi+prior"), sweep_episodes=25,
+        horizons=(1, 2, 4, 8, 16, 32), sweep_episodes=25,
     ),
     "full": ProtocolConfig(
         demonstrations=200, train_preset="default", eval_episodes=100, batch_size=50,
