@@ -34,13 +34,7 @@ app = typer.Typer(
 )
 
 for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(f"benchmarks.commands.{_name}")
-    except ModuleNotFoundError as _exc:  # a subcommand not yet present in this tree
-        if not (_exc.name or "").startswith("benchmarks."):
-            raise
-        continue
-    _module.register(app)
+    importlib.import_module(f"benchmarks.commands.{_name}").register(app)
 
 
 def main(argv: list[str] | None = None) -> None:
