@@ -166,7 +166,8 @@ def load_trainer_state(path: str | Path, optimizer: torch.optim.Optimizer, gener
         if key.startswith("optimizer."):
             _, idx, name = key.split(".", 2)
             slots.setdefault(int(idx), {})[name] = value
-    if len(slots) not in (0, len(state["param_groups"][0]["params"])) or any(i >= len(state["param_groups"][0]["params"]) for i in slots):
+    n_params = sum(len(g["params"]) for g in state["param_groups"])
+    if any(i >= n_params for i in slots):  # parameters that never got a gradient (BC's latent tokens) have no slots
         raise CheckpointError(f"{file} holds optimizer state for {len(slots)} parameters, the model has a different number; it was saved by a different model")
     state["state"] = slots
     optimizer.load_state_dict(state)

@@ -122,7 +122,7 @@ def train_step(model: ActJepa, optimizer: torch.optim.Optimizer, batch: dict[str
     Returns the losses and the total as a float; a non-finite total leaves the model untouched.
     """
     for group in optimizer.param_groups:
-        group["lr"] = cfg.lr_at(step)
+        group["lr"] = cfg.lr_at(step) * group.get("lr_scale", 1.0)
     losses = compute_losses(model, batch, cfg.weights, generator)
     total = float(losses.total.detach())
     if not np.isfinite(total):
@@ -139,8 +139,19 @@ def train_step(model: ActJepa, optimizer: torch.optim.Optimizer, batch: dict[str
 
 
 def make_optimizer(model: ActJepa, cfg: TrainConfig) -> torch.optim.AdamW:
-    """AdamW over every trainable parameter (the target encoder has none)."""
-    return torch.optim.AdamW([p for p in model.parameters() if p.requires_grad], lr=cfg.lr, weight_decay=cfg.weight_decay)
+    """AdamW over every trainable parameter (the target encoder has none).
+
+    The BC baseline's encoder gets its own group whose learning rate is scaled by
+    cfg.bc_encoder_lr_scale (as ACT trains its backbone slower than its head): trained on the
+    action loss alone at the full rate, its latents lose rank and the policy's precision.
+    """
+    params = [p for p in model.parameters() if p.requires_grad]
+    if not model.cfg.is_bc or cfg.bc_encoder_lr_scale == 1.0:
+        return torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    encoder = {id(p) for p in model.encoder.parameters()}
+    groups = [{"params": [p for p in params if id(p) not in encoder], "lr_scale": 1.0},
+              {"params": [p for p in params if id(p) in encoder], "lr_scale": cfg.bc_encoder_lr_scale}]
+    return torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
 
 
 def train(model_cfg: ModelConfig, cfg: TrainConfig, sample_batch: SampleBatch, norm_stats: dict[str, np.ndarray],

@@ -11,7 +11,8 @@ import torch
 from tests.world_model.conftest import META, sampler_for, tiny_config, tiny_train
 from world_model import load_model
 from world_model.errors import CheckpointError, WorldModelError
-from world_model.train import train
+from world_model.model import ActJepa
+from world_model.train import make_optimizer, train, train_step
 
 
 def _run(tmp_path, data, stats, cfg, tcfg, name="run", **kw):
@@ -49,8 +50,26 @@ def test_bc_baseline_trains_through_the_same_path(tmp_path, state_data, state_st
     assert model.cfg.is_bc and model.target_encoder is None and info["step"] == 60
 
 
-def test_resume_continues_exactly(tmp_path, state_data, state_stats):
-    cfg = tiny_config()
+def test_bc_encoder_learns_at_its_own_rate(state_data, state_stats):
+    tcfg = tiny_train(bc_encoder_lr_scale=0.25)
+    bc = ActJepa(tiny_config(baseline="bc"), state_stats)
+    optimizer = make_optimizer(bc, tcfg)
+    head, encoder = optimizer.param_groups
+    assert {id(p) for p in encoder["params"]} == {id(p) for p in bc.encoder.parameters()}
+    assert len(head["params"]) + len(encoder["params"]) == sum(1 for _ in bc.parameters())
+    batch = {k: torch.from_numpy(v) for k, v in sampler_for(state_data, bc.cfg).batch(5, 8).items()}
+    train_step(bc, optimizer, batch, tcfg, 5, torch.Generator().manual_seed(0))
+    assert head["lr"] == pytest.approx(tcfg.lr_at(5)) and encoder["lr"] == pytest.approx(0.25 * tcfg.lr_at(5))
+    # ACT-JEPA keeps one group at the full rate
+    jepa = ActJepa(tiny_config(), state_stats)
+    assert len(make_optimizer(jepa, tcfg).param_groups) == 1
+    with pytest.raises(WorldModelError, match="bc_encoder_lr_scale"):
+        tiny_train(bc_encoder_lr_scale=0.0)
+
+
+@pytest.mark.parametrize("baseline", ["none", "bc"])
+def test_resume_continues_exactly(tmp_path, state_data, state_stats, baseline):
+    cfg = tiny_config(baseline=baseline)
     tcfg = tiny_train(steps=12, checkpoint_every=6, log_every=3)
     full = _run(tmp_path, state_data, state_stats, cfg, tcfg, name="full")
     sampler = sampler_for(state_data, cfg)
