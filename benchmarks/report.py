@@ -22,7 +22,7 @@ def _num(x: float | None, fmt: str = "{:.3f}") -> str:
 def controllers_table(result: dict) -> str:
     """One row per controller of a results.json: success with interval, distance, steps, speed."""
     rows = [
-        "| controller | success | 95% interval | final goal distance | steps to success | ms per action | episodes |",
+        "| controller | success | 95% interval | final goal distance | steps to success | ms per action (whole batch) | episodes |",
         "|---|---|---|---|---|---|---|",
     ]
     for name, entry in result["controllers"].items():
@@ -128,11 +128,40 @@ def results_markdown(folder: Path, figure_prefix: str = "") -> str:
                   f"![open-loop error]({figure_prefix}open_loop.png)", "",
                   "Errors are divided by the mean distance between latents of random windows (1.0 = uninformative).", "",
                   "\n".join(rows), ""]
+    parts += bench_markdown(folder)
     protocol = _load(folder, "protocol")
     if protocol:
         stages = ", ".join(f"{k} {v:.0f} s" for k, v in protocol["stage_seconds"].items())
         parts += [f"Wall time of the last invocation: {protocol['total_seconds'] / 60:.1f} min ({stages}).", ""]
     return "\n".join(parts).rstrip() + "\n"
+
+
+def bench_markdown(folder: Path) -> list[str]:
+    """Tables of `actjepa bench planner` / `bench train` JSON saved in the folder as bench_*.json."""
+    parts: list[str] = []
+    planner = _load(folder, "bench_planner")
+    if planner:
+        from benchmarks.bench_planner import format_table
+
+        t = planner["targets"]
+        parts += ["### Planner speed (`actjepa bench planner`)", "",
+                  f"{planner['planner']}, {planner['model'].get('task')} model, {planner['torch_threads']} torch "
+                  f"thread(s), replan every {planner['settings']['replan_every']} actions; per-action time is plan "
+                  "time divided by the actions executed per plan.", "",
+                  "```text", format_table(planner["results"]), "```", "",
+                  f"Default budget {tuple(t['default_budget'])}, B=1: **{t['ms_per_action_b1']:.1f} ms per action** "
+                  f"(target ≤ {t['ms_per_action_target']:.0f} ms: {'met' if t['latency_met'] else 'missed'}); "
+                  f"**{t['matmul_ratio_b1']:.2f}** of this machine's matmul throughput on the same shapes "
+                  f"(target ≥ 0.5: {'met' if t['matmul_ratio_met'] else 'missed'}).", ""]
+    train = _load(folder, "bench_train")
+    if train:
+        rows = ["| model | steps/s | batch | minutes for the default steps | parameters |", "|---|---|---|---|---|"]
+        for name, r in train["models"].items():
+            rows.append(f"| {name} | {r['steps_per_second']:.1f} | {r['batch_size']} | "
+                        f"{r['minutes_for_default_steps']:.1f} | {r['parameters']:,} |")
+        parts += ["### Training speed (`actjepa bench train`)", "",
+                  f"{train['device']}, {train['threads']} torch thread(s); {train['data']}.", "", "\n".join(rows), ""]
+    return parts
 
 
 def write_report_page(folder: Path) -> Path:
