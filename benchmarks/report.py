@@ -109,6 +109,7 @@ def results_markdown(folder: Path, figure_prefix: str = "") -> str:
                   controllers_table(results), ""]
         if results.get("notes"):
             parts += [results["notes"], ""]
+        parts += targets_markdown(results)
         parts += [f"![success per controller]({figure_prefix}controllers.png)", ""]
     budget = _load(folder, "budget")
     if budget:
@@ -134,6 +135,27 @@ def results_markdown(folder: Path, figure_prefix: str = "") -> str:
         stages = ", ".join(f"{k} {v:.0f} s" for k, v in protocol["stage_seconds"].items())
         parts += [f"Wall time of the last invocation: {protocol['total_seconds'] / 60:.1f} min ({stages}).", ""]
     return "\n".join(parts).rstrip() + "\n"
+
+
+def targets_markdown(results: dict) -> list[str]:
+    """The comparison targets that one results.json can decide, each marked met or missed."""
+    c = results["controllers"]
+    lines: list[str] = []
+
+    def line(text: str, met: bool) -> None:
+        lines.append(f"- {text}: **{'met' if met else 'missed'}**")
+
+    if "mppi+prior" in c:
+        rate = c["mppi+prior"]["success_rate"]
+        line(f"`mppi+prior` succeeds in at least 95% of held-out episodes ({_pct(rate)})", rate >= 0.95)
+        if "oracle" in c:
+            gap = c["oracle"]["success_rate"] - rate
+            line(f"`mppi+prior` within 3 points of `oracle` at the same budget ({100 * gap:.1f} points behind)",
+                 gap <= 0.03)
+        if "mppi" in c:
+            line(f"`mppi+prior` beats `mppi` without prior ({_pct(rate)} against {_pct(c['mppi']['success_rate'])})",
+                 rate > c["mppi"]["success_rate"])
+    return ["Targets decided by this table:", "", *lines, ""] if lines else []
 
 
 def bench_markdown(folder: Path) -> list[str]:

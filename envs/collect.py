@@ -12,11 +12,9 @@ from __future__ import annotations
 import os
 import signal
 import sys
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from importlib import metadata
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 from tqdm import tqdm
@@ -125,21 +123,39 @@ def run_episodes(env: GoalVecEnv, seeds: np.ndarray, source: str, noise: float,
     }
 
 
-@contextmanager
-def _sigterm_as_interrupt() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl-C while collecting (main thread only)."""
-    def handler(signum, frame):
-        raise KeyboardInterrupt
+class _DeferredInterrupt:
+    """Ctrl-C and SIGTERM stop collection at the next batch boundary (main thread only).
 
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
+    An interrupt that lands inside an HDF5 write can leave h5py's lock held and
+    hang the clean-up, so the first signal only sets a flag that the loop checks
+    between batches; a second signal interrupts at once.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.previous: dict[int, object] = {}
+
+    def _handler(self, signum, frame) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def check(self) -> None:
+        """Raise KeyboardInterrupt here, between batches, if a signal arrived."""
+        if self.requested:
+            raise KeyboardInterrupt
+
+    def __enter__(self) -> "_DeferredInterrupt":
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self.previous[sig] = signal.signal(sig, self._handler)
+            except ValueError:  # not the main thread: signals keep their default behaviour
+                break
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
 
 
 def collect(task: str, source: str = "expert", episodes: int = 200, noise: float = 0.1, seed: int = 0,
@@ -159,7 +175,7 @@ def collect(task: str, source: str = "expert", episodes: int = 200, noise: float
     tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
     envs_by_size: dict[int, GoalVecEnv] = {}
     writer = None
-    with _sigterm_as_interrupt():
+    with _DeferredInterrupt() as interrupt:
         try:
             bar = tqdm(total=cfg.episodes, desc=f"collect {cfg.task}", unit="ep", disable=not cfg.progress)
             for chunk, start in enumerate(range(0, cfg.episodes, cfg.batch_size)):
@@ -173,6 +189,7 @@ def collect(task: str, source: str = "expert", episodes: int = 200, noise: float
                 rng = np.random.default_rng([cfg.seed, chunk])
                 writer.append(run_episodes(env, batch_seeds, cfg.source, cfg.noise, rng))
                 bar.update(len(batch_seeds))
+                interrupt.check()
             bar.close()
         except KeyboardInterrupt:
             kept = _finish(writer, tmp, out)
