@@ -121,7 +121,8 @@ class Pipeline:
                            progress=self.progress)
             write_json_atomic(self.json_path("horizon"), result)
 
-        self._stage("horizon sweep", self.json_path("horizon"), work)
+        if self.cfg.horizons:
+            self._stage("horizon sweep", self.json_path("horizon"), work)
 
     def budget_sweep(self) -> None:
         from benchmarks.experiments import sweep

@@ -66,13 +66,18 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
         task="reacher", demonstrations=200, train_preset="demo", eval_episodes=50, batch_size=50,
         horizons=(1, 2, 4, 8, 16, 32), sweep_episodes=25,
     ),
+    "compare": ProtocolConfig(
+        train_preset="demo", eval_episodes=50, controllers=("policy", "mppi", "mppi+prior", "oracle"),
+        horizons=(),
+    ),
     "full": ProtocolConfig(
         demonstrations=200, train_preset="default", eval_episodes=100, batch_size=50,
         budgets=(16, 32, 64, 128, 256, 512), data_efficiency_demos=(10, 25, 50, 100, 200),
         data_efficiency_seeds=(0, 1, 2),
     ),
 }
-"'demo': reacher in minutes on 2 CPU cores; 'full': the complete protocol of one task."
+("'demo': reacher in minutes on 2 CPU cores; 'compare': controllers only, any task, a few minutes; "
+ "'full': the complete protocol of one task.")
 
 
 def protocol(name: str, **overrides) -> ProtocolConfig:

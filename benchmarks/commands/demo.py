@@ -37,22 +37,23 @@ def register(app: typer.Typer) -> None:
 
     @app.command("reproduce")
     def reproduce(
-        task: str = typer.Option(..., help="Task whose full protocol to run."),
+        task: str = typer.Option(..., help="Task whose protocol to run."),
+        name: str = typer.Option("full", "--protocol", help="full (every experiment) or compare (controllers only)."),
         workdir: Optional[Path] = typer.Option(None, help="Folder for data and checkpoints (default runs/full-TASK)."),
         report: Optional[Path] = typer.Option(None, help="Folder for results and figures (default results/TASK)."),
         steps: Optional[int] = typer.Option(None, help="Override the training steps of every model."),
         device: str = typer.Option("cpu", help="cpu or cuda."),
         force: bool = typer.Option(False, help="Start over instead of continuing."),
     ) -> None:
-        """Run the full protocol of one task: comparison, horizon and budget sweeps, data efficiency, open loop."""
+        """Run a protocol on one task: `full` = comparison, horizon and budget sweeps, data efficiency, open loop."""
         import envs
         from benchmarks.pipeline import Pipeline
 
         envs.task_spec(task)  # one-line error for unknown tasks
-        workdir = workdir or Path(f"runs/full-{task}")
+        workdir = workdir or Path(f"runs/{name}-{task}")
         report = report or Path(f"results/{task}")
         _fresh([workdir, report], force)
-        page = Pipeline(protocol("full", task=task, train_steps=steps, device=device), workdir, report).run()
+        page = Pipeline(protocol(name, task=task, train_steps=steps, device=device), workdir, report).run()
         typer.echo(f"report: {page}")
 
     @app.command("report")
