@@ -89,6 +89,24 @@ def _load(folder: Path, name: str) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def controllers_section(results: dict, figure_prefix: str = "") -> list[str]:
+    """Heading, settings, table, targets and bar chart of one results.json."""
+    settings = results["settings"]
+    parts: list[str] = []
+    parts += [f"### Controllers on {results['task']}", "",
+              f"{results['episodes']} held-out episodes (evaluation seeds {results['evaluation_seeds']['first']}"
+              f"–{results['evaluation_seeds']['last']}), N={settings['num_samples']}, H={settings['horizon']}, "
+              f"{settings['iterations']} iterations, replanning every {settings['replan_every']} steps, "
+              f"{settings['batch_size']} episodes side by side, {results.get('torch_threads', '?')} CPU threads. "
+              "Success: the task's rule holds at the final step.", "",
+              controllers_table(results), ""]
+    if results.get("notes"):
+        parts += [results["notes"], ""]
+    parts += targets_markdown(results)
+    parts += [f"![success per controller]({figure_prefix}controllers.png)", ""]
+    return parts
+
+
 def results_markdown(folder: Path, figure_prefix: str = "") -> str:
     """Figures and tables for every result JSON present in `folder` (the report body)."""
     parts: list[str] = []
@@ -96,21 +114,12 @@ def results_markdown(folder: Path, figure_prefix: str = "") -> str:
     if horizon:
         parts += ["### Success against planning horizon", "",
                   f"![success and ms per action against planning horizon]({figure_prefix}horizon.png)", "",
+                  f"{horizon['episodes']} held-out episodes per point, run side by side (ms per action is for the "
+                  "whole batch); replanning every min(4, H) steps; policy and oracle from the comparison below.", "",
                   sweep_table(horizon, "horizon"), ""]
     results = _load(folder, "results")
     if results:
-        settings = results["settings"]
-        parts += [f"### Controllers on {results['task']}", "",
-                  f"{results['episodes']} held-out episodes (evaluation seeds {results['evaluation_seeds']['first']}"
-                  f"–{results['evaluation_seeds']['last']}), N={settings['num_samples']}, H={settings['horizon']}, "
-                  f"{settings['iterations']} iterations, replanning every {settings['replan_every']} steps, "
-                  f"{settings['batch_size']} episodes side by side, {results.get('torch_threads', '?')} CPU threads. "
-                  "Success: the task's rule holds at the final step.", "",
-                  controllers_table(results), ""]
-        if results.get("notes"):
-            parts += [results["notes"], ""]
-        parts += targets_markdown(results)
-        parts += [f"![success per controller]({figure_prefix}controllers.png)", ""]
+        parts += controllers_section(results, figure_prefix)
     budget = _load(folder, "budget")
     if budget:
         parts += ["### Success against sample budget", "",
@@ -129,6 +138,8 @@ def results_markdown(folder: Path, figure_prefix: str = "") -> str:
                   f"![open-loop error]({figure_prefix}open_loop.png)", "",
                   "Errors are divided by the mean distance between latents of random windows (1.0 = uninformative).", "",
                   "\n".join(rows), ""]
+    for sub in sorted(p for p in folder.iterdir() if (p / "results.json").is_file()):
+        parts += controllers_section(_load(sub, "results"), f"{figure_prefix}{sub.name}/")
     parts += bench_markdown(folder)
     protocol = _load(folder, "protocol")
     if protocol:
@@ -147,11 +158,19 @@ def targets_markdown(results: dict) -> list[str]:
 
     if "mppi+prior" in c:
         rate = c["mppi+prior"]["success_rate"]
-        line(f"`mppi+prior` succeeds in at least 95% of held-out episodes ({_pct(rate)})", rate >= 0.95)
-        if "oracle" in c:
+        if results.get("task") == "reacher":
+            line(f"`mppi+prior` succeeds in at least 95% of held-out episodes ({_pct(rate)})", rate >= 0.95)
+        if "oracle" in c and results.get("task") == "reacher":
             gap = c["oracle"]["success_rate"] - rate
             line(f"`mppi+prior` within 3 points of `oracle` at the same budget ({100 * gap:.1f} points behind)",
                  gap <= 0.03)
+        task = results.get("task")
+        if task == "maze" and "policy" in c:
+            lead = rate - c["policy"]["success_rate"]
+            line(f"maze: planning beats the pure policy by at least 20 points ({100 * lead:.1f} points)", lead >= 0.20)
+            line(f"maze: at least 90% success ({_pct(rate)})", rate >= 0.90)
+        if task == "push":
+            line(f"push: at least 80% success ({_pct(rate)})", rate >= 0.80)
         if "mppi" in c:
             line(f"`mppi+prior` beats `mppi` without prior ({_pct(rate)} against {_pct(c['mppi']['success_rate'])})",
                  rate > c["mppi"]["success_rate"])
