@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 from benchmarks.errors import UserError
 
@@ -55,10 +55,6 @@ class ProtocolConfig:
     "Seed of data collection, training and planning noise."
     device: str = "cpu"
     "'cpu' or 'cuda'."
-    expected_minutes: float = 0.0
-    "Measured wall time of the whole protocol on 2 CPU cores (documentation, not a limit)."
-    extra: dict = field(default_factory=dict)
-    "Free-form notes recorded with the results."
 
 
 PROTOCOLS: dict[str, ProtocolConfig] = {
