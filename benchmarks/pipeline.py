@@ -110,33 +110,25 @@ class Pipeline:
 
         self._stage("compare controllers", self.json_path("results"), work)
 
-    def horizon_sweep(self) -> None:
+    def _sweep(self, stage: str, name: str, key: str, values: tuple[int, ...], references: tuple[str, ...]) -> None:
+        """Sweep one planning setting for every planner; references come from the controller comparison."""
         from benchmarks.experiments import sweep
 
         def work() -> None:
             refs = read_json(self.json_path("results"))["controllers"]
             base = self.eval_config((), self.cfg.sweep_episodes)
-            result = sweep(self.model("jepa"), self.info, base, self.cfg.horizon_planners, "horizon",
-                           self.cfg.horizons, references={k: refs[k] for k in ("policy", "oracle") if k in refs},
-                           progress=self.progress)
-            write_json_atomic(self.json_path("horizon"), result)
+            result = sweep(self.model("jepa"), self.info, base, self.cfg.horizon_planners, key, values,
+                           references={k: refs[k] for k in references if k in refs}, progress=self.progress)
+            write_json_atomic(self.json_path(name), result)
 
-        if self.cfg.horizons:
-            self._stage("horizon sweep", self.json_path("horizon"), work)
+        if values:
+            self._stage(stage, self.json_path(name), work)
+
+    def horizon_sweep(self) -> None:
+        self._sweep("horizon sweep", "horizon", "horizon", self.cfg.horizons, ("policy", "oracle"))
 
     def budget_sweep(self) -> None:
-        from benchmarks.experiments import sweep
-
-        def work() -> None:
-            refs = read_json(self.json_path("results"))["controllers"]
-            base = self.eval_config((), self.cfg.sweep_episodes)
-            result = sweep(self.model("jepa"), self.info, base, self.cfg.horizon_planners, "num_samples",
-                           self.cfg.budgets, references={k: refs[k] for k in ("policy",) if k in refs},
-                           progress=self.progress)
-            write_json_atomic(self.json_path("budget"), result)
-
-        if self.cfg.budgets:
-            self._stage("sample-budget sweep", self.json_path("budget"), work)
+        self._sweep("sample-budget sweep", "budget", "num_samples", self.cfg.budgets, ("policy",))
 
     def open_loop(self) -> None:
         from benchmarks.experiments import open_loop_comparison
