@@ -141,3 +141,16 @@ def test_report_and_readme_block_are_generated_from_json(trained, tmp_path):
     assert block.index("horizon.png") < block.index("| `policy` |")  # the horizon figure comes first
     assert (out / "index.md").exists() and (out / "horizon.png").stat().st_size > 1000
     assert np.isfinite(json.loads((out / "results.json").read_text())["controllers"]["policy"]["success_rate"])
+
+
+def test_eval_videos_show_every_step(trained, tmp_path):
+    _, _, run = trained
+    import imageio.v2 as imageio
+
+    out = tmp_path / "videos"
+    run_cli("eval", "--checkpoint", str(run), "--out", str(out), "--controller", "policy", "--episodes", "1",
+            "--batch-size", "1", "--videos", "1")
+    frames = imageio.mimread(out / "videos" / "policy_episode0.gif")
+    assert len(frames) == envs.task_spec("reacher").max_episode_steps
+    assert frames[0].shape[0] > 100 and frames[0].shape[1] > 300  # scene, goal observation and path panels
+    assert not np.array_equal(frames[0], frames[-1])  # the arm moved and the path grew
