@@ -66,6 +66,10 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
         train_preset="demo", eval_episodes=50, controllers=("policy", "mppi", "mppi+prior", "oracle"),
         horizons=(),
     ),
+    "efficiency": ProtocolConfig(
+        train_preset="demo", controllers=("policy", "mppi+prior"), eval_episodes=50, horizons=(),
+        data_efficiency_demos=(10, 25, 50), data_efficiency_seeds=(0, 1, 2), sweep_episodes=25,
+    ),
     "full": ProtocolConfig(
         demonstrations=200, train_preset="default", eval_episodes=100, batch_size=50,
         budgets=(16, 32, 64, 128, 256, 512), data_efficiency_demos=(10, 25, 50, 100, 200),
@@ -73,6 +77,7 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
     ),
 }
 ("'demo': reacher in minutes on 2 CPU cores; 'compare': controllers only, any task, a few minutes; "
+ "'efficiency': ACT-JEPA against BC at 10/25/50 demonstrations, 3 seeds, demo training; "
  "'full': the complete protocol of one task.")
 
 

@@ -107,6 +107,25 @@ def controllers_section(results: dict, figure_prefix: str = "") -> list[str]:
     return parts
 
 
+def efficiency_section(result: dict, figure_prefix: str = "") -> list[str]:
+    """Data-efficiency figure, table and the ACT-JEPA-against-BC comparison it decides."""
+    parts = [f"### Data efficiency on {result['task']}: ACT-JEPA against behaviour cloning", "",
+             f"{len(result['seeds'])} training seeds per point, {result['episodes_per_seed']} held-out episodes per "
+             "seed, pooled into one Wilson interval; each seed trains both models on the same random subset.", "",
+             f"![success against demonstrations]({figure_prefix}data_efficiency.png)", "",
+             data_efficiency_table(result), ""]
+    jepa, bc = result["curves"].get("act-jepa policy"), result["curves"].get("bc policy")
+    if jepa and bc:
+        lines = []
+        for p, q in zip(jepa, bc):
+            lead = p["success_rate"] - q["success_rate"]
+            verdict = "met" if lead >= 0.05 else "missed"
+            lines.append(f"- {p['demonstrations']} demonstrations: ACT-JEPA policy {_pct(p['success_rate'])} "
+                         f"against BC {_pct(q['success_rate'])} ({100 * lead:+.1f} points; target +5: **{verdict}**)")
+        parts += ["ACT-JEPA against BC as pure policies:", "", *lines, ""]
+    return parts
+
+
 def results_markdown(folder: Path, figure_prefix: str = "") -> str:
     """Figures and tables for every result JSON present in `folder` (the report body)."""
     parts: list[str] = []
@@ -126,9 +145,7 @@ def results_markdown(folder: Path, figure_prefix: str = "") -> str:
                   f"![success against samples]({figure_prefix}budget.png)", "", sweep_table(budget, "num_samples"), ""]
     efficiency = _load(folder, "data_efficiency")
     if efficiency:
-        parts += ["### Data efficiency: ACT-JEPA against behaviour cloning", "",
-                  f"![success against demonstrations]({figure_prefix}data_efficiency.png)", "",
-                  data_efficiency_table(efficiency), ""]
+        parts += efficiency_section(efficiency, figure_prefix)
     open_loop = _load(folder, "open_loop")
     if open_loop:
         rows = ["| model | error at step 1 | error at last step | copy-last at last step |", "|---|---|---|---|"]
@@ -140,6 +157,9 @@ def results_markdown(folder: Path, figure_prefix: str = "") -> str:
                   "\n".join(rows), ""]
     for sub in sorted(p for p in folder.iterdir() if (p / "results.json").is_file()):
         parts += controllers_section(_load(sub, "results"), f"{figure_prefix}{sub.name}/")
+        sub_efficiency = _load(sub, "data_efficiency")
+        if sub_efficiency:
+            parts += efficiency_section(sub_efficiency, f"{figure_prefix}{sub.name}/")
     parts += bench_markdown(folder)
     protocol = _load(folder, "protocol")
     if protocol:

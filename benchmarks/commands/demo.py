@@ -38,7 +38,7 @@ def register(app: typer.Typer) -> None:
     @app.command("reproduce")
     def reproduce(
         task: str = typer.Option(..., help="Task whose protocol to run."),
-        name: str = typer.Option("full", "--protocol", help="full (every experiment) or compare (controllers only)."),
+        name: str = typer.Option("full", "--protocol", help="full (every experiment), compare (controllers only) or efficiency (ACT-JEPA against BC by demonstrations)."),
         workdir: Optional[Path] = typer.Option(None, help="Folder for data and checkpoints (default runs/full-TASK)."),
         report: Optional[Path] = typer.Option(None, help="Folder for results and figures (default results/TASK)."),
         steps: Optional[int] = typer.Option(None, help="Override the training steps of every model."),
