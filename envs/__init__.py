@@ -14,6 +14,7 @@ os.environ.setdefault("MUJOCO_GL", "egl")
 from envs.builtin import register_builtin_tasks  # noqa: E402
 from envs.errors import DatasetError, EnvError  # noqa: E402
 from envs.gym_adapter import register_task  # noqa: E402
+from envs.gym_oracle import oracle_available  # noqa: E402
 from envs.registry import make, task_names, task_spec  # noqa: E402
 from envs.spec import TaskSpec  # noqa: E402
 from envs.vec_env import GoalVecEnv  # noqa: E402
@@ -23,25 +24,13 @@ __version__ = "0.1.0"
 register_builtin_tasks()
 
 
-def _import_task_modules() -> None:
-    """Import the modules named in ACTJEPA_TASK_MODULES (comma-separated) so their register_task calls run."""
-    import importlib
-
-    for module in filter(None, (m.strip() for m in os.environ.get("ACTJEPA_TASK_MODULES", "").split(","))):
-        try:
-            importlib.import_module(module)
-        except ImportError as exc:
-            raise EnvError(f"cannot import task module {module!r} from ACTJEPA_TASK_MODULES ({exc})") from None
-
-
-_import_task_modules()
-
 __all__ = [
     "DatasetError",
     "EnvError",
     "GoalVecEnv",
     "TaskSpec",
     "make",
+    "oracle_available",
     "register_task",
     "task_names",
     "task_spec",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from envs.experts import EXPERTS
 from envs.mujoco_env import MujocoGoalVecEnv
 from envs.registry import TaskEntry, add_entry
 from envs.tasks.base import MujocoTask
@@ -20,4 +21,5 @@ def _builder(task_cls: type[MujocoTask]):
 def register_builtin_tasks() -> None:
     """Add reacher, point_mass, maze and push to the registry."""
     for task_cls in BUILTIN_TASKS:
-        add_entry(TaskEntry(task_cls.spec, _builder(task_cls)), overwrite=True)
+        add_entry(TaskEntry(task_cls.spec, _builder(task_cls), expert=EXPERTS[task_cls.spec.name], builtin=True),
+                  overwrite=True)

@@ -83,7 +83,11 @@ EXPERTS: dict[str, Expert] = {
 
 
 def make_expert(name: str) -> Expert:
-    """The scripted expert of a built-in task: expert(env) -> actions (B, A)."""
-    if name not in EXPERTS:
-        raise EnvError(f"no scripted expert for task {name!r}; experts exist for {', '.join(EXPERTS)}")
-    return EXPERTS[name]
+    """The expert of a task: expert(env) -> actions (B, A); scripted for built-ins, registered for others."""
+    from envs.registry import task_entry
+
+    expert = task_entry(name).expert
+    if expert is None:
+        raise EnvError(f"task {name!r} has no expert; pass expert=... to envs.register_task, or collect with "
+                       "--source play")
+    return expert

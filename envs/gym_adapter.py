@@ -5,19 +5,23 @@ A Gymnasium goal env has a dict observation with `observation`,
 that returns an observation of a state satisfying the goal, and a success
 rule; `envs.make(name, num_envs)` then steps a list of `num_envs` copies in a
 Python loop (the adapter's cost: built-in tasks are simulated in one batch).
-Adapter tasks support the `state` observation mode; they have no simulator
-state to save or roll out, so the oracle planner is not available for them.
+Adapter tasks support the `state` observation mode. An optional expert makes
+`collect --source expert` work; the oracle works when the env is MuJoCo-based
+(envs.gym_oracle); videos use the env's own render() when it was made with
+render_mode='rgb_array'. Close the batch with `close()` or a `with` block.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from envs.errors import EnvError
-from envs.registry import TaskEntry, add_entry
+from envs.gym_expert import GOAL_KEYS, adapter_expert
+from envs.gym_oracle import AchievedGoalFn, MujocoEnvOracle, oracle_problem
+from envs.registry import TaskEntry, add_entry, check_name_free
 from envs.spec import TaskSpec
 from envs.vec_env import GoalVecEnv
 
@@ -31,15 +35,18 @@ class GymGoalVecEnv(GoalVecEnv):
     """A list of Gymnasium goal envs behind the GoalVecEnv interface."""
 
     def __init__(self, spec: TaskSpec, factory: Callable[[], Any], goal_observation_fn: GoalObservationFn,
-                 success_fn: SuccessFn | None, num_envs: int = 1, obs_mode: str = "state") -> None:
+                 success_fn: SuccessFn | None, num_envs: int = 1, obs_mode: str = "state",
+                 oracle_problem: str = "", achieved_goal_fn: AchievedGoalFn | None = None) -> None:
         if obs_mode != "state":
-            raise EnvError(f"adapter task {spec.name!r} supports only obs_mode='state'")
+            raise EnvError(f"adapter task {spec.name!r} supports only obs_mode='state' (it has no pixel renderer)")
         super().__init__(spec, num_envs, obs_mode)
         self.envs = [factory() for _ in range(self.num_envs)]
         space = self.envs[0].action_space
         self.action_low = np.broadcast_to(np.asarray(space.low, dtype=np.float64), (spec.action_dim,)).copy()
         self.action_high = np.broadcast_to(np.asarray(space.high, dtype=np.float64), (spec.action_dim,)).copy()
         self.goal_observation_fn, self.success_fn = goal_observation_fn, success_fn
+        self.oracle_problem, self.achieved_goal_fn = oracle_problem, achieved_goal_fn
+        self.oracles: list[MujocoEnvOracle] | None = None
         self.achieved_goal = np.zeros((self.num_envs, spec.goal_dim))
         self.last_obs = np.zeros((self.num_envs, *spec.obs_shape), dtype=np.float32)
         self.goal_obs = np.zeros_like(self.last_obs)
@@ -80,28 +87,46 @@ class GymGoalVecEnv(GoalVecEnv):
         out[4]["success"] = self.success()
         return out
 
-    def _unsupported(self, what: str) -> EnvError:
-        return EnvError(f"{what} is not available for adapter task {self.spec.name!r}; use a built-in MuJoCo task")
+    def _simulators(self, what: str) -> list[MujocoEnvOracle]:
+        if self.oracle_problem:
+            raise EnvError(f"{what} is not available for adapter task {self.spec.name!r}: {self.oracle_problem}")
+        if self.oracles is None:
+            self.oracles = [MujocoEnvOracle(env, self.spec.goal_dim, self.achieved_goal_fn) for env in self.envs]
+        return self.oracles
 
     def get_sim_state(self) -> np.ndarray:
-        raise self._unsupported("get_sim_state")
+        return np.stack([oracle.get_state() for oracle in self._simulators("get_sim_state")])
 
     def set_sim_state(self, state: np.ndarray) -> None:
-        raise self._unsupported("set_sim_state")
+        oracles = self._simulators("set_sim_state")
+        state = np.asarray(state, dtype=np.float64)
+        if state.shape != (self.num_envs, oracles[0].nstate):
+            raise EnvError(f"sim state has shape {state.shape}, expected {(self.num_envs, oracles[0].nstate)}")
+        for oracle, row in zip(oracles, state):
+            oracle.set_state(row)
 
     def simulate(self, actions: np.ndarray) -> np.ndarray:
-        raise self._unsupported("simulate (the oracle)")
+        oracles = self._simulators("simulate (the oracle)")
+        actions = self.check_candidate_actions(actions)
+        return np.stack([oracle.simulate(rows) for oracle, rows in zip(oracles, actions)])
+
+    def render_frames(self) -> np.ndarray | None:
+        """(B, H, W, 3) uint8 frames from each env's render(), or None if it was not made with rgb_array."""
+        if any(getattr(env, "render_mode", None) != "rgb_array" for env in self.envs):
+            return None
+        return np.stack([np.asarray(env.render(), dtype=np.uint8) for env in self.envs])
+
+    def close(self) -> None:
+        for oracle in self.oracles or []:
+            oracle.close()
+        self.oracles = None
+        for env in self.envs:
+            env.close()
+        self.envs = []
 
 
-def register_task(name: str, factory: Callable[[], Any], goal_observation_fn: GoalObservationFn,
-                  success_fn: SuccessFn | None = None, *, success_radius: float, max_episode_steps: int,
-                  description: str = "", success_rule: str = "", overwrite: bool = False) -> TaskSpec:
-    """Register a Gymnasium goal env under `name`; returns the TaskSpec read from one probe instance.
-
-    success_fn defaults to "goal distance below success_radius". Episodes are cut at
-    max_episode_steps (the env's own termination is ignored: fixed-length episodes).
-    """
-    probe = factory()
+def _read_spec(name: str, probe: Any, success_radius: float, max_episode_steps: int, description: str,
+               success_rule: str) -> TaskSpec:
     try:
         spaces = probe.observation_space
         obs_shape = tuple(spaces["observation"].shape)
@@ -110,16 +135,61 @@ def register_task(name: str, factory: Callable[[], Any], goal_observation_fn: Go
     except (KeyError, TypeError, AttributeError):
         raise EnvError(f"task {name!r}: the env needs a Dict observation space with observation/achieved_goal/"
                        "desired_goal and a Box action space") from None
-    finally:
-        if hasattr(probe, "close"):
-            probe.close()
-    spec = TaskSpec(name=name, obs_shape=obs_shape, action_dim=action_dim, goal_dim=goal_dim,
+    return TaskSpec(name=name, obs_shape=obs_shape, action_dim=action_dim, goal_dim=goal_dim,
                     success_radius=float(success_radius), max_episode_steps=int(max_episode_steps),
                     description=description or f"Gymnasium goal env {name}",
                     success_rule=success_rule or f"goal distance below {success_radius}")
 
-    def build(num_envs: int, obs_mode: str) -> GoalVecEnv:
-        return GymGoalVecEnv(spec, factory, goal_observation_fn, success_fn, num_envs, obs_mode)
 
-    add_entry(TaskEntry(spec, build), overwrite=overwrite)
+def _reset_goal_dict(spec: TaskSpec, probe: Any) -> Mapping[str, Any]:
+    """The probe's first observation, checked to be a goal dict of the declared shapes."""
+    obs = probe.reset(seed=0)[0]
+    if not isinstance(obs, Mapping) or any(key not in obs for key in GOAL_KEYS):
+        found = sorted(obs) if isinstance(obs, Mapping) else type(obs).__name__
+        raise EnvError(f"task {spec.name!r}: env.reset() must return a goal dict with observation/achieved_goal/"
+                       f"desired_goal, got {found}")
+    expected = {"observation": spec.obs_shape, "achieved_goal": (spec.goal_dim,), "desired_goal": (spec.goal_dim,)}
+    for key, shape in expected.items():
+        got = np.asarray(obs[key]).reshape(-1).shape if key != "observation" else np.shape(obs[key])
+        if tuple(got) != tuple(shape):
+            raise EnvError(f"task {spec.name!r}: reset observation {key!r} has shape {np.shape(obs[key])}, "
+                           f"expected {shape} from the observation space")
+    return obs
+
+
+def register_task(name: str, factory: Callable[[], Any], goal_observation_fn: GoalObservationFn,
+                  success_fn: SuccessFn | None = None, *, success_radius: float, max_episode_steps: int,
+                  description: str = "", success_rule: str = "", expert: Any = None,
+                  achieved_goal_fn: AchievedGoalFn | None = None, overwrite: bool = False) -> TaskSpec:
+    """Register a Gymnasium goal env under `name`; returns the TaskSpec read from one probe instance.
+
+    success_fn defaults to "goal distance below success_radius". Episodes are cut at
+    max_episode_steps (the env's own termination is ignored: fixed-length episodes).
+    expert: expert(goal dict of (B, ...) arrays) -> actions (B, A), or an object with predict()
+    (envs.gym_expert); checked here on a probe batch. achieved_goal_fn(qpos (M, nq), qvel (M, nv))
+    -> (M, G) speeds up the oracle of a MuJoCo-based env (default: the env's own _get_obs()).
+    Raises a one-line EnvError for a name taken by a built-in task, an env that is not a goal env,
+    or an expert with the wrong output.
+    """
+    check_name_free(name, overwrite)
+    probe = factory()
+    try:
+        spec = _read_spec(name, probe, success_radius, max_episode_steps, description, success_rule)
+        first_obs = _reset_goal_dict(spec, probe)
+        expert_fn = None if expert is None else adapter_expert(spec, expert, first_obs)
+        space = probe.action_space
+        problem = oracle_problem(probe, spec.action_dim, spec.goal_dim, achieved_goal_fn,
+                                 np.broadcast_to(space.low, (spec.action_dim,)),
+                                 np.broadcast_to(space.high, (spec.action_dim,)))
+        renders = getattr(probe, "render_mode", None) == "rgb_array"
+    finally:
+        if hasattr(probe, "close"):
+            probe.close()
+
+    def build(num_envs: int, obs_mode: str) -> GoalVecEnv:
+        return GymGoalVecEnv(spec, factory, goal_observation_fn, success_fn, num_envs, obs_mode, problem,
+                             achieved_goal_fn)
+
+    add_entry(TaskEntry(spec, build, expert=expert_fn, pixel_observations=False, oracle_problem=problem,
+                        scene_renderer="env.render()" if renders else ""), overwrite=overwrite)
     return spec

@@ -8,7 +8,7 @@ start is reset at every call, so a state array fully determines the future.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import mujoco
 import numpy as np
@@ -22,6 +22,28 @@ from envs.vec_env import GoalVecEnv
 NUM_THREADS = 2
 SIMULATE_CHUNK_VALUES = 4_000_000
 """simulate() rolls out candidates in chunks of at most this many state values (32 MB)."""
+
+
+def rollout_achieved_goals(advance: Callable[[np.ndarray, np.ndarray], np.ndarray], start: np.ndarray,
+                           actions: np.ndarray, n_substeps: int, achieved_goal: Callable[[np.ndarray], np.ndarray],
+                           goal_dim: int) -> np.ndarray:
+    """Achieved goals (B, N, H, G) after each step of N candidate sequences (B, N, H, A) from states (B, nstate).
+
+    advance(states (M, nstate), controls (M, steps, A)) -> every physics state (M, steps, nstate), one
+    `mujoco.rollout` call; achieved_goal(states (M, nstate)) -> (M, G). Each action is held for n_substeps
+    physics steps, and rows are rolled out in chunks of bounded memory.
+    """
+    b, n, h, a = actions.shape
+    nstate = start.shape[-1]
+    controls = np.repeat(actions, n_substeps, axis=2).reshape(b * n, h * n_substeps, a)
+    start = np.repeat(start, n, axis=0)
+    goals = np.empty((b * n, h, goal_dim))
+    rows = max(1, SIMULATE_CHUNK_VALUES // (h * n_substeps * nstate))
+    for lo in range(0, b * n, rows):  # bounded memory: every physics substep's state is returned
+        states = advance(start[lo : lo + rows], controls[lo : lo + rows])
+        states = states[:, n_substeps - 1 :: n_substeps].reshape(-1, nstate)
+        goals[lo : lo + rows] = achieved_goal(states).reshape(-1, h, goal_dim)
+    return goals.reshape(b, n, h, goal_dim)
 
 
 class MujocoGoalVecEnv(GoalVecEnv):
@@ -118,21 +140,14 @@ class MujocoGoalVecEnv(GoalVecEnv):
         self.state = state.copy()
 
     def simulate(self, actions: np.ndarray) -> np.ndarray:
-        actions = np.asarray(actions, dtype=np.float64)
-        if actions.ndim != 4 or actions.shape[0] != self.num_envs or actions.shape[-1] != self.action_dim:
-            raise EnvError(f"simulate needs actions (B={self.num_envs}, N, H, A={self.action_dim}), got {actions.shape}")
-        b, n, h, a = actions.shape
-        controls = np.repeat(np.clip(actions, self.action_low, self.action_high), self.task.n_substeps, axis=2)
-        start = np.repeat(self.state, n, axis=0)
-        controls = controls.reshape(b * n, h * self.task.n_substeps, a)
-        goals = np.empty((b * n, h, self.spec.goal_dim))
-        rows = max(1, SIMULATE_CHUNK_VALUES // (h * self.task.n_substeps * self.nstate))
-        for lo in range(0, b * n, rows):  # bounded memory: every physics substep's state is returned
-            states = self._advance(start[lo : lo + rows], controls[lo : lo + rows])
-            states = states[:, self.task.n_substeps - 1 :: self.task.n_substeps].reshape(-1, self.nstate)
-            qpos, qvel = states[:, 1 : 1 + self.nq], states[:, 1 + self.nq : 1 + self.nq + self.nv]
-            goals[lo : lo + rows] = self.task.achieved_goal(qpos, qvel).reshape(-1, h, self.spec.goal_dim)
-        return goals.reshape(b, n, h, -1)
+        actions = self.check_candidate_actions(actions)
+        task = self.task
+
+        def achieved(states: np.ndarray) -> np.ndarray:
+            return task.achieved_goal(states[:, 1 : 1 + self.nq], states[:, 1 + self.nq : 1 + self.nq + self.nv])
+
+        return rollout_achieved_goals(self._advance, self.state, actions, task.n_substeps, achieved,
+                                      self.spec.goal_dim)
 
     def close(self) -> None:
         """Stop the rollout thread pool (the shared renderer stays alive for other envs)."""

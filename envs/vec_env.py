@@ -76,6 +76,13 @@ class GoalVecEnv(ABC):
             raise EnvError("actions contain NaN or infinity; pass finite values in [action_low, action_high]")
         return np.clip(actions, self.action_low, self.action_high)
 
+    def check_candidate_actions(self, actions: Any) -> np.ndarray:
+        """Candidate sequences as float64 (B, N, H, A) clipped to the action range, or EnvError (for simulate)."""
+        actions = np.asarray(actions, dtype=np.float64)
+        if actions.ndim != 4 or actions.shape[0] != self.num_envs or actions.shape[-1] != self.action_dim:
+            raise EnvError(f"simulate needs actions (B={self.num_envs}, N, H, A={self.action_dim}), got {actions.shape}")
+        return np.clip(actions, self.action_low, self.action_high)
+
     def step_outputs(self) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
         """The step tuple for the current state (shared by every implementation)."""
         self.elapsed_steps += 1
@@ -87,6 +94,15 @@ class GoalVecEnv(ABC):
     def success(self) -> np.ndarray:
         """(B,) bool: is each episode's goal reached now (from simulator state; scoring only)."""
         return self.goal_distance() < self.spec.success_radius
+
+    def close(self) -> None:
+        """Release simulator resources (thread pools, wrapped envs); idempotent."""
+
+    def __enter__(self) -> "GoalVecEnv":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     @abstractmethod
     def goal_distance(self) -> np.ndarray:

@@ -37,5 +37,5 @@ def test_maze_goals_need_the_detour():
 
 
 def test_unknown_expert():
-    with pytest.raises(EnvError, match="no scripted expert"):
+    with pytest.raises(EnvError, match="unknown task .nope.*ACTJEPA_TASK_MODULES"):
         make_expert("nope")

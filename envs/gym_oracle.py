@@ -1,0 +1,150 @@
+"""The oracle for adapter tasks whose Gymnasium env is MuJoCo-based.
+
+The unwrapped env's `model` (MjModel) and `data` (MjData) are the simulator:
+its full physics state is saved and restored with mj_getState/mj_setState, and
+candidate action sequences are rolled out with `mujoco.rollout` through the
+same code path as the built-in tasks (envs.mujoco_env.rollout_achieved_goals),
+each action held for the env's `frame_skip` physics steps, starting from the
+env's own solver warm start. The achieved goal of a rolled-out state comes
+from a registered achieved_goal_fn(qpos, qvel), or else from the env's own
+`_get_obs()` with the state loaded into its data. The planner's oracle cost
+is then the L2 distance of achieved to desired goals, the adapter's goal
+distance, exactly as for built-in tasks.
+
+Registration checks the oracle once on a probe env: rollouts must reproduce
+`env.step` (actions written to data.ctrl, then frame_skip mj_steps);
+`oracle_available(task)` reports the outcome before any controller runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import mujoco
+import numpy as np
+from mujoco import rollout
+
+from envs.errors import EnvError
+from envs.mujoco_env import NUM_THREADS, rollout_achieved_goals
+from envs.registry import task_entry
+from envs.render import STATE_SPEC
+
+AchievedGoalFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
+"""achieved_goal_fn(qpos (M, nq), qvel (M, nv)) -> achieved goals (M, G), vectorised like the built-in tasks."""
+SELF_CHECK_STEPS = 3
+"""Control steps compared between env.step and the oracle's rollout at registration."""
+
+
+def mujoco_parts(env: Any) -> tuple[mujoco.MjModel, mujoco.MjData]:
+    """(model, data) of a MuJoCo-based Gymnasium env, or EnvError saying it is not one."""
+    raw = getattr(env, "unwrapped", env)
+    model, data = getattr(raw, "model", None), getattr(raw, "data", None)
+    if not isinstance(model, mujoco.MjModel) or not isinstance(data, mujoco.MjData):
+        raise EnvError("its env is not MuJoCo-based (the unwrapped env has no mujoco.MjModel `model` and "
+                       "mujoco.MjData `data`)")
+    return model, data
+
+
+class MujocoEnvOracle:
+    """Save, restore and roll out the simulator inside one MuJoCo-based Gymnasium env."""
+
+    def __init__(self, env: Any, goal_dim: int, achieved_goal_fn: AchievedGoalFn | None = None) -> None:
+        self.raw = getattr(env, "unwrapped", env)
+        self.model, self.data = mujoco_parts(env)
+        self.substeps = int(getattr(self.raw, "frame_skip", 1))
+        self.goal_dim, self.achieved_goal_fn = int(goal_dim), achieved_goal_fn
+        self.nq, self.nv = self.model.nq, self.model.nv
+        self.nstate = mujoco.mj_stateSize(self.model, STATE_SPEC)
+        self.scratch = [mujoco.MjData(self.model) for _ in range(NUM_THREADS)]
+        self.pool = rollout.Rollout(nthread=NUM_THREADS)
+        if achieved_goal_fn is None and not callable(getattr(self.raw, "_get_obs", None)):
+            raise EnvError("its env has no _get_obs() to read achieved goals from; pass achieved_goal_fn=... "
+                           "to envs.register_task")
+
+    def get_state(self) -> np.ndarray:
+        """The env's full physics state (nstate,) float64."""
+        state = np.empty(self.nstate)
+        mujoco.mj_getState(self.model, self.data, state, STATE_SPEC)
+        return state
+
+    def set_state(self, state: np.ndarray) -> None:
+        """Load a state from get_state into the env (positions derived with mj_forward)."""
+        mujoco.mj_setState(self.model, self.data, np.asarray(state, dtype=np.float64), STATE_SPEC)
+        mujoco.mj_forward(self.model, self.data)
+
+    def achieved_goals(self, states: np.ndarray) -> np.ndarray:
+        """Achieved goals (M, G) of states (M, nstate); the env's own state is left as it was."""
+        if self.achieved_goal_fn is not None:
+            goals = self.achieved_goal_fn(states[:, 1 : 1 + self.nq], states[:, 1 + self.nq : 1 + self.nq + self.nv])
+            goals = np.asarray(goals, dtype=np.float64)
+            if goals.shape != (len(states), self.goal_dim):
+                raise EnvError(f"achieved_goal_fn returned shape {goals.shape}, expected {(len(states), self.goal_dim)}")
+            return goals
+        saved, warmstart = self.get_state(), self.data.qacc_warmstart.copy()
+        goals = np.empty((len(states), self.goal_dim))
+        try:
+            for row, state in enumerate(states):
+                self.set_state(state)
+                goals[row] = np.asarray(self.raw._get_obs()["achieved_goal"], dtype=np.float64).reshape(-1)
+        finally:
+            self.set_state(saved)
+            self.data.qacc_warmstart[:] = warmstart
+        return goals
+
+    def _advance(self, states: np.ndarray, controls: np.ndarray) -> np.ndarray:
+        out = np.empty((len(states), controls.shape[1], self.nstate))
+        warmstart = np.repeat(self.data.qacc_warmstart[None], len(states), axis=0)
+        self.pool.rollout(self.model, self.scratch, np.ascontiguousarray(states), np.ascontiguousarray(controls),
+                          initial_warmstart=warmstart, state=out)
+        return out
+
+    def simulate(self, actions: np.ndarray) -> np.ndarray:
+        """Achieved goals (N, H, G) of candidate sequences (N, H, A) from the env's current state."""
+        goals = rollout_achieved_goals(self._advance, self.get_state()[None], actions[None], self.substeps,
+                                       self.achieved_goals, self.goal_dim)
+        return goals[0]
+
+    def close(self) -> None:
+        self.pool.close()
+
+
+def oracle_problem(env: Any, action_dim: int, goal_dim: int, achieved_goal_fn: AchievedGoalFn | None,
+                   action_low: np.ndarray, action_high: np.ndarray) -> str:
+    """Why the oracle cannot serve this freshly reset env ('' if it can): checked against env.step."""
+    try:
+        oracle = MujocoEnvOracle(env, goal_dim, achieved_goal_fn)
+    except EnvError as exc:
+        return str(exc)
+    try:
+        if oracle.model.nu != action_dim:
+            return f"its actions ({action_dim}) are not the MuJoCo controls ({oracle.model.nu} actuators)"
+        actions = np.random.default_rng(0).uniform(action_low, action_high, size=(SELF_CHECK_STEPS, action_dim))
+        predicted = oracle.simulate(actions[None])[0]
+        real = np.stack([np.asarray(env.step(a)[0]["achieved_goal"], dtype=np.float64).reshape(-1) for a in actions])
+        error = float(np.max(np.abs(predicted - real)))
+        if not np.allclose(predicted, real, rtol=1e-5, atol=1e-7):
+            return (f"rolling its MuJoCo model forward does not reproduce env.step (achieved goals differ by "
+                    f"{error:.3g}); the env transforms actions or steps physics its own way")
+        return ""
+    except EnvError as exc:
+        return str(exc)
+    except Exception as exc:  # user env code: reported, not raised
+        return f"the oracle self-check failed ({type(exc).__name__}: {(str(exc).splitlines() or [''])[0]})"
+    finally:
+        oracle.close()
+
+
+def oracle_available(task: str) -> tuple[bool, str]:
+    """(True, '') if `oracle` can plan on task `task`, else (False, one-line reason); runs no simulation."""
+    problem = task_entry(task).oracle_problem
+    if problem:
+        return False, f"the oracle is not available for task {task!r}: {problem}"
+    return True, ""
+
+
+def require_oracle(task: str) -> None:
+    """Raise the one-line EnvError of oracle_available when the oracle cannot plan on `task`."""
+    ok, reason = oracle_available(task)
+    if not ok:
+        raise EnvError(reason)
