@@ -7,12 +7,15 @@ same code path as the built-in tasks (envs.mujoco_env.rollout_achieved_goals),
 each action held for the env's `frame_skip` physics steps, starting from the
 env's own solver warm start. The achieved goal of a rolled-out state comes
 from a registered achieved_goal_fn(qpos, qvel), or else from the env's own
-`_get_obs()` with the state loaded into its data. The planner's oracle cost
+`_get_obs()` with the state loaded into its data and mj_forward run (envs
+that read positions right after mj_step report them one physics step late;
+the oracle uses the up-to-date value). The planner's oracle cost
 is then the L2 distance of achieved to desired goals, the adapter's goal
 distance, exactly as for built-in tasks.
 
-Registration checks the oracle once on a probe env: rollouts must reproduce
-`env.step` (actions written to data.ctrl, then frame_skip mj_steps);
+Registration checks the oracle once on a probe env: rolled-out physics
+states must reproduce `env.step` (actions written to data.ctrl, then
+frame_skip mj_steps), and the achieved goal must be readable;
 `oracle_available(task)` reports the outcome before any controller runs.
 """
 
@@ -120,12 +123,17 @@ def oracle_problem(env: Any, action_dim: int, goal_dim: int, achieved_goal_fn: A
         if oracle.model.nu != action_dim:
             return f"its actions ({action_dim}) are not the MuJoCo controls ({oracle.model.nu} actuators)"
         actions = np.random.default_rng(0).uniform(action_low, action_high, size=(SELF_CHECK_STEPS, action_dim))
-        predicted = oracle.simulate(actions[None])[0]
-        real = np.stack([np.asarray(env.step(a)[0]["achieved_goal"], dtype=np.float64).reshape(-1) for a in actions])
-        error = float(np.max(np.abs(predicted - real)))
-        if not np.allclose(predicted, real, rtol=1e-5, atol=1e-7):
-            return (f"rolling its MuJoCo model forward does not reproduce env.step (achieved goals differ by "
+        steps = np.repeat(actions, oracle.substeps, axis=0)[None]
+        predicted = oracle._advance(oracle.get_state()[None], steps)[0, oracle.substeps - 1 :: oracle.substeps]
+        real = []
+        for action in actions:
+            env.step(action)
+            real.append(oracle.get_state())
+        error = float(np.max(np.abs(predicted - np.stack(real))))
+        if not np.allclose(predicted, np.stack(real), rtol=1e-6, atol=1e-9):
+            return (f"rolling its MuJoCo model forward does not reproduce env.step (physics states differ by "
                     f"{error:.3g}); the env transforms actions or steps physics its own way")
+        oracle.achieved_goals(np.stack(real))
         return ""
     except EnvError as exc:
         return str(exc)

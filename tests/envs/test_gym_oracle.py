@@ -1,0 +1,105 @@
+"""The oracle of a MuJoCo-based Gymnasium env reproduces the env's own steps; other envs are refused up front."""
+
+import numpy as np
+import pytest
+
+import envs
+from envs.errors import EnvError
+from tests.envs.test_gym_adapter import SlideToGoal
+from tests.envs.tiny_goal_env import TIP_OFFSET, TinyPointGoal, register
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return register("tiny_point")
+
+
+def _stepped_goals(env, candidates):
+    """Achieved goals (B, N, H, G) by stepping the env itself through each candidate, restoring in between.
+
+    The goal is the tip position of the physics state after each step (env.step reports the tip
+    position as of the last physics substep's start, as MuJoCo envs that skip mj_forward do).
+    """
+    start = env.get_sim_state()
+    b, n, h, _ = candidates.shape
+    goals = np.empty((b, n, h, env.spec.goal_dim))
+    for i in range(n):
+        env.set_sim_state(start)
+        for t in range(h):
+            env.step(candidates[:, i, t])
+            goals[:, i, t] = env.get_sim_state()[:, 1:3] + TIP_OFFSET
+    env.set_sim_state(start)
+    return goals
+
+
+@pytest.mark.parametrize("goal_fn", [None, lambda qpos, qvel: qpos + TIP_OFFSET], ids=["env_get_obs", "registered"])
+def test_oracle_rollouts_match_stepping_the_env(goal_fn):
+    register("tiny_point_oracle", achieved_goal_fn=goal_fn)
+    assert envs.oracle_available("tiny_point_oracle") == (True, "")
+    with envs.make("tiny_point_oracle", num_envs=2) as env:
+        env.reset([3, 4])
+        for _ in range(3):
+            env.step(np.full((2, 2), 0.4))
+        candidates = np.random.default_rng(0).uniform(-1.5, 1.5, size=(2, 3, 6, 2))  # beyond the range: clipped
+        before = env.get_sim_state()
+        predicted = env.simulate(candidates)
+        np.testing.assert_array_equal(env.get_sim_state(), before)  # simulate leaves the episode untouched
+        real = _stepped_goals(env, np.clip(candidates, -1, 1))
+    assert predicted.shape == (2, 3, 6, 2)
+    assert np.abs(np.diff(predicted, axis=2)).max() > 1e-3  # the candidates really move the mass
+    np.testing.assert_allclose(predicted, real, rtol=0, atol=1e-9)
+
+
+def test_oracle_plans_to_the_goal(tiny):
+    """The planner's oracle (MPPI on SimulatorModel over env.simulate) reaches goals of the adapter task."""
+    from planner.config import ControllerConfig, PlannerConfig
+    from planner.controller import make_controller
+    from planner.oracle import SimulatorModel
+
+    import torch
+
+    with envs.make("tiny_point", num_envs=2) as env:
+        obs = env.reset([10, 11])
+        planner = PlannerConfig(method="mppi", num_samples=64, horizon=8, iterations=2, num_elites=8,
+                                action_low=(-1.0, -1.0), action_high=(1.0, 1.0))
+        controller = make_controller("oracle", SimulatorModel(env.simulate, lambda: env.desired_goal, 2),
+                                     ControllerConfig(planner=planner, replan_every=2, seed=0))
+        controller.reset(torch.as_tensor(obs["observation"]), torch.as_tensor(obs["goal_observation"]))
+        start = env.goal_distance()
+        reached, late = np.zeros(2, dtype=bool), []
+        for t in range(env.max_episode_steps):
+            action = controller.act(torch.as_tensor(obs["observation"]))
+            obs, _, _, _, info = env.step(action.numpy())
+            reached |= info["success"]
+            late += [info["goal_distance"]] if t >= env.max_episode_steps - 10 else []
+    assert reached.all()  # every episode gets within the success radius
+    assert start.max() > 0.2 and np.all(np.mean(late, axis=0) < 0.08)  # and stays near it (sampling noise: it hovers)
+
+
+def test_oracle_refused_for_envs_that_are_not_mujoco():
+    envs.register_task("slide_no_oracle", SlideToGoal, lambda env, goal: goal.copy(), success_radius=0.05,
+                       max_episode_steps=5, overwrite=True)
+    ok, reason = envs.oracle_available("slide_no_oracle")
+    assert not ok and "not MuJoCo-based" in reason and "slide_no_oracle" in reason and "\n" not in reason
+    with envs.make("slide_no_oracle", num_envs=1) as env:
+        env.reset([0])
+        with pytest.raises(EnvError, match="not MuJoCo-based"):
+            env.simulate(np.zeros((1, 2, 3, 1)))
+    assert envs.oracle_available("reacher") == (True, "")
+
+
+def test_oracle_refused_when_step_is_not_plain_mujoco_control():
+    """An env that rescales actions before writing data.ctrl fails the registration self-check."""
+    register("tiny_point_scaled", factory=lambda: TinyPointGoal(action_gain=0.5))
+    ok, reason = envs.oracle_available("tiny_point_scaled")
+    assert not ok and "does not reproduce env.step" in reason
+
+
+def test_close_releases_the_gymnasium_envs(tiny):
+    env = envs.make("tiny_point", num_envs=2)
+    inner = list(env.envs)
+    env.reset([0, 1])
+    env.simulate(np.zeros((2, 1, 2, 2)))
+    env.close()
+    env.close()  # idempotent
+    assert env.envs == [] and env.oracles is None and all(e._renderer is None for e in inner)
