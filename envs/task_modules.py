@@ -33,6 +33,15 @@ def _search_current_folder() -> None:
         sys.path.insert(0, cwd)
 
 
+def _import_failure(module: str, exc: Exception) -> str:
+    detail = (str(exc).splitlines() or [""])[0] or type(exc).__name__
+    if isinstance(exc, ModuleNotFoundError) and exc.name == module.split(".")[0]:
+        fix = f"run from the folder that holds {module.replace('.', '/')}.py or add its folder to PYTHONPATH"
+    else:
+        fix = f"fix the error in {module} (import it with python -c 'import {module}' to see where)"
+    return f"cannot import task module {module!r} named in {ENV_VAR} ({type(exc).__name__}: {detail}); {fix}"
+
+
 def import_task_modules() -> None:
     """Import every listed module not imported yet; one EnvError line naming the module and the variable."""
     global _importing
@@ -46,10 +55,7 @@ def import_task_modules() -> None:
             try:
                 importlib.import_module(module)
             except Exception as exc:  # any failure of user code becomes one line
-                detail = (str(exc).splitlines() or [""])[0] or type(exc).__name__
-                raise EnvError(f"cannot import task module {module!r} named in {ENV_VAR} ({detail}); run from the "
-                               f"folder that holds {module.replace('.', '/')}.py or add its folder to PYTHONPATH"
-                               ) from None
+                raise EnvError(_import_failure(module, exc)) from None
             _imported.add(module)
     finally:
         _importing = False
