@@ -190,6 +190,15 @@ def register_task(name: str, factory: Callable[[], Any], goal_observation_fn: Go
         return GymGoalVecEnv(spec, factory, goal_observation_fn, success_fn, num_envs, obs_mode, problem,
                              achieved_goal_fn)
 
+    def goal_observations(goals: np.ndarray) -> np.ndarray:
+        env = factory()
+        try:
+            env.reset(seed=0)
+            return np.stack([np.asarray(goal_observation_fn(env, g), dtype=np.float32) for g in goals])
+        finally:
+            env.close()
+
     add_entry(TaskEntry(spec, build, expert=expert_fn, pixel_observations=False, oracle_problem=problem,
-                        scene_renderer="env.render()" if renders else ""), overwrite=overwrite)
+                        scene_renderer="env.render()" if renders else "", goal_observations=goal_observations,
+                        success_fn=success_fn), overwrite=overwrite)
     return spec

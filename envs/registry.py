@@ -38,6 +38,11 @@ class TaskEntry:
     """Why the oracle (simulate on the true simulator) is unavailable; empty when it is available."""
     scene_renderer: str = "mujoco"
     """How scene frames for videos are made: 'mujoco' (built-in renderer), 'env.render()', or '' (none)."""
+    goal_observations: Callable[[np.ndarray], np.ndarray] | None = None
+    """goal_observations(desired goals (E, G)) -> observations (E, *obs) from the task's goal-observation
+    function, for imported data; None for built-ins (their goal state depends on the episode's start)."""
+    success_fn: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None
+    """success_fn(achieved (M, G), desired (M, G)) -> (M,) bool; None: goal distance below success_radius."""
 
 
 _REGISTRY: dict[str, TaskEntry] = {}
@@ -84,3 +89,11 @@ def task_spec(name: str) -> TaskSpec:
 def make(name: str, num_envs: int = 1, obs_mode: str = "state") -> GoalVecEnv:
     """A batch of `num_envs` environments of task `name` in observation mode `obs_mode`."""
     return task_entry(name).build(num_envs, obs_mode)
+
+
+def task_success(name: str, achieved: np.ndarray, desired: np.ndarray) -> np.ndarray:
+    """(M,) bool success of achieved goals (M, G) against desired goals (M, G) under the task's own rule."""
+    entry = task_entry(name)
+    if entry.success_fn is not None:
+        return np.asarray(entry.success_fn(achieved, desired), dtype=bool).reshape(len(achieved))
+    return np.linalg.norm(np.asarray(achieved) - np.asarray(desired), axis=-1) < entry.spec.success_radius
