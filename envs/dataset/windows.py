@@ -24,13 +24,28 @@ class WindowSampler:
 
     `batch(step, batch_size)` is a pure function of (seed, step), so training
     resumed at a step sees exactly the batches it would have seen.
+
+    Goals: with probability task_goal_prob a window's goal is its episode's
+    stored goal observation (made by the task's goal-observation function);
+    otherwise it is a hindsight goal, the episode's final observation with
+    probability final_goal_prob, else a uniformly drawn later observation.
+    Hindsight goals are always consistent with the actions that led to them,
+    so they are the right choice for play data and the default. Mix in task
+    goals (e.g. 0.25) when the data are demonstrations aimed at their desired
+    goal and goal observations do not look like real end states (other
+    objects placed arbitrarily, zero velocities), so that the model learns to
+    embed the goal observations it is given at evaluation.
     """
 
     def __init__(self, dataset: EpisodeDataset, context_len: int, future_len: int, seed: int,
-                 episodes: np.ndarray | None = None, final_goal_prob: float = 0.5) -> None:
+                 episodes: np.ndarray | None = None, final_goal_prob: float = 0.5,
+                 task_goal_prob: float = 0.0) -> None:
         self.data, self.k, self.c, self.seed = dataset, int(context_len), int(future_len), int(seed)
         self.episodes = np.arange(dataset.num_episodes) if episodes is None else np.asarray(episodes, dtype=np.int64)
-        self.final_goal_prob = float(final_goal_prob)
+        self.final_goal_prob, self.task_goal_prob = float(final_goal_prob), float(task_goal_prob)
+        for name, prob in (("final_goal_prob", self.final_goal_prob), ("task_goal_prob", self.task_goal_prob)):
+            if not 0.0 <= prob <= 1.0:
+                raise DatasetError(f"{name} must be a probability in [0, 1], got {prob}")
         t = dataset.episode_steps
         if self.k < 1 or self.c < 1:
             raise DatasetError(f"context_len and future_len must be >= 1, got {context_len}, {future_len}")
@@ -51,8 +66,12 @@ class WindowSampler:
         act_idx = obs_idx[:, :-1]
         later = rng.integers(t + 1, t_max + 1)
         goal_t = np.where(rng.random(batch_size) < self.final_goal_prob, t_max, later)
+        goal_obs = self.data.observations[ep, goal_t]
+        if self.task_goal_prob > 0:  # drawn after the hindsight goals: batches without task goals are unchanged
+            task = rng.random(batch_size) < self.task_goal_prob
+            goal_obs[task] = self.data.goal_observations[ep[task]]
         return {
             "obs": self.data.observations[ep[:, None], obs_idx],
             "actions": self.data.actions[ep[:, None], act_idx],
-            "goal_obs": self.data.observations[ep, goal_t],
+            "goal_obs": goal_obs,
         }
