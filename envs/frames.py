@@ -1,0 +1,58 @@
+"""What each task can render, and scene frames of a running batch for videos.
+
+Built-in tasks render 64x64 pixel observations and scene frames with their
+own MuJoCo renderer. Adapter tasks are state-only; their scene frames come
+from the Gymnasium env's own render() when its factory made it with
+render_mode='rgb_array', and otherwise there are none (with a one-line reason).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from envs.registry import task_entry
+from envs.vec_env import GoalVecEnv
+
+
+@dataclass(frozen=True)
+class RenderSupport:
+    """A task's rendering, stated truthfully for `actjepa tasks` and --videos."""
+
+    pixel_observations: bool
+    """obs_mode='pixels' works (64x64x3 uint8 observations)."""
+    scene_frames: bool
+    """scene_frames(env) returns frames of the running episodes (for videos)."""
+    reason: str
+    """Why there are no scene frames ('' when there are)."""
+
+
+def _no_frames_reason(task: str) -> str:
+    return (f"task {task!r} has no renderer: make its Gymnasium env with render_mode='rgb_array' in the factory "
+            "passed to envs.register_task to get videos")
+
+
+def render_support(task: str) -> RenderSupport:
+    """How task `task` renders (no env is built)."""
+    entry = task_entry(task)
+    frames = bool(entry.scene_renderer)
+    return RenderSupport(entry.pixel_observations, frames, "" if frames else _no_frames_reason(task))
+
+
+def scene_frames(env: GoalVecEnv) -> tuple[np.ndarray | None, str]:
+    """Frames (B, H, W, 3) uint8 of the current scenes, or (None, one-line reason why there are none)."""
+    from envs.gym_adapter import GymGoalVecEnv
+    from envs.mujoco_env import MujocoGoalVecEnv
+
+    if isinstance(env, MujocoGoalVecEnv):
+        from envs.render import shared_renderer
+
+        task = env.task
+        renderer = shared_renderer((type(task).__module__, type(task).__qualname__), task.build_model, task.camera,
+                                   task.hidden_geoms)
+        return renderer.render(env.get_sim_state()), ""
+    if isinstance(env, GymGoalVecEnv):
+        frames = env.render_frames()
+        return (frames, "") if frames is not None else (None, _no_frames_reason(env.spec.name))
+    return None, f"task {env.spec.name!r} has no renderer"
