@@ -164,7 +164,7 @@ def _write(out: Path, meta: dict[str, Any], arrays: dict[str, np.ndarray], goal_
     tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
     writer = None
     try:
-        e, t = arrays["actions"].shape[:2]
+        t = arrays["actions"].shape[1]
         writer = DatasetWriter(tmp, meta, arrays["observations"].shape[2:], np.float32, t,
                                arrays["actions"].shape[2], goal_dim)
         writer.append(arrays)

@@ -52,11 +52,11 @@ def test_oracle_rollouts_match_stepping_the_env(goal_fn):
 
 def test_oracle_plans_to_the_goal(tiny):
     """The planner's oracle (MPPI on SimulatorModel over env.simulate) reaches goals of the adapter task."""
+    import torch
+
     from planner.config import ControllerConfig, PlannerConfig
     from planner.controller import make_controller
     from planner.oracle import SimulatorModel
-
-    import torch
 
     with envs.make("tiny_point", num_envs=2) as env:
         obs = env.reset([10, 11])

@@ -36,7 +36,6 @@ def _record(env, length, seed):
 @pytest.fixture(scope="module")
 def minari_home(tmp_path_factory):
     """A local Minari store with a goal dataset and a goal-less one, both written by minari itself."""
-    import gymnasium as gym
     import minari
 
     home = tmp_path_factory.mktemp("minari")
