@@ -192,17 +192,26 @@ def collect(task: str, source: str = "expert", episodes: int = 200, noise: float
                 interrupt.check()
             bar.close()
         except KeyboardInterrupt:
+            _close_envs(envs_by_size)
             kept = _finish(writer, tmp, out)
             where = f"in {out}" if kept else "(no file written)"
             print(f"interrupted: kept {kept} of {cfg.episodes} finished episodes {where}", file=sys.stderr)
             raise
         except BaseException:
+            _close_envs(envs_by_size)
             if writer is not None:
                 writer.close()
             tmp.unlink(missing_ok=True)
             raise
+    _close_envs(envs_by_size)
     _finish(writer, tmp, out)
     return out
+
+
+def _close_envs(envs_by_size: dict[int, GoalVecEnv]) -> None:
+    """Release the batches' simulators (and an adapter task's Gymnasium envs)."""
+    for env in envs_by_size.values():
+        env.close()
 
 
 def _finish(writer: DatasetWriter | None, tmp: Path, out: Path) -> int:

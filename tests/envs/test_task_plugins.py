@@ -126,3 +126,21 @@ def test_broken_task_module_cannot_break_help(tmp_path):
     assert tasks_run.stderr.strip().splitlines() == [
         "actjepa: error: cannot import task module 'broken_tasks' named in ACTJEPA_TASK_MODULES (RuntimeError: typo "
         "in my env); fix the error in broken_tasks (import it with python -c 'import broken_tasks' to see where)"]
+
+
+def test_collect_closes_the_gymnasium_envs(tmp_path):
+    made, closed = [], []
+
+    class Counting(TinyPointGoal):
+        def __init__(self):
+            super().__init__()
+            made.append(self)
+
+        def close(self):
+            closed.append(self)
+            super().close()
+
+    register("tiny_count", factory=Counting)
+    made.clear(), closed.clear()
+    collect("tiny_count", "expert", episodes=5, batch_size=2, out=tmp_path / "c.h5", progress=False)
+    assert len(made) == 3 and sorted(map(id, closed)) == sorted(map(id, made))  # batches of 2, 2 and 1
