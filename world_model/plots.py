@@ -10,9 +10,9 @@ from typing import Any
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
+import matplotlib.pyplot as plt  # noqa: E402
 
-from world_model.file_modes import replace_keeping_mode
+from world_model.file_modes import replace_keeping_mode  # noqa: E402
 
 LOSS_KEYS = ("loss", "action", "latent", "predictor", "regularizer")
 
