@@ -14,7 +14,13 @@ from safetensors.torch import load_file, save_file
 
 from tests.world_model.conftest import META, tiny_config
 from world_model import ActJepa, load_model, save_checkpoint
-from world_model.checkpoint import INFO_FILE, MODEL_FILE, TRAINER_FILE, load_trainer_state, read_info
+from world_model.checkpoint import (
+    INFO_FILE,
+    MODEL_FILE,
+    TRAINER_FILE,
+    load_trainer_state,
+    read_info,
+)
 from world_model.errors import CheckpointError
 from world_model.plots import plot_loss_curves
 
