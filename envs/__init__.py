@@ -30,8 +30,10 @@ def _import_task_modules() -> None:
     for module in filter(None, (m.strip() for m in os.environ.get("ACTJEPA_TASK_MODULES", "").split(","))):
         try:
             importlib.import_module(module)
-        except ImportError as exc:
-            raise EnvError(f"cannot import task module {module!r} from ACTJEPA_TASK_MODULES ({exc})") from None
+        except Exception as exc:  # noqa: BLE001 - any failure of the user's module is reported in one line
+            reason = (str(exc).strip().splitlines() or [""])[0][:120]
+            raise EnvError(f"cannot import task module {module!r} from ACTJEPA_TASK_MODULES "
+                           f"({type(exc).__name__}: {reason}); fix the module or unset ACTJEPA_TASK_MODULES") from None
 
 
 _import_task_modules()

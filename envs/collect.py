@@ -24,6 +24,7 @@ from envs.dataset.writer import DatasetWriter, verify_written
 from envs.errors import EnvError
 from envs.registry import make, task_spec
 from envs.seeds import check_seed, training_seeds
+from envs.signals import deferred_signals
 from envs.vec_env import GoalVecEnv
 
 SOURCES = ("expert", "play")
@@ -253,6 +254,11 @@ def _finish(writer: DatasetWriter | None, tmp: Path, out: Path) -> int:
     """
     if writer is None:
         return 0
+    with deferred_signals():  # an interrupt now is delivered once the file is in place (or deleted)
+        return _close_verify_rename(writer, tmp, out)
+
+
+def _close_verify_rename(writer: DatasetWriter, tmp: Path, out: Path) -> int:
     try:
         writer.close()
         if writer.write_error is not None:

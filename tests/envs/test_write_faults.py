@@ -171,3 +171,22 @@ def test_bad_output_paths_fail_before_any_work(tmp_path, make_out, message):
     with pytest.raises(EnvError, match=message):
         collect("reacher", episodes=2, out=make_out(tmp_path), force=True, progress=False)
     assert sorted(tmp_path.iterdir()) == before
+
+
+def test_interrupt_while_finishing_keeps_the_file(tmp_path, monkeypatch):
+    """Ctrl-C twice during the final verify-and-rename is delivered after the file is in place."""
+    import envs.collect as collect_module
+
+    out = tmp_path / "data.h5"
+    real_verify = collect_module.verify_written
+
+    def verify_interrupted(path, count):
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGINT)
+        real_verify(path, count)
+
+    monkeypatch.setattr(collect_module, "verify_written", verify_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        collect("reacher", episodes=4, seed=0, out=out, batch_size=2, progress=False)
+    assert load_dataset(out).num_episodes == 4
+    assert leftovers(tmp_path, "data.h5") == []
