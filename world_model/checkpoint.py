@@ -20,6 +20,7 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from world_model.config import ModelConfig
+from world_model.device import check_device
 from world_model.errors import CheckpointError, WorldModelError
 from world_model.file_modes import replace_keeping_mode
 from world_model.model import ActJepa
@@ -165,6 +166,7 @@ def _build_model(info: dict[str, Any], info_path: Path) -> ActJepa:
 def load_model(path: str | Path, device: str | torch.device = "cpu", expect_task: str | None = None) -> tuple[ActJepa, dict[str, Any]]:
     """Rebuild a model from a checkpoint folder -> (model in eval mode on `device`, checkpoint.json contents)."""
     folder = Path(path)
+    device = check_device(device)
     info = read_info(folder)
     if expect_task is not None and info.get("task") != expect_task:
         raise CheckpointError(f"checkpoint {folder} was trained on task {info.get('task')!r}, not {expect_task!r}; pass a checkpoint of that task")
