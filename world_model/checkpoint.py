@@ -1,8 +1,8 @@
 """Checkpoints: a folder with model.safetensors, checkpoint.json and trainer_state.safetensors.
 
-Every file is written atomically (temporary file in the same folder, then os.replace), the
-trainer state first and checkpoint.json last, and each records the step so a torn write is
-detected. Loading never unpickles: weights and optimizer state are safetensors, the rest JSON.
+All files are first written to temporary files in the same folder and only then renamed
+into place, the trainer state first and checkpoint.json last, so a failed write (full disk)
+changes nothing, and each records the step so a crash between the renames is detected. Loading never unpickles: weights and optimizer state are safetensors, the rest JSON.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import os
 import tempfile
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import torch
@@ -22,7 +22,7 @@ from safetensors.torch import load_file, save_file
 from world_model.config import ModelConfig
 from world_model.device import check_device
 from world_model.errors import CheckpointError, WorldModelError
-from world_model.file_modes import replace_keeping_mode
+from world_model.file_modes import replace_keeping_mode, write_failure_message
 from world_model.model import ActJepa
 
 SCHEMA_VERSION = 1
@@ -39,16 +39,34 @@ def package_version() -> str:
         return "0+unknown"
 
 
-def atomic_write(path: Path, write) -> None:
+def atomic_write(path: Path, write: Callable[[str], None]) -> None:
     """Call write(tmp_path) then rename the temporary file onto `path` (umask mode if new, else its old mode)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
+    atomic_write_all([(path, write)])
+
+
+def atomic_write_all(files: list[tuple[Path, Callable[[str], None]]]) -> None:
+    """Write every file to a temporary file next to it, then rename them into place in order.
+
+    A failed write (full disk, no permission, a file where a folder should be) changes none
+    of the files and raises a one-line CheckpointError; only a crash between the renames
+    can leave some replaced, which the step stamps in every file detect.
+    """
+    temps: list[tuple[str, Path]] = []
+    current = files[0][0] if files else Path()
     try:
-        write(tmp)
-        replace_keeping_mode(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        for current, write in files:
+            current.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{current.name}.", suffix=".tmp", dir=current.parent)
+            os.close(fd)
+            temps.append((tmp, current))
+            write(tmp)
+        for tmp, current in temps:
+            replace_keeping_mode(tmp, current)
+    except BaseException as exc:
+        for tmp, _ in temps:
+            Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise CheckpointError(write_failure_message(current, exc)) from None
         raise
 
 
@@ -62,12 +80,13 @@ def save_checkpoint(out_dir: str | Path, model: ActJepa, step: int, meta: dict[s
     """Write the checkpoint folder; meta holds task, obs_mode and dataset_sha256."""
     out = Path(out_dir)
     stamp = {"step": str(step), "schema_version": str(SCHEMA_VERSION)}
+    files = []
     if optimizer is not None:
         state = _optimizer_tensors(optimizer)
         if generator is not None:
             state["rng.train_generator"] = generator.get_state()
-        atomic_write(out / TRAINER_FILE, lambda p: save_file(_tensors(state), p, metadata=stamp))
-    atomic_write(out / MODEL_FILE, lambda p: save_file(_tensors(model.state_dict()), p, metadata=stamp))
+        files.append((out / TRAINER_FILE, lambda p: save_file(_tensors(state), p, metadata=stamp)))
+    files.append((out / MODEL_FILE, lambda p: save_file(_tensors(model.state_dict()), p, metadata=stamp)))
     info = {
         "schema_version": SCHEMA_VERSION,
         "step": int(step),
@@ -80,7 +99,8 @@ def save_checkpoint(out_dir: str | Path, model: ActJepa, step: int, meta: dict[s
         "normalization": {k: getattr(model, k).cpu().tolist() for k in ("obs_mean", "obs_std", "action_mean", "action_std")},
     }
     text = json.dumps(info, indent=2, sort_keys=True) + "\n"
-    atomic_write(out / INFO_FILE, lambda p: Path(p).write_text(text))
+    files.append((out / INFO_FILE, lambda p: Path(p).write_text(text)))
+    atomic_write_all(files)
 
 
 INFO_FIELDS = {"step": int, "model_config": dict, "obs_mode": str, "task": (str, type(None))}

@@ -1,4 +1,4 @@
-"""Renaming a finished temporary file into place with the mode the user expects.
+"""Renaming a finished temporary file into place with the mode the user expects; messages for failed writes.
 
 `tempfile.mkstemp` creates files with mode 0600; renamed as they are, every
 checkpoint or plot would lose the permissions the user's umask allows, and a
@@ -8,6 +8,7 @@ envs package; world_model must not import envs.)
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -34,3 +35,14 @@ def replace_keeping_mode(tmp: str | Path, path: str | Path) -> None:
         mode = 0o666 & ~_umask()
     os.chmod(tmp, mode)
     os.replace(tmp, path)
+
+
+def write_failure_message(path: str | Path, exc: OSError) -> str:
+    """One line for an OSError raised while writing `path`: what happened and what to do."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"no space left writing {path}; free space or choose another --out"
+    if exc.errno == errno.EFBIG:
+        return f"file size limit reached writing {path} (see `ulimit -f`); raise it or choose another --out"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"cannot write {path}: permission denied; choose another --out"
+    return f"cannot write {path} ({exc.strerror or exc}); choose another --out"

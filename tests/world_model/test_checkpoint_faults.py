@@ -172,3 +172,36 @@ def test_checkpoint_files_get_umask_mode_and_keep_their_mode(tmp_path, state_sta
         assert mode(folder / MODEL_FILE) == 0o644
     finally:
         os.umask(previous)
+
+
+@pytest.mark.parametrize("errno_value,message", [
+    (28, "no space left writing .*model.safetensors; free space or choose another --out"),
+    (27, "file size limit reached writing .*model.safetensors"),
+])
+def test_full_disk_while_saving_keeps_the_previous_checkpoint_whole(saved, monkeypatch, errno_value, message):
+    import world_model.checkpoint as checkpoint
+
+    model, folder = saved
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    real_save = checkpoint.save_file
+
+    def save_then_fail(tensors, filename, metadata=None):
+        real_save(tensors, filename, metadata=metadata)
+        if "trainer" not in str(filename):
+            raise OSError(errno_value, os.strerror(errno_value))
+
+    monkeypatch.setattr(checkpoint, "save_file", save_then_fail)
+    with pytest.raises(CheckpointError, match=message) as info:
+        save_checkpoint(folder, model, 8, META, optimizer=trained_optimizer(model), generator=torch.Generator())
+    assert "\n" not in str(info.value)
+    after = {p.name: p.read_bytes() for p in folder.iterdir()}
+    assert set(after) == set(before)  # no temporary file left
+    assert after == before  # the previous checkpoint, trainer state included, is intact: resume continues
+    load_trainer_state(folder, torch.optim.AdamW(model.parameters()), torch.Generator(), expect_step=7)
+
+
+def test_a_file_where_the_checkpoint_folder_should_be(tmp_path, state_stats):
+    (tmp_path / "run").write_text("not a folder")
+    with pytest.raises(CheckpointError, match="cannot write .*run/model.safetensors \\(.*\\); choose another --out"):
+        save_checkpoint(tmp_path / "run", ActJepa(tiny_config(), state_stats), 1, META)
+    assert (tmp_path / "run").read_text() == "not a folder"
