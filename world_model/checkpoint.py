@@ -12,7 +12,8 @@ import os
 import tempfile
 from importlib import metadata as importlib_metadata
 from pathlib import Path
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import torch

@@ -179,7 +179,7 @@ def test_checkpoint_files_get_umask_mode_and_keep_their_mode(tmp_path, state_sta
     (27, "file size limit reached writing .*model.safetensors"),
 ])
 def test_full_disk_while_saving_keeps_the_previous_checkpoint_whole(saved, monkeypatch, errno_value, message):
-    import world_model.checkpoint as checkpoint
+    from world_model import checkpoint
 
     model, folder = saved
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
