@@ -20,6 +20,7 @@ import numpy as np
 from tqdm import tqdm
 
 from envs.atomic import replace_keeping_mode, write_failure
+from envs.dataset.size import check_disk_space
 from envs.dataset.writer import DatasetWriter, verify_written
 from envs.errors import EnvError
 from envs.registry import make, task_spec
@@ -87,6 +88,7 @@ def check_config(cfg: CollectConfig) -> None:
 
         make_expert(cfg.task)
     check_output_file(Path(cfg.out), cfg.force)
+    check_disk_space(Path(cfg.out), cfg.episodes, task_spec(cfg.task), cfg.obs_mode)
 
 
 def check_output_file(out: Path, force: bool) -> None:
