@@ -19,10 +19,13 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
-from envs.dataset.io import DatasetWriter
+from envs.atomic import replace_keeping_mode, write_failure
+from envs.dataset.size import check_disk_space
+from envs.dataset.writer import DatasetWriter, verify_written
 from envs.errors import EnvError
 from envs.registry import make, task_spec
-from envs.seeds import training_seeds
+from envs.seeds import check_seed, training_seeds
+from envs.signals import deferred_signals
 from envs.vec_env import GoalVecEnv
 
 SOURCES = ("expert", "play")
@@ -79,12 +82,24 @@ def check_config(cfg: CollectConfig) -> None:
         raise EnvError(f"--batch-size must be a positive number, got {cfg.batch_size}")
     if not np.isfinite(cfg.noise) or cfg.noise < 0:
         raise EnvError(f"--noise must be a finite number >= 0, got {cfg.noise}")
+    check_seed(cfg.seed)
     if cfg.source == "expert":
         from envs.experts import make_expert
 
         make_expert(cfg.task)
-    if Path(cfg.out).exists() and not cfg.force:
-        raise EnvError(f"{cfg.out} already exists; pass --force to overwrite it or choose another --out")
+    check_output_file(Path(cfg.out), cfg.force)
+    check_disk_space(Path(cfg.out), cfg.episodes, task_spec(cfg.task), cfg.obs_mode)
+
+
+def check_output_file(out: Path, force: bool) -> None:
+    """The destination must be a file path whose folder exists or can be created, not taken unless `force`."""
+    if out.is_dir():
+        raise EnvError(f"--out {out} is a folder; pass a file path such as {out / 'data.h5'}")
+    if out.exists() and not force:
+        raise EnvError(f"{out} already exists; pass --force to overwrite it or choose another --out")
+    parent = next((p for p in out.parents if p.exists()), None)
+    if parent is not None and not parent.is_dir():
+        raise EnvError(f"--out {out}: {parent} is a file, not a folder; choose another --out")
 
 
 def run_episodes(env: GoalVecEnv, seeds: np.ndarray, source: str, noise: float,
@@ -166,7 +181,7 @@ def collect(task: str, source: str = "expert", episodes: int = 200, noise: float
                         int(batch_size), bool(force), bool(progress))
     check_config(cfg)
     out = Path(cfg.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    _make_parent(out)
     spec = task_spec(cfg.task)
     seeds = training_seeds(cfg.seed, cfg.episodes)
     meta = {k: v for k, v in asdict(cfg).items() if k in ("task", "source", "noise", "seed", "obs_mode")}
@@ -184,10 +199,9 @@ def collect(task: str, source: str = "expert", episodes: int = 200, noise: float
                     envs_by_size[len(batch_seeds)] = make(cfg.task, len(batch_seeds), cfg.obs_mode)
                 env = envs_by_size[len(batch_seeds)]
                 if writer is None:
-                    writer = DatasetWriter(tmp, meta, env.observation_shape, np.uint8 if cfg.obs_mode == "pixels"
-                                           else np.float32, spec.max_episode_steps, spec.action_dim, spec.goal_dim)
+                    writer = _open_writer(tmp, out, meta, env, cfg.obs_mode, spec)
                 rng = np.random.default_rng([cfg.seed, chunk])
-                writer.append(run_episodes(env, batch_seeds, cfg.source, cfg.noise, rng))
+                _append(writer, run_episodes(env, batch_seeds, cfg.source, cfg.noise, rng), out)
                 bar.update(len(batch_seeds))
                 interrupt.check()
             bar.close()
@@ -199,9 +213,7 @@ def collect(task: str, source: str = "expert", episodes: int = 200, noise: float
             raise
         except BaseException:
             _close_envs(envs_by_size)
-            if writer is not None:
-                writer.close()
-            tmp.unlink(missing_ok=True)
+            _discard(writer, tmp)
             raise
     _close_envs(envs_by_size)
     _finish(writer, tmp, out)
@@ -214,13 +226,63 @@ def _close_envs(envs_by_size: dict[int, GoalVecEnv]) -> None:
         env.close()
 
 
+def _make_parent(out: Path) -> None:
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_failure(out, exc) from None
+
+
+def _open_writer(tmp: Path, out: Path, meta: dict, env: GoalVecEnv, obs_mode: str, spec) -> DatasetWriter:
+    """A writer on the temporary file; a failure to create it is reported against the user's `out`."""
+    try:
+        return DatasetWriter(tmp, meta, env.observation_shape, np.uint8 if obs_mode == "pixels" else np.float32,
+                             spec.max_episode_steps, spec.action_dim, spec.goal_dim)
+    except OSError as exc:
+        raise write_failure(out, exc) from None
+
+
+def _append(writer: DatasetWriter, episodes: dict[str, np.ndarray], out: Path) -> None:
+    try:
+        writer.append(episodes)
+    except OSError as exc:
+        raise write_failure(out, exc) from None
+
+
+def _discard(writer: DatasetWriter | None, tmp: Path) -> None:
+    """Close (never raising, even on a full disk) and delete the temporary file."""
+    if writer is not None:
+        writer.close()
+    tmp.unlink(missing_ok=True)
+
+
 def _finish(writer: DatasetWriter | None, tmp: Path, out: Path) -> int:
-    """Close the file and move it to its final name (drop it if it holds no episode); episodes kept."""
+    """Close, verify and rename the file onto `out` (dropped if it holds no episode); episodes kept.
+
+    Only a file that was written without error, closed, and read back with
+    every episode present is renamed; in every other case the temporary file
+    is deleted and the user's `out` is left as it was.
+    """
     if writer is None:
         return 0
-    writer.close()
-    if writer.num_episodes == 0:
+    with deferred_signals():  # an interrupt now is delivered once the file is in place (or deleted)
+        return _close_verify_rename(writer, tmp, out)
+
+
+def _close_verify_rename(writer: DatasetWriter, tmp: Path, out: Path) -> int:
+    try:
+        writer.close()
+        if writer.write_error is not None:
+            raise write_failure(out, writer.write_error)
+        if writer.num_episodes == 0:
+            tmp.unlink(missing_ok=True)
+            return 0
+        verify_written(tmp, writer.num_episodes)
+        replace_keeping_mode(tmp, out)
+    except OSError as exc:
         tmp.unlink(missing_ok=True)
-        return 0
-    os.replace(tmp, out)
+        raise write_failure(out, exc) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     return writer.num_episodes

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from envs.errors import EnvError
+
 EVALUATION_SEED_BASE = 2**31
 """First evaluation seed; training seeds are always below it."""
 
@@ -17,7 +19,7 @@ def training_seeds(seed: int, count: int) -> np.ndarray:
     """`count` distinct episode seeds below EVALUATION_SEED_BASE, a pure function of `seed`."""
     if count < 0:
         raise ValueError(f"episode count must be >= 0, got {count}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     seeds = np.empty(0, dtype=np.int64)
     while len(seeds) < count:
         draw = rng.integers(0, EVALUATION_SEED_BASE, size=count - len(seeds), dtype=np.int64)
@@ -32,3 +34,10 @@ def evaluation_seeds(count: int) -> np.ndarray:
     if count < 0:
         raise ValueError(f"episode count must be >= 0, got {count}")
     return EVALUATION_SEED_BASE + np.arange(count, dtype=np.int64)
+
+
+def check_seed(seed: int, flag: str = "--seed") -> int:
+    """`seed` as an int if it is a whole number >= 0, else an EnvError naming `flag`."""
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise EnvError(f"{flag} must be a whole number >= 0, got {seed!r}")
+    return int(seed)

@@ -100,6 +100,8 @@ class ControllerConfig:
     "Device for observations and plans; None uses the model's parameter device (CPU if it has none)."
 
     def __post_init__(self) -> None:
+        if isinstance(self.seed, bool) or not isinstance(self.seed, int) or not 0 <= self.seed < 2**62:
+            raise PlannerError(f"seed must be a whole number in [0, 2**62), got {self.seed!r}; pass --seed 0 or larger")
         if self.replan_every < 1:
             raise PlannerError(f"replan_every must be at least 1, got {self.replan_every}")
         if self.replan_every > self.planner.horizon:

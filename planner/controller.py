@@ -17,7 +17,7 @@ from torch import Tensor
 
 from planner.config import ControllerConfig
 from planner.errors import PlannerError
-from planner.noise import derive_keys, episode_keys
+from planner.noise import check_seeds, derive_keys, episode_keys
 from planner.plan import PlanResult, action_bounds, plan
 from planner.protocol import ActionPrior
 
@@ -96,7 +96,7 @@ class Controller:
         self.goal_obs = goal_obs
         if seeds is None:
             seeds = [self.cfg.seed + b for b in range(obs.shape[0])]
-        self._keys = episode_keys(seeds, self.device)
+        self._keys = episode_keys(check_seeds(seeds), self.device)
         self._queue, self._position, self._steps, self._last_action = None, 0, 0, None
         self._start_episodes()
 

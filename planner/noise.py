@@ -15,6 +15,8 @@ from typing import Sequence
 import torch
 from torch import Tensor
 
+from planner.errors import PlannerError
+
 
 def _signed(value: int) -> int:
     """A 64-bit unsigned constant as the int64 torch stores."""
@@ -36,8 +38,21 @@ def _mix_(x: Tensor) -> Tensor:
     return x
 
 
+def check_seeds(seeds: Sequence[int] | Tensor) -> Tensor:
+    """User seeds as an int64 tensor (B,); PlannerError unless they are whole numbers in [0, 2**63)."""
+    if isinstance(seeds, Tensor) and (seeds.is_floating_point() or seeds.is_complex() or seeds.dtype == torch.bool):
+        raise PlannerError(f"seeds must be whole numbers, got a {seeds.dtype} tensor; pass integer seeds")
+    try:
+        values = torch.as_tensor(seeds, dtype=torch.int64).reshape(-1)
+    except (RuntimeError, TypeError, ValueError, OverflowError):
+        raise PlannerError(f"seeds must be whole numbers in [0, 2**63), got {seeds!r}; pass smaller seeds") from None
+    if bool((values < 0).any()):
+        raise PlannerError(f"seeds must be >= 0, got {values[values < 0][0].item()}; pass --seed 0 or larger")
+    return values
+
+
 def episode_keys(seeds: Sequence[int] | Tensor, device: torch.device | str = "cpu") -> Tensor:
-    """Hash user seeds (one per episode) into well-mixed int64 keys (B,)."""
+    """Hash seeds (one per episode; any int64, e.g. keys derived from user seeds) into well-mixed int64 keys (B,)."""
     seeds = torch.as_tensor(seeds, dtype=torch.int64, device=device).reshape(-1)
     return _mix_(seeds * _GOLDEN + 1)
 

@@ -12,6 +12,8 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from world_model.file_modes import replace_keeping_mode  # noqa: E402
+
 LOSS_KEYS = ("loss", "action", "latent", "predictor", "regularizer")
 
 
@@ -22,7 +24,7 @@ def _save(fig, path: Path) -> None:
     os.close(fd)
     try:
         fig.savefig(tmp, dpi=110, bbox_inches="tight")
-        os.replace(tmp, path)
+        replace_keeping_mode(tmp, path)
     finally:
         plt.close(fig)
         Path(tmp).unlink(missing_ok=True)

@@ -1,22 +1,26 @@
-"""Writing and loading demonstration datasets (HDF5 via h5py), with loud validation.
+"""Loading demonstration datasets (HDF5 via h5py), with loud validation.
 
-Episodes are appended in chunks to resizable datasets and the file is flushed
-after each chunk, so a file closed after an interruption holds every finished
-episode. `load_dataset` checks everything a training run relies on and raises
-a one-line DatasetError otherwise.
+`load_dataset` checks everything a training run relies on (layout, dtypes,
+shapes, counts, finiteness) and raises a one-line DatasetError naming the file
+and the problem otherwise; `check_dataset_task` checks what it was collected for.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
 import h5py
 import numpy as np
 
-from envs.dataset.schema import EPISODE_ARRAYS, META_KEYS, SCHEMA_VERSION, EpisodeDataset
+from envs.dataset.schema import (
+    EPISODE_ARRAYS,
+    META_KEYS,
+    SCHEMA_VERSION,
+    EpisodeDataset,
+)
+from envs.dataset.writer import DatasetWriter, verify_written  # noqa: F401 - re-exported
 from envs.errors import DatasetError
 
 
@@ -29,50 +33,28 @@ def file_sha256(path: str | Path) -> str:
     return digest.hexdigest()
 
 
-class DatasetWriter:
-    """Appends batches of finished episodes to a new HDF5 file."""
-
-    def __init__(self, path: str | Path, meta: dict[str, Any], obs_shape: tuple[int, ...], obs_dtype: Any,
-                 episode_steps: int, action_dim: int, goal_dim: int) -> None:
-        self.file = h5py.File(path, "w")
-        for key, value in {**meta, "schema_version": SCHEMA_VERSION}.items():
-            self.file.attrs[key] = json.dumps(value) if isinstance(value, (dict, list)) else value
-        self.file.attrs["num_episodes"] = 0
-        pixels = np.dtype(obs_dtype) == np.uint8
-        t = episode_steps
-        shapes = {
-            "observations": ((t + 1, *obs_shape), obs_dtype),
-            "actions": ((t, action_dim), np.float32),
-            "goal_observations": (tuple(obs_shape), obs_dtype),
-            "desired_goals": ((goal_dim,), np.float32),
-            "achieved_goals": ((t + 1, goal_dim), np.float32),
-            "successes": ((t + 1,), bool),
-            "episode_seeds": ((), np.int64),
-        }
-        for name, (shape, dtype) in shapes.items():
-            compression = "lzf" if pixels and name in ("observations", "goal_observations") else None
-            self.file.create_dataset(name, shape=(0, *shape), maxshape=(None, *shape), dtype=dtype,
-                                     chunks=(1, *shape), compression=compression)
-        self.num_episodes = 0
-
-    def append(self, episodes: dict[str, np.ndarray]) -> None:
-        """Write a batch of finished episodes (arrays keyed like EPISODE_ARRAYS) and flush."""
-        count = len(episodes["episode_seeds"])
-        for name in EPISODE_ARRAYS:
-            data = self.file[name]
-            data.resize(self.num_episodes + count, axis=0)
-            data[self.num_episodes :] = episodes[name]
-        self.num_episodes += count
-        self.file.attrs["num_episodes"] = self.num_episodes
-        self.file.flush()
-
-    def close(self) -> None:
-        if self.file.id.valid:
-            self.file.close()
-
-
 def _fail(path: Path, problem: str, fix: str = "collect it again with `actjepa collect`") -> DatasetError:
     return DatasetError(f"dataset {path}: {problem}; {fix}")
+
+
+READ_ERRORS = (OSError, KeyError, ValueError, RuntimeError, TypeError, AttributeError)
+"""What h5py raises for damaged or foreign files."""
+
+ARRAY_KINDS = {
+    "observations": "fu",
+    "actions": "f",
+    "goal_observations": "fu",
+    "desired_goals": "f",
+    "achieved_goals": "f",
+    "successes": "bui",
+    "episode_seeds": "iu",
+}
+"""Allowed numpy dtype kinds of each array (f float, u unsigned, i signed integer, b bool)."""
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:80]
 
 
 def load_dataset(path: str | Path) -> EpisodeDataset:
@@ -83,37 +65,81 @@ def load_dataset(path: str | Path) -> EpisodeDataset:
     try:
         with h5py.File(path, "r") as handle:
             meta = {k: _decode(v) for k, v in handle.attrs.items()}
-            missing = [k for k in (*META_KEYS, "num_episodes") if k not in meta] + \
-                [k for k in EPISODE_ARRAYS if k not in handle]
-            if missing:
-                raise _fail(path, f"missing {', '.join(missing)} (not an actjepa dataset?)")
-            if meta["schema_version"] != SCHEMA_VERSION:
-                raise _fail(path, f"schema version {meta['schema_version']}, this version reads {SCHEMA_VERSION}",
-                            "re-collect the data with this version's `actjepa collect`")
+            _check_layout(path, handle, meta)
             arrays = {name: handle[name][()] for name in EPISODE_ARRAYS}
     except DatasetError:
         raise
-    except (OSError, KeyError, ValueError, RuntimeError) as exc:
-        raise _fail(path, f"unreadable or truncated HDF5 file ({str(exc).splitlines()[0][:80]})") from None
+    except READ_ERRORS as exc:
+        raise _fail(path, f"unreadable or truncated HDF5 file ({_first_line(exc)})") from None
     _validate(path, arrays, meta)
     meta.pop("num_episodes", None)
     return EpisodeDataset(**arrays, meta=meta, sha256=file_sha256(path))
 
 
+def _check_layout(path: Path, handle: h5py.File, meta: dict[str, Any]) -> None:
+    """Required attributes and arrays are present and every array is an HDF5 dataset (not a group)."""
+    missing = [k for k in (*META_KEYS, "num_episodes") if k not in meta] + \
+        [k for k in EPISODE_ARRAYS if k not in handle]
+    if missing:
+        raise _fail(path, f"missing {', '.join(missing)} (not an actjepa dataset?)")
+    if meta["schema_version"] != SCHEMA_VERSION:
+        raise _fail(path, f"schema version {meta['schema_version']}, this version reads {SCHEMA_VERSION}",
+                    "re-collect the data with this version's `actjepa collect`")
+    for name in EPISODE_ARRAYS:
+        item = handle.get(name, getclass=True)
+        if item is not h5py.Dataset:
+            kind = "a group" if item is h5py.Group else f"a {getattr(item, '__name__', 'non-array')}"
+            raise _fail(path, f"{name} is {kind}, not an array")
+    if not isinstance(meta["num_episodes"], (int, np.integer)) or isinstance(meta["num_episodes"], bool):
+        raise _fail(path, f"attribute num_episodes is {meta['num_episodes']!r}, not an integer")
+
+
+def check_dataset_task(dataset: EpisodeDataset, task: str, obs_mode: str | None = None, path: str | Path = "",
+                       context: str = "") -> None:
+    """Raise DatasetError unless `dataset` was collected for `task` (and `obs_mode`, when given).
+
+    `context` says why that task is expected, e.g. "the run being resumed was trained on it".
+    """
+    name = f"dataset {path}" if str(path) else "the dataset"
+    why = f" ({context})" if context else ""
+    got_task, got_mode = dataset.meta.get("task"), dataset.meta.get("obs_mode")
+    if got_task != task:
+        raise DatasetError(f"{name} holds task {got_task!r}, but task {task!r} is needed{why}; "
+                           f"pass a dataset collected with `actjepa collect --task {task}`")
+    if obs_mode is not None and got_mode != obs_mode:
+        raise DatasetError(f"{name} holds {got_mode!r} observations, but {obs_mode!r} are needed{why}; "
+                           f"pass a dataset collected with `--obs-mode {obs_mode}`")
+
+
 def _decode(value: Any) -> Any:
     if isinstance(value, bytes):
-        value = value.decode()
+        value = value.decode(errors="replace")
     if isinstance(value, np.generic):
         return value.item()
     return value
 
 
+def _check_dtypes(path: Path, a: dict[str, np.ndarray]) -> None:
+    """Every array holds numbers of the kind the trainer expects (no strings, objects or compound types)."""
+    for name, kinds in ARRAY_KINDS.items():
+        if a[name].dtype.kind not in kinds:
+            raise _fail(path, f"{name} has dtype {a[name].dtype}, expected {_kind_names(kinds)}")
+
+
+def _kind_names(kinds: str) -> str:
+    names = {"f": "float", "u": "unsigned integer", "i": "integer", "b": "bool"}
+    return " or ".join(names[k] for k in kinds)
+
+
 def _validate(path: Path, a: dict[str, np.ndarray], meta: dict[str, Any]) -> None:
-    """Shapes, counts and finiteness; raises DatasetError naming the first problem."""
+    """Dtypes, shapes, counts and finiteness; raises DatasetError naming the first problem."""
+    _check_dtypes(path, a)
+    if a["episode_seeds"].ndim != 1:
+        raise _fail(path, f"episode_seeds has shape {a['episode_seeds'].shape}, expected one seed per episode")
     e = a["episode_seeds"].shape[0]
     if e == 0:
         raise _fail(path, "contains no episodes")
-    if int(meta["num_episodes"]) != e or any(a[n].shape[0] != e for n in EPISODE_ARRAYS):
+    if int(meta["num_episodes"]) != e or any(a[n].ndim == 0 or a[n].shape[0] != e for n in EPISODE_ARRAYS):
         raise _fail(path, "episode counts disagree between arrays (truncated write)")
     if a["actions"].ndim != 3 or a["observations"].ndim < 3:
         raise _fail(path, "observations/actions have the wrong number of dimensions")

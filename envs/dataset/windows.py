@@ -6,6 +6,7 @@ import numpy as np
 
 from envs.dataset.schema import EpisodeDataset
 from envs.errors import DatasetError
+from envs.seeds import check_seed
 
 
 def split_episodes(num_episodes: int, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -14,7 +15,7 @@ def split_episodes(num_episodes: int, val_fraction: float, seed: int) -> tuple[n
         raise DatasetError(f"cannot split {num_episodes} episodes; collect at least one")
     if not 0.0 <= val_fraction < 1.0:
         raise DatasetError(f"val_fraction must be in [0, 1), got {val_fraction}")
-    order = np.random.default_rng(seed).permutation(num_episodes)
+    order = np.random.default_rng(check_seed(seed)).permutation(num_episodes)
     num_val = min(int(round(val_fraction * num_episodes)), num_episodes - 1)
     return np.sort(order[num_val:]), np.sort(order[:num_val])
 
@@ -40,7 +41,7 @@ class WindowSampler:
     def __init__(self, dataset: EpisodeDataset, context_len: int, future_len: int, seed: int,
                  episodes: np.ndarray | None = None, final_goal_prob: float = 0.5,
                  task_goal_prob: float = 0.0) -> None:
-        self.data, self.k, self.c, self.seed = dataset, int(context_len), int(future_len), int(seed)
+        self.data, self.k, self.c, self.seed = dataset, int(context_len), int(future_len), check_seed(seed)
         self.episodes = np.arange(dataset.num_episodes) if episodes is None else np.asarray(episodes, dtype=np.int64)
         self.final_goal_prob, self.task_goal_prob = float(final_goal_prob), float(task_goal_prob)
         for name, prob in (("final_goal_prob", self.final_goal_prob), ("task_goal_prob", self.task_goal_prob)):
