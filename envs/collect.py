@@ -13,12 +13,12 @@ import os
 import signal
 import sys
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
+from actjepa_common import package_version, replace_into
 from envs.dataset.io import DatasetWriter
 from envs.errors import EnvError
 from envs.registry import make, task_spec
@@ -56,16 +56,6 @@ class CollectConfig:
     """Overwrite an existing destination file."""
     progress: bool = True
     """Show a progress bar."""
-
-
-def package_version() -> str:
-    """Installed version of the project (the source version if it is not installed)."""
-    try:
-        return metadata.version("actjepa")
-    except metadata.PackageNotFoundError:
-        from envs import __version__
-
-        return __version__
 
 
 def check_config(cfg: CollectConfig) -> None:
@@ -213,5 +203,5 @@ def _finish(writer: DatasetWriter | None, tmp: Path, out: Path) -> int:
     if writer.num_episodes == 0:
         tmp.unlink(missing_ok=True)
         return 0
-    os.replace(tmp, out)
+    replace_into(tmp, out)
     return writer.num_episodes

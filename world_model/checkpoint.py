@@ -8,9 +8,6 @@ detected. Loading never unpickles: weights and optimizer state are safetensors, 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +16,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from actjepa_common import atomic_write, package_version
 from world_model.config import ModelConfig
 from world_model.errors import CheckpointError
 from world_model.model import ActJepa
@@ -27,27 +25,6 @@ SCHEMA_VERSION = 1
 MODEL_FILE = "model.safetensors"
 INFO_FILE = "checkpoint.json"
 TRAINER_FILE = "trainer_state.safetensors"
-
-
-def package_version() -> str:
-    """Installed version of the project, or a marker when running from a bare source tree."""
-    try:
-        return importlib_metadata.version("actjepa")
-    except importlib_metadata.PackageNotFoundError:
-        return "0+unknown"
-
-
-def atomic_write(path: Path, write) -> None:
-    """Call write(tmp_path) then rename the temporary file onto `path`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _tensors(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
