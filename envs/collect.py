@@ -152,8 +152,12 @@ def collect(task: str, source: str = "expert", episodes: int = 200, noise: float
             out: str | Path = "data/reacher.h5", obs_mode: str = "state", batch_size: int = 50,
             force: bool = False, progress: bool = True) -> Path:
     """Collect `episodes` episodes into `out`; returns the path. Re-raises KeyboardInterrupt after saving."""
-    cfg = CollectConfig(task, source, int(episodes), float(noise), int(seed), Path(out), obs_mode,
-                        int(batch_size), bool(force), bool(progress))
+    return collect_from(CollectConfig(task, source, int(episodes), float(noise), int(seed), Path(out), obs_mode,
+                                      int(batch_size), bool(force), bool(progress)))
+
+
+def collect_from(cfg: CollectConfig) -> Path:
+    """Collect what `cfg` asks for into cfg.out; returns the path. Re-raises KeyboardInterrupt after saving."""
     check_config(cfg)
     out = Path(cfg.out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -9,10 +9,19 @@ import pytest
 
 import envs
 from benchmarks.cli import main
-from benchmarks.harness import EvalConfig, evaluate, strip_timings
-from benchmarks.report import RESULTS_BEGIN, RESULTS_END
+from benchmarks.evaluation.config import EvalConfig
+from benchmarks.evaluation.run import evaluate
+from benchmarks.evaluation.summary import strip_timings
+from benchmarks.reporting.report import RESULTS_BEGIN, RESULTS_END
+from planner import ControllerConfig, PlannerConfig
 
 pytestmark = pytest.mark.slow
+
+
+def small_eval(controllers: tuple[str, ...], episodes: int, batch_size: int) -> EvalConfig:
+    """A tiny budget: N=16, H=4, 2 iterations, replanning every 2 steps."""
+    control = ControllerConfig(planner=PlannerConfig(num_samples=16, horizon=4, iterations=2), replan_every=2)
+    return EvalConfig(controllers=controllers, episodes=episodes, batch_size=batch_size, control=control)
 
 
 def run_cli(*args: str) -> None:
@@ -65,12 +74,11 @@ def test_rerun_gives_identical_numbers_and_batching_does_not_matter(trained):
 
     model, _ = load_model(run)
     info = {"task": "reacher", "obs_mode": "state"}
-    cfg = EvalConfig(controllers=("policy", "mppi+prior"), episodes=4, batch_size=4, num_samples=16, horizon=4,
-                     iterations=2, replan_every=2)
+    cfg = small_eval(("policy", "mppi+prior"), episodes=4, batch_size=4)
     first = strip_timings(evaluate(model, info, cfg, progress=False))
     second = strip_timings(evaluate(model, info, cfg, progress=False))
     assert first == second
-    split = EvalConfig(**{**cfg.__dict__, "batch_size": 2})
+    split = small_eval(cfg.controllers, episodes=4, batch_size=2)
     third = strip_timings(evaluate(model, info, split, progress=False))
     for name in cfg.controllers:
         for key in ("successes", "mean_final_distance", "mean_steps_to_success"):
@@ -88,7 +96,7 @@ def test_learned_controllers_never_touch_simulator_state(trained, monkeypatch):
     _, _, run = trained
     from world_model import load_model
 
-    from benchmarks import harness
+    from benchmarks.evaluation import run as evaluation_run
 
     model, _ = load_model(run)
     real_make = envs.make
@@ -106,17 +114,15 @@ def test_learned_controllers_never_touch_simulator_state(trained, monkeypatch):
         env.set_sim_state = forbidden
         return env
 
-    monkeypatch.setattr(harness.envs, "make", poisoned_make)
-    cfg = EvalConfig(controllers=("policy", "cem", "mppi+prior"), episodes=2, batch_size=2, num_samples=16,
-                     horizon=4, iterations=2, replan_every=2)
+    monkeypatch.setattr(evaluation_run.envs, "make", poisoned_make)
+    cfg = small_eval(("policy", "cem", "mppi+prior"), episodes=2, batch_size=2)
     results = evaluate(model, {"task": "reacher", "obs_mode": "state"}, cfg, progress=False)
     assert not touched
     assert set(results["controllers"]) == {"policy", "cem", "mppi+prior"}
     # The oracle is the one controller that does use the simulator.
     with pytest.raises(SimulatorAccessed):
-        evaluate(model, {"task": "reacher", "obs_mode": "state"},
-                 EvalConfig(controllers=("oracle",), episodes=2, batch_size=2, num_samples=16, horizon=4,
-                            iterations=2, replan_every=2), progress=False)
+        evaluate(model, {"task": "reacher", "obs_mode": "state"}, small_eval(("oracle",), episodes=2, batch_size=2),
+                 progress=False)
 
 
 def test_report_and_readme_block_are_generated_from_json(trained, tmp_path):
@@ -128,7 +134,7 @@ def test_report_and_readme_block_are_generated_from_json(trained, tmp_path):
         {"horizon": h, "success_rate": 0.5, "success_ci95": [0.1, 0.9], "median_ms_per_action": float(h)}
         for h in (1, 2)]}, "references": {"policy": json.loads((out / "results.json").read_text())["controllers"]["policy"]}}
     (out / "horizon.json").write_text(json.dumps(horizon))
-    from benchmarks import plots
+    from benchmarks.reporting import plots
 
     plots.sweep_plot(horizon, "horizon", "H", out / "horizon.png", "test")
     readme = tmp_path / "README.md"
