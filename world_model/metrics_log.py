@@ -43,9 +43,14 @@ def read_rows(path: Path, up_to: int) -> list[dict[str, Any]]:
             rows.append(json.loads(line))
         except json.JSONDecodeError:
             if number < len(lines):
-                raise CheckpointError(f"{path} line {number} is not JSON; delete the file or start over with --force")
-            warnings.warn(f"{path}: dropped a half-written last line (the run was stopped while logging)",
-                          TornMetricsWarning, stacklevel=2)
+                raise CheckpointError(
+                    f"{path} line {number} is not JSON; delete the file or start over with --force"
+                ) from None
+            warnings.warn(
+                f"{path}: dropped a half-written last line (the run was stopped while logging)",
+                TornMetricsWarning,
+                stacklevel=2,
+            )
     return [r for r in rows if r["step"] <= up_to]
 
 
@@ -72,9 +77,14 @@ class MetricsLog:
         done = step + 1
         if done % self.cfg.log_every and done != self.cfg.steps:
             return None
-        row = {"step": done, **{k: v / self._count for k, v in self._sums.items()}, "lr": self.cfg.lr_at(step),
-               "emb_std": embedding_std(losses.latents), "eff_rank": effective_rank(losses.latents),
-               "steps_per_s": self._count / max(time.perf_counter() - self._tick, 1e-9)}
+        row = {
+            "step": done,
+            **{k: v / self._count for k, v in self._sums.items()},
+            "lr": self.cfg.lr_at(step),
+            "emb_std": embedding_std(losses.latents),
+            "eff_rank": effective_rank(losses.latents),
+            "steps_per_s": self._count / max(time.perf_counter() - self._tick, 1e-9),
+        }
         self.rows.append(row)
         with open(self.path, "a") as handle:
             handle.write(json.dumps(row) + "\n")
@@ -89,14 +99,22 @@ class MetricsLog:
             return
         rank_floor = cfg.collapse_rank_fraction * self.model_cfg.latent_dim
         if row["emb_std"] < cfg.collapse_std or row["eff_rank"] < rank_floor:
-            msg = (f"WARNING step {row['step']}: latents are collapsing (embedding std {row['emb_std']:.3g} < "
-                   f"{cfg.collapse_std} or effective rank {row['eff_rank']:.1f} < {rank_floor:.1f}); "
-                   "try the other --regularizer (vicreg or sigreg)")
+            msg = (
+                f"WARNING step {row['step']}: latents are collapsing (embedding std {row['emb_std']:.3g} < "
+                f"{cfg.collapse_std} or effective rank {row['eff_rank']:.1f} < {rank_floor:.1f}); "
+                "try the other --regularizer (vicreg or sigreg)"
+            )
             tqdm.write(msg)
             warnings.warn(msg, CollapseWarning, stacklevel=3)
 
 
 def progress_postfix(row: dict[str, Any]) -> dict[str, str]:
     """The few numbers the progress bar shows after each log point."""
-    return {"loss": f"{row['loss']:.3f}", "act": f"{row['action']:.3f}", "lat": f"{row['latent']:.3f}",
-            "pred": f"{row['predictor']:.3f}", "std": f"{row['emb_std']:.2f}", "rank": f"{row['eff_rank']:.1f}"}
+    return {
+        "loss": f"{row['loss']:.3f}",
+        "act": f"{row['action']:.3f}",
+        "lat": f"{row['latent']:.3f}",
+        "pred": f"{row['predictor']:.3f}",
+        "std": f"{row['emb_std']:.2f}",
+        "rank": f"{row['eff_rank']:.1f}",
+    }

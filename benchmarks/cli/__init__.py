@@ -41,14 +41,19 @@ def _find(argv: list[str]) -> tuple[tuple[str, ...], list[str]]:
     """The command words at the front of argv and the options after them."""
     for words in sorted(COMMANDS, key=len, reverse=True):
         if tuple(argv[: len(words)]) == words:
-            return words, argv[len(words):]
+            return words, argv[len(words) :]
     return (), argv
 
 
 def usage(prefix: tuple[str, ...] = ()) -> str:
     """The command list (under `prefix`, e.g. ('bench',)) with each command's first docstring line."""
-    lines = [f"usage: actjepa {' '.join(prefix) + ' ' if prefix else ''}COMMAND [OPTIONS]", "", DESCRIPTION, "",
-             "commands:"]
+    lines = [
+        f"usage: actjepa {' '.join(prefix) + ' ' if prefix else ''}COMMAND [OPTIONS]",
+        "",
+        DESCRIPTION,
+        "",
+        "commands:",
+    ]
     for words, path in COMMANDS.items():
         if words[: len(prefix)] == prefix:
             summary = (_command_class(path).__doc__ or "").strip().splitlines()[0]
@@ -64,11 +69,11 @@ def dispatch(argv: list[str]) -> None:
     words, rest = _find(argv)
     if not words:
         group = tuple(argv[:1]) if argv[:1] == ["bench"] else ()
-        if not argv or argv[len(group):len(group) + 1] in ([], ["-h"], ["--help"]):
+        if not argv or argv[len(group) : len(group) + 1] in ([], ["-h"], ["--help"]):
             print(usage(group))
             return
         known = sorted({w[0] for w in COMMANDS} | {" ".join(w) for w in COMMANDS if len(w) > 1})
-        raise UserError(f"unknown command {' '.join(argv[:len(group) + 1])!r}; choose one of {', '.join(known)}")
+        raise UserError(f"unknown command {' '.join(argv[: len(group) + 1])!r}; choose one of {', '.join(known)}")
     command = parse(_command_class(COMMANDS[words]), rest, prog=f"actjepa {' '.join(words)}")
     command.run()
 

@@ -63,8 +63,12 @@ def parse(cls: type[T], args: list[str], prog: str) -> T:
     captured = io.StringIO()
     try:
         with contextlib.redirect_stderr(captured), contextlib.redirect_stdout(captured):
-            return tyro.cli(tyro.conf.OmitArgPrefixes[cls], args=merge_repeated(args), prog=prog,
-                            description=(cls.__doc__ or "").strip())
+            return tyro.cli(
+                tyro.conf.OmitArgPrefixes[cls],
+                args=merge_repeated(args),
+                prog=prog,
+                description=(cls.__doc__ or "").strip(),
+            )
     except SystemExit as exc:
         if exc.code in (0, None):
             print(captured.getvalue(), end="")

@@ -38,7 +38,9 @@ def summary(out: Path) -> str:
     if open_loop.is_file():
         res = json.loads(open_loop.read_text())
         h = len(res["horizon"])
-        lines.append(f"open-loop latent error at step 1/{h}: {res['model'][0]:.3f}/{res['model'][-1]:.3f} "
-                     f"(copy-last {res['copy_last'][0]:.3f}/{res['copy_last'][-1]:.3f}; 1.0 = random latent)")
+        lines.append(
+            f"open-loop latent error at step 1/{h}: {res['model'][0]:.3f}/{res['model'][-1]:.3f} "
+            f"(copy-last {res['copy_last'][0]:.3f}/{res['copy_last'][-1]:.3f}; 1.0 = random latent)"
+        )
     lines.append(f"plots: {out / 'loss_curves.png'}, {out / 'embedding_health.png'}, {out / 'open_loop.png'}")
     return "\n".join(lines)

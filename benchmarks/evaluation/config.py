@@ -59,11 +59,20 @@ class EvalConfig:
         """The `settings` record of results.json: budget, replanning, batching and other planner changes."""
         planner = self.control.planner
         derived = PlannerConfig(**{k: getattr(planner, k) for k in BUDGET_FIELDS})
-        overrides = {k: v for k, v in asdict(planner).items()
-                     if k not in BUDGET_FIELDS and k != "method" and v != getattr(derived, k)}
-        return {"episodes": self.episodes, "batch_size": self.batch_size, "device": self.device,
-                "seed": self.seed, "replan_every": self.control.replan_every,
-                **{k: getattr(planner, k) for k in BUDGET_FIELDS}, "planner_overrides": overrides}
+        overrides = {
+            k: v
+            for k, v in asdict(planner).items()
+            if k not in BUDGET_FIELDS and k != "method" and v != getattr(derived, k)
+        }
+        return {
+            "episodes": self.episodes,
+            "batch_size": self.batch_size,
+            "device": self.device,
+            "seed": self.seed,
+            "replan_every": self.control.replan_every,
+            **{k: getattr(planner, k) for k in BUDGET_FIELDS},
+            "planner_overrides": overrides,
+        }
 
 
 _SET_BY_USER = tuple(f.name for f in fields(PlannerConfig) if f.name not in ("num_elites", "num_prior_trajectories"))

@@ -13,8 +13,10 @@ def controller_config(control: ControllerConfig, name: str, env: Any = None) -> 
     cfg = configure_for(name, control)
     if env is None:
         return cfg
-    bounds = {"action_low": tuple(float(x) for x in env.action_low),
-              "action_high": tuple(float(x) for x in env.action_high)}
+    bounds = {
+        "action_low": tuple(float(x) for x in env.action_low),
+        "action_high": tuple(float(x) for x in env.action_high),
+    }
     return replace(cfg, planner=replace(cfg.planner, **bounds))
 
 

@@ -8,13 +8,12 @@ each step.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import torch
 from tqdm import tqdm
-
 
 
 @dataclass
@@ -37,7 +36,7 @@ class EpisodeRecord:
     """Achieved goal after reset and after each step, (E, T+1, G), when recorded."""
 
     @staticmethod
-    def concatenate(records: list["EpisodeRecord"]) -> "EpisodeRecord":
+    def concatenate(records: list[EpisodeRecord]) -> EpisodeRecord:
         """Join records of consecutive episode batches."""
         goals = [r.achieved_goals for r in records]
         return EpisodeRecord(
@@ -74,8 +73,9 @@ def run_episodes(
     controller_seeds fix each episode's search noise (one per episode).
     """
     obs = env.reset([int(s) for s in seeds])
-    controller.reset(to_tensor(obs["observation"], device), to_tensor(obs["goal_observation"], device),
-                     seeds=controller_seeds)
+    controller.reset(
+        to_tensor(obs["observation"], device), to_tensor(obs["goal_observation"], device), seeds=controller_seeds
+    )
     steps = env.max_episode_steps
     ever = np.zeros(env.num_envs, dtype=bool)
     first = np.full(env.num_envs, -1, dtype=np.int64)

@@ -22,8 +22,9 @@ from planner import ControllerConfig
 RESULTS_SCHEMA = 1
 
 
-def evaluate_controller(name: str, model: Any, task: str, obs_mode: str, cfg: EvalConfig, prior: Any = None,
-                        progress: bool = True) -> tuple[EpisodeRecord, ControllerConfig]:
+def evaluate_controller(
+    name: str, model: Any, task: str, obs_mode: str, cfg: EvalConfig, prior: Any = None, progress: bool = True
+) -> tuple[EpisodeRecord, ControllerConfig]:
     """Run one controller on cfg.episodes held-out episodes, cfg.batch_size at a time.
 
     Episode i's search noise is seeded by cfg.seed + i, so results do not depend on the batch size.
@@ -38,22 +39,33 @@ def evaluate_controller(name: str, model: Any, task: str, obs_mode: str, cfg: Ev
             env = envs.make(task, num_envs=len(index), obs_mode=obs_mode)
             controller = build_controller(name, model, env, control, prior=prior)
             ctrl_cfg = controller.cfg
-            records.append(run_episodes(env, controller, seeds[index], device=cfg.device, progress=bar,
-                                        controller_seeds=[cfg.seed + int(i) for i in index]))
+            records.append(
+                run_episodes(
+                    env,
+                    controller,
+                    seeds[index],
+                    device=cfg.device,
+                    progress=bar,
+                    controller_seeds=[cfg.seed + int(i) for i in index],
+                )
+            )
     return EpisodeRecord.concatenate(records), ctrl_cfg
 
 
-def controller_entry(name: str, model: Any, info: dict, cfg: EvalConfig, prior: Any = None,
-                     progress: bool = True) -> tuple[dict, ControllerConfig]:
+def controller_entry(
+    name: str, model: Any, info: dict, cfg: EvalConfig, prior: Any = None, progress: bool = True
+) -> tuple[dict, ControllerConfig]:
     """Evaluate one controller and summarize it: its results.json entry and the settings it ran with."""
-    record, ctrl_cfg = evaluate_controller(name, model, info["task"], info["obs_mode"], cfg, prior=prior,
-                                           progress=progress)
+    record, ctrl_cfg = evaluate_controller(
+        name, model, info["task"], info["obs_mode"], cfg, prior=prior, progress=progress
+    )
     entry = summarize(record, batch_size=min(cfg.batch_size, cfg.episodes), replan_every=ctrl_cfg.replan_every)
     return entry, ctrl_cfg
 
 
-def evaluate(model: Any, info: dict, cfg: EvalConfig, prior: Any = None, progress: bool = True,
-             checkpoint: str | None = None) -> dict:
+def evaluate(
+    model: Any, info: dict, cfg: EvalConfig, prior: Any = None, progress: bool = True, checkpoint: str | None = None
+) -> dict:
     """Evaluate every requested controller; the returned dict is results.json."""
     controllers = {}
     for name in cfg.controllers:
@@ -61,9 +73,11 @@ def evaluate(model: Any, info: dict, cfg: EvalConfig, prior: Any = None, progres
         entry["controller_config"] = asdict(ctrl_cfg)
         controllers[name] = entry
         if progress:
-            tqdm.write(f"  {name:>11}: success {entry['success_rate']:.0%} "
-                       f"[{entry['success_ci95'][0]:.0%}, {entry['success_ci95'][1]:.0%}], "
-                       f"{entry['median_ms_per_action']:.1f} ms/action")
+            tqdm.write(
+                f"  {name:>11}: success {entry['success_rate']:.0%} "
+                f"[{entry['success_ci95'][0]:.0%}, {entry['success_ci95'][1]:.0%}], "
+                f"{entry['median_ms_per_action']:.1f} ms/action"
+            )
     seeds = evaluation_seeds(cfg.episodes)
     return {
         "schema_version": RESULTS_SCHEMA,

@@ -16,7 +16,7 @@ def per_action_ms(timings: list[float], replan_every: int) -> np.ndarray:
     is its total time divided by the actions it produced.
     """
     ms = np.asarray(timings, dtype=np.float64)
-    cycles = [ms[i:i + replan_every] for i in range(0, len(ms), max(1, replan_every))]
+    cycles = [ms[i : i + replan_every] for i in range(0, len(ms), max(1, replan_every))]
     return np.array([c.mean() for c in cycles if c.size])
 
 

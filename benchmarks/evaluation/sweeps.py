@@ -11,8 +11,17 @@ SWEEPABLE = ("horizon", "num_samples", "iterations")
 "Budget settings a sweep can vary."
 
 
-def sweep(model: Any, info: dict, base: EvalConfig, planners: tuple[str, ...], key: str, values: tuple[int, ...],
-          references: dict[str, dict] | None = None, prior: Any = None, progress: bool = True) -> dict:
+def sweep(
+    model: Any,
+    info: dict,
+    base: EvalConfig,
+    planners: tuple[str, ...],
+    key: str,
+    values: tuple[int, ...],
+    references: dict[str, dict] | None = None,
+    prior: Any = None,
+    progress: bool = True,
+) -> dict:
     """Success and speed of each planner as one budget setting (`horizon` or `num_samples`) varies.
 
     With the horizon swept, replanning happens at most every H steps (a plan of
@@ -32,8 +41,12 @@ def sweep(model: Any, info: dict, base: EvalConfig, planners: tuple[str, ...], k
         "task": info["task"],
         "episodes": base.episodes,
         "swept": key,
-        "base_settings": {"num_samples": planner.num_samples, "horizon": planner.horizon,
-                          "iterations": planner.iterations, "replan_every": base.control.replan_every},
+        "base_settings": {
+            "num_samples": planner.num_samples,
+            "horizon": planner.horizon,
+            "iterations": planner.iterations,
+            "replan_every": base.control.replan_every,
+        },
         "planners": planners_out,
         "references": references or {},
     }

@@ -34,8 +34,15 @@ def subset(num_episodes: int, count: int, seed: int) -> np.ndarray:
     return np.sort(order[:count])
 
 
-def run_data_efficiency(data: Path, workdir: Path, demos: tuple[int, ...], seeds: tuple[int, ...],
-                        base: EvalConfig, request: TrainRequest, progress: bool = True) -> dict:
+def run_data_efficiency(
+    data: Path,
+    workdir: Path,
+    demos: tuple[int, ...],
+    seeds: tuple[int, ...],
+    base: EvalConfig,
+    request: TrainRequest,
+    progress: bool = True,
+) -> dict:
     """Train both models for every (count, seed), evaluate all curves, and pool the results."""
     from envs.dataset import load_dataset
 
@@ -48,22 +55,42 @@ def run_data_efficiency(data: Path, workdir: Path, demos: tuple[int, ...], seeds
             for kind in ("jepa", "bc"):
                 out = workdir / f"{kind}-n{n}-s{seed}"
                 settings = replace(request.settings, seed=seed)
-                runs[kind] = train_on_dataset(replace(request, data=data, out=out, settings=settings, episodes=episodes,
-                                                      baseline="bc" if kind == "bc" else None), progress=progress)
+                runs[kind] = train_on_dataset(
+                    replace(
+                        request,
+                        data=data,
+                        out=out,
+                        settings=settings,
+                        episodes=episodes,
+                        baseline="bc" if kind == "bc" else None,
+                    ),
+                    progress=progress,
+                )
             info = {"task": dataset.meta["task"], "obs_mode": dataset.meta["obs_mode"]}
             for label, (controller, source) in CURVES.items():
                 cfg = replace(base, controllers=(controller,), control=replace(base.control, seed=seed))
                 prior = None if source == "jepa" else runs["bc"]
-                record, _ = evaluate_controller(controller, runs["jepa"], info["task"], info["obs_mode"], cfg,
-                                                prior=prior, progress=progress)
+                record, _ = evaluate_controller(
+                    controller, runs["jepa"], info["task"], info["obs_mode"], cfg, prior=prior, progress=progress
+                )
                 records[label][n].append(record)
     curves = {}
     for label in CURVES:
         points = []
         for n in demos:
             pooled = EpisodeRecord.concatenate(records[label][n])
-            points.append({"demonstrations": n, **summarize(pooled, base.batch_size, base.control.replan_every),
-                           "seed_success_rates": [float(r.success.mean()) for r in records[label][n]]})
+            points.append(
+                {
+                    "demonstrations": n,
+                    **summarize(pooled, base.batch_size, base.control.replan_every),
+                    "seed_success_rates": [float(r.success.mean()) for r in records[label][n]],
+                }
+            )
         curves[label] = points
-    return {"task": dataset.meta["task"], "seeds": list(seeds), "episodes_per_seed": base.episodes,
-            "train_steps": request.settings.steps, "curves": curves}
+    return {
+        "task": dataset.meta["task"],
+        "seeds": list(seeds),
+        "episodes_per_seed": base.episodes,
+        "train_steps": request.settings.steps,
+        "curves": curves,
+    }

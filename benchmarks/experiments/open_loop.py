@@ -5,8 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 
-def open_loop_comparison(models: dict[str, object], observations: np.ndarray, actions: np.ndarray,
-                         horizon: int, task: str) -> dict:
+def open_loop_comparison(
+    models: dict[str, object], observations: np.ndarray, actions: np.ndarray, horizon: int, task: str
+) -> dict:
     """Held-out open-loop latent error for each model against its own copy-last-latent baseline."""
     from world_model.diagnostics import open_loop_error
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import asdict, replace
 from pathlib import Path
-from typing import Callable
 
 from tqdm import tqdm
 
@@ -61,8 +61,9 @@ class Pipeline:
         return with_controllers(self.cfg.eval, controllers, episodes)
 
     def train_request(self, kind: str) -> TrainRequest:
-        return TrainRequest(data=self.data, out=self.run_dir(kind), baseline="bc" if kind == "bc" else None,
-                            settings=self.cfg.train)
+        return TrainRequest(
+            data=self.data, out=self.run_dir(kind), baseline="bc" if kind == "bc" else None, settings=self.cfg.train
+        )
 
     def model(self, kind: str):
         """The trained model of `kind` ('jepa' or 'bc'), loaded once."""
@@ -83,27 +84,51 @@ class Pipeline:
     def collect(self) -> None:
         from envs.collect import collect
 
-        self._stage("collect", self.data, lambda: collect(
-            task=self.cfg.task, source="expert", episodes=self.cfg.demonstrations, noise=self.cfg.noise,
-            seed=self.cfg.collect_seed, out=self.data, obs_mode="state", batch_size=100, force=False,
-            progress=self.progress))
+        self._stage(
+            "collect",
+            self.data,
+            lambda: collect(
+                task=self.cfg.task,
+                source="expert",
+                episodes=self.cfg.demonstrations,
+                noise=self.cfg.noise,
+                seed=self.cfg.collect_seed,
+                out=self.data,
+                obs_mode="state",
+                batch_size=100,
+                force=False,
+                progress=self.progress,
+            ),
+        )
 
     def train(self, kind: str) -> None:
-        self._stage(f"train {kind}", self.run_dir(kind) / "open_loop.json",
-                    lambda: train_on_dataset(self.train_request(kind), progress=self.progress))
+        self._stage(
+            f"train {kind}",
+            self.run_dir(kind) / "open_loop.json",
+            lambda: train_on_dataset(self.train_request(kind), progress=self.progress),
+        )
 
     def compare_controllers(self) -> None:
         def work() -> None:
             cfg = self.cfg.eval
-            results = evaluate(self.model("jepa"), self.info, cfg, progress=self.progress,
-                               checkpoint=str(self.run_dir("jepa")))
+            results = evaluate(
+                self.model("jepa"), self.info, cfg, progress=self.progress, checkpoint=str(self.run_dir("jepa"))
+            )
             bc_cfg = self.eval_config(("policy", "mppi+prior"), cfg.episodes)
-            bc = evaluate(self.model("jepa"), self.info, bc_cfg, prior=self.model("bc"), progress=self.progress,
-                          checkpoint=str(self.run_dir("jepa")))
+            bc = evaluate(
+                self.model("jepa"),
+                self.info,
+                bc_cfg,
+                prior=self.model("bc"),
+                progress=self.progress,
+                checkpoint=str(self.run_dir("jepa")),
+            )
             for name, entry in bc["controllers"].items():
                 results["controllers"][f"bc:{name}"] = entry
-            results["notes"] = ("bc:policy is the behaviour-cloning baseline's head alone; bc:mppi+prior plans "
-                                "on the ACT-JEPA world model with the BC head as sampling prior.")
+            results["notes"] = (
+                "bc:policy is the behaviour-cloning baseline's head alone; bc:mppi+prior plans "
+                "on the ACT-JEPA world model with the BC head as sampling prior."
+            )
             write_json_atomic(self.json_path("results"), results)
 
         self._stage("compare controllers", self.json_path("results"), work)
@@ -115,8 +140,16 @@ class Pipeline:
         def work() -> None:
             refs = read_json(self.json_path("results"))["controllers"]
             base = self.eval_config((), self.cfg.sweep_episodes)
-            result = sweep(self.model("jepa"), self.info, base, self.cfg.horizon_planners, key, values,
-                           references={k: refs[k] for k in references if k in refs}, progress=self.progress)
+            result = sweep(
+                self.model("jepa"),
+                self.info,
+                base,
+                self.cfg.horizon_planners,
+                key,
+                values,
+                references={k: refs[k] for k in references if k in refs},
+                progress=self.progress,
+            )
             write_json_atomic(self.json_path(name), result)
 
         if values:
@@ -135,8 +168,13 @@ class Pipeline:
         def work() -> None:
             dataset = load_dataset(self.data)
             _, val = split_episodes(len(dataset.actions), self.cfg.train.val_fraction, self.cfg.train.seed)
-            result = open_loop_comparison({"act-jepa": self.model("jepa"), "bc": self.model("bc")},
-                                          dataset.observations[val], dataset.actions[val], 16, self.cfg.task)
+            result = open_loop_comparison(
+                {"act-jepa": self.model("jepa"), "bc": self.model("bc")},
+                dataset.observations[val],
+                dataset.actions[val],
+                16,
+                self.cfg.task,
+            )
             write_json_atomic(self.json_path("open_loop"), result)
 
         self._stage("open-loop prediction", self.json_path("open_loop"), work)
@@ -148,8 +186,15 @@ class Pipeline:
             base = self.eval_config((), self.cfg.sweep_episodes)
             steps = self.cfg.data_efficiency_steps or self.cfg.train.steps
             request = TrainRequest(data=self.data, out=self.workdir, settings=replace(self.cfg.train, steps=steps))
-            result = run_data_efficiency(self.data, self.workdir / "data_efficiency", self.cfg.data_efficiency_demos,
-                                         self.cfg.data_efficiency_seeds, base, request, progress=self.progress)
+            result = run_data_efficiency(
+                self.data,
+                self.workdir / "data_efficiency",
+                self.cfg.data_efficiency_demos,
+                self.cfg.data_efficiency_seeds,
+                base,
+                request,
+                progress=self.progress,
+            )
             write_json_atomic(self.json_path("data_efficiency"), result)
 
         if self.cfg.data_efficiency_demos:
@@ -159,17 +204,33 @@ class Pipeline:
         """Every figure that the available JSON results allow."""
         out, made = self.report_dir, []
         if self.json_path("horizon").exists():
-            made.append(plots.sweep_plot(read_json(self.json_path("horizon")), "horizon", "planning horizon H",
-                                         out / "horizon.png", "Success against planning horizon"))
+            made.append(
+                plots.sweep_plot(
+                    read_json(self.json_path("horizon")),
+                    "horizon",
+                    "planning horizon H",
+                    out / "horizon.png",
+                    "Success against planning horizon",
+                )
+            )
         if self.json_path("results").exists():
-            made.append(plots.controllers_plot({self.cfg.task: read_json(self.json_path("results"))},
-                                               out / "controllers.png"))
+            made.append(
+                plots.controllers_plot({self.cfg.task: read_json(self.json_path("results"))}, out / "controllers.png")
+            )
         if self.json_path("budget").exists():
-            made.append(plots.sweep_plot(read_json(self.json_path("budget")), "num_samples", "samples N",
-                                         out / "budget.png", "Success against sample budget"))
+            made.append(
+                plots.sweep_plot(
+                    read_json(self.json_path("budget")),
+                    "num_samples",
+                    "samples N",
+                    out / "budget.png",
+                    "Success against sample budget",
+                )
+            )
         if self.json_path("data_efficiency").exists():
-            made.append(plots.data_efficiency_plot(read_json(self.json_path("data_efficiency")),
-                                                   out / "data_efficiency.png"))
+            made.append(
+                plots.data_efficiency_plot(read_json(self.json_path("data_efficiency")), out / "data_efficiency.png")
+            )
         if self.json_path("open_loop").exists():
             made.append(plots.open_loop_plot(read_json(self.json_path("open_loop")), out / "open_loop.png"))
         for kind in ("jepa", "bc"):
@@ -195,6 +256,8 @@ class Pipeline:
         self.figures()
         from benchmarks.reporting.report import write_report_page
 
-        write_json_atomic(self.json_path("protocol"), {"protocol": asdict(self.cfg), "stage_seconds": self.timings,
-                                                       "total_seconds": time.perf_counter() - start})
+        write_json_atomic(
+            self.json_path("protocol"),
+            {"protocol": asdict(self.cfg), "stage_seconds": self.timings, "total_seconds": time.perf_counter() - start},
+        )
         return write_report_page(self.report_dir)

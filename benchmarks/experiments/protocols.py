@@ -52,23 +52,31 @@ def _demo_training(**fields) -> TrainSettings:
 
 
 PROTOCOLS: dict[str, ProtocolConfig] = {
-    "demo": ProtocolConfig(train=_demo_training(), eval=EvalConfig(controllers=CONTROLLER_NAMES, episodes=50),
-                           sweep_episodes=25),
+    "demo": ProtocolConfig(
+        train=_demo_training(), eval=EvalConfig(controllers=CONTROLLER_NAMES, episodes=50), sweep_episodes=25
+    ),
     "compare": ProtocolConfig(
-        train=_demo_training(), eval=EvalConfig(controllers=("policy", "mppi", "mppi+prior", "oracle"), episodes=50),
+        train=_demo_training(),
+        eval=EvalConfig(controllers=("policy", "mppi", "mppi+prior", "oracle"), episodes=50),
         horizons=(),
     ),
     "efficiency": ProtocolConfig(
-        train=_demo_training(), eval=EvalConfig(controllers=("policy", "mppi+prior"), episodes=50), horizons=(),
-        data_efficiency_demos=(10, 25, 50), sweep_episodes=25,
+        train=_demo_training(),
+        eval=EvalConfig(controllers=("policy", "mppi+prior"), episodes=50),
+        horizons=(),
+        data_efficiency_demos=(10, 25, 50),
+        sweep_episodes=25,
     ),
     "full": ProtocolConfig(budgets=(16, 32, 64, 128, 256, 512), data_efficiency_demos=(10, 25, 50, 100, 200)),
 }
-"'demo': reacher in minutes on 2 CPU cores; 'compare': controllers only, any task, a few minutes; 'efficiency':\nACT-JEPA against BC at 10/25/50 demonstrations, 3 seeds, demo training; 'full': the complete protocol of one task."
+"""'demo': reacher in minutes on 2 CPU cores; 'compare': controllers only, any task, a few minutes;
+'efficiency': ACT-JEPA against BC at 10/25/50 demonstrations, 3 seeds, demo training; 'full': the complete
+protocol of one task."""
 
 
-def protocol(name: str, task: str | None = None, train_steps: int | None = None,
-             device: str | None = None) -> ProtocolConfig:
+def protocol(
+    name: str, task: str | None = None, train_steps: int | None = None, device: str | None = None
+) -> ProtocolConfig:
     """A named protocol, optionally on another task, with other training steps or on another device."""
     if name not in PROTOCOLS:
         raise UserError(f"protocol {name!r} is unknown; use one of {', '.join(PROTOCOLS)}")

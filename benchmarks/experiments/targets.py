@@ -53,8 +53,10 @@ class Lead:
         if self.points == 0:
             text = f"`{self.controller}` beats `{self.other}` without prior ({_pct(got)} against {_pct(ref)})"
             return text, lead > 0
-        text = (f"{self.label}: planning beats the pure policy by at least {100 * self.points:.0f} points "
-                f"({100 * lead:.1f} points)")
+        text = (
+            f"{self.label}: planning beats the pure policy by at least {100 * self.points:.0f} points "
+            f"({100 * lead:.1f} points)"
+        )
         return text, lead >= self.points
 
 
@@ -71,8 +73,10 @@ class WithinOf:
         if self.controller not in controllers or self.reference not in controllers:
             return None
         gap = controllers[self.reference]["success_rate"] - controllers[self.controller]["success_rate"]
-        text = (f"`{self.controller}` within {100 * self.points:.0f} points of `{self.reference}` at the same budget "
-                f"({100 * gap:.1f} points behind)")
+        text = (
+            f"`{self.controller}` within {100 * self.points:.0f} points of `{self.reference}` at the same budget "
+            f"({100 * gap:.1f} points behind)"
+        )
         return text, gap <= self.points
 
 

@@ -81,14 +81,35 @@ def train_on_dataset(request: TrainRequest, progress: bool = True):
     train_idx, val_idx = used[train_rel], used[val_rel]
     cfg = preset(s.preset, steps=s.steps, batch_size=s.batch_size, seed=s.seed, device=s.device)
     obs_mode = dataset.meta["obs_mode"]
-    model_cfg = ModelConfig(obs_shape=tuple(dataset.observations.shape[2:]), action_dim=int(dataset.actions.shape[-1]),
-                            obs_mode=obs_mode, context_len=3 if obs_mode == "pixels" else 1,
-                            regularizer=s.regularizer, baseline=request.baseline or "none")
-    sampler = WindowSampler(dataset, model_cfg.context_len, model_cfg.chunk_len, seed=s.seed,
-                            episodes=train_idx, final_goal_prob=s.final_goal_prob)
+    model_cfg = ModelConfig(
+        obs_shape=tuple(dataset.observations.shape[2:]),
+        action_dim=int(dataset.actions.shape[-1]),
+        obs_mode=obs_mode,
+        context_len=3 if obs_mode == "pixels" else 1,
+        regularizer=s.regularizer,
+        baseline=request.baseline or "none",
+    )
+    sampler = WindowSampler(
+        dataset,
+        model_cfg.context_len,
+        model_cfg.chunk_len,
+        seed=s.seed,
+        episodes=train_idx,
+        final_goal_prob=s.final_goal_prob,
+    )
     stats = normalization_stats(dataset, episodes=train_idx)
     heldout = (lambda: (dataset.observations[val_idx], dataset.actions[val_idx])) if val_idx.size else None
     meta = {"task": dataset.meta["task"], "obs_mode": obs_mode, "dataset_sha256": dataset.sha256}
-    result = train(model_cfg, cfg, sampler.batch, stats, request.out, meta, heldout=heldout,
-                   resume=request.resume, force=request.force, progress=progress)
+    result = train(
+        model_cfg,
+        cfg,
+        sampler.batch,
+        stats,
+        request.out,
+        meta,
+        heldout=heldout,
+        resume=request.resume,
+        force=request.force,
+        progress=progress,
+    )
     return result.model.eval()

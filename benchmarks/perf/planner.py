@@ -61,8 +61,12 @@ def default_model(device: str) -> tuple[Any, dict]:
 
     spec = envs.task_spec("reacher")
     stat_len = spec.obs_shape[0]
-    stats = {"obs_mean": np.zeros(stat_len), "obs_std": np.ones(stat_len),
-             "action_mean": np.zeros(spec.action_dim), "action_std": np.ones(spec.action_dim)}
+    stats = {
+        "obs_mean": np.zeros(stat_len),
+        "obs_std": np.ones(stat_len),
+        "action_mean": np.zeros(spec.action_dim),
+        "action_std": np.ones(spec.action_dim),
+    }
     cfg = ModelConfig(obs_shape=spec.obs_shape, action_dim=spec.action_dim)
     return ActJepa(cfg, stats).to(device).eval(), {"task": "reacher", "model_config": cfg.to_dict(), "trained": False}
 
@@ -80,8 +84,10 @@ def load(cfg: PlannerBenchConfig) -> tuple[Any, dict]:
 def planner_config(budget: tuple[int, int, int], replan_every: int) -> PlannerConfig:
     """The settings of `mppi+prior` at this budget, derived exactly as evaluation derives them."""
     num, horizon, iterations = budget
-    control = ControllerConfig(planner=PlannerConfig(num_samples=num, horizon=horizon, iterations=iterations),
-                               replan_every=min(replan_every, horizon))
+    control = ControllerConfig(
+        planner=PlannerConfig(num_samples=num, horizon=horizon, iterations=iterations),
+        replan_every=min(replan_every, horizon),
+    )
     return controller_config(control, "mppi+prior").planner
 
 
@@ -119,11 +125,16 @@ def measure(model: Any, budget: tuple[int, int, int], batch: int, cfg: PlannerBe
     plan_ms = [t * 1e3 for t in times]
     achieved = flops / statistics.median(times)
     return {
-        "num_samples": num, "horizon": horizon, "iterations": iterations, "batch": batch,
+        "num_samples": num,
+        "horizon": horizon,
+        "iterations": iterations,
+        "batch": batch,
         "replan_every": cfg.replan_every,
         "plan_ms": {"median": statistics.median(plan_ms), "min": min(plan_ms), "max": max(plan_ms)},
-        "ms_per_action": {k: v / cfg.replan_every for k, v in
-                          {"median": statistics.median(plan_ms), "min": min(plan_ms), "max": max(plan_ms)}.items()},
+        "ms_per_action": {
+            k: v / cfg.replan_every
+            for k, v in {"median": statistics.median(plan_ms), "min": min(plan_ms), "max": max(plan_ms)}.items()
+        },
         "peak_memory_mb": memory.peak_mb,
         "memory_increase_mb": max(0.0, memory.peak_mb - memory.base_mb),
         "flops_per_plan": flops,
@@ -136,16 +147,20 @@ def measure(model: Any, budget: tuple[int, int, int], batch: int, cfg: PlannerBe
 
 def format_table(rows: list[dict[str, Any]]) -> str:
     """The human-readable summary printed after a run."""
-    head = (f"{'N':>5} {'H':>3} {'it':>3} {'B':>3} | {'plan ms':>8} | {'ms/action med [min,max]':>24} | "
-            f"{'peak MB (+plan)':>15} | {'GFLOP/plan':>10} | {'GFLOP/s':>8} | {'mm GFLOP/s':>10} | {'ratio':>5}")
+    head = (
+        f"{'N':>5} {'H':>3} {'it':>3} {'B':>3} | {'plan ms':>8} | {'ms/action med [min,max]':>24} | "
+        f"{'peak MB (+plan)':>15} | {'GFLOP/plan':>10} | {'GFLOP/s':>8} | {'mm GFLOP/s':>10} | {'ratio':>5}"
+    )
     lines = [head, "-" * len(head)]
     for r in rows:
         act = r["ms_per_action"]
         lines.append(
-            f"{r['num_samples']:>5} {r['horizon']:>3} {r['iterations']:>3} {r['batch']:>3} | {r['plan_ms']['median']:>8.1f} | "
-            f"{act['median']:>8.2f} [{act['min']:>6.2f},{act['max']:>7.2f}] | {r['peak_memory_mb']:>7.0f} (+{r['memory_increase_mb']:>5.1f}) | "
+            f"{r['num_samples']:>5} {r['horizon']:>3} {r['iterations']:>3} {r['batch']:>3} | "
+            f"{r['plan_ms']['median']:>8.1f} | {act['median']:>8.2f} [{act['min']:>6.2f},{act['max']:>7.2f}] | "
+            f"{r['peak_memory_mb']:>7.0f} (+{r['memory_increase_mb']:>5.1f}) | "
             f"{r['flops_per_plan'] / 1e9:>10.3f} | {r['achieved_flop_per_s'] / 1e9:>8.1f} | "
-            f"{r['matmul_flop_per_s_same_shapes'] / 1e9:>10.1f} | {r['ratio_to_matmul']:>5.2f}")
+            f"{r['matmul_flop_per_s_same_shapes'] / 1e9:>10.1f} | {r['ratio_to_matmul']:>5.2f}"
+        )
     return "\n".join(lines)
 
 
@@ -160,7 +175,9 @@ def run(cfg: PlannerBenchConfig) -> dict[str, Any]:
         torch.set_num_threads(cfg.threads)
     model, info = load(cfg)
     rows = [measure(model, budget, batch, cfg) for budget in BUDGETS for batch in BATCH_SIZES]
-    default = next(r for r in rows if (r["num_samples"], r["horizon"], r["iterations"]) == DEFAULT_BUDGET and r["batch"] == 1)
+    default = next(
+        r for r in rows if (r["num_samples"], r["horizon"], r["iterations"]) == DEFAULT_BUDGET and r["batch"] == 1
+    )
     payload = {
         "model": info,
         "settings": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items() if k != "force"},
@@ -180,8 +197,10 @@ def run(cfg: PlannerBenchConfig) -> dict[str, Any]:
         },
     }
     print(format_table(rows))
-    print(f"default budget {DEFAULT_BUDGET}, B=1: {default['ms_per_action']['median']:.2f} ms/action "
-               f"(target <= {TARGET_MS_PER_ACTION}), matmul ratio {default['ratio_to_matmul']:.2f} "
-               f"(target >= {TARGET_MATMUL_RATIO}); replan_every={cfg.replan_every}, threads={torch.get_num_threads()}")
+    print(
+        f"default budget {DEFAULT_BUDGET}, B=1: {default['ms_per_action']['median']:.2f} ms/action "
+        f"(target <= {TARGET_MS_PER_ACTION}), matmul ratio {default['ratio_to_matmul']:.2f} "
+        f"(target >= {TARGET_MATMUL_RATIO}); replan_every={cfg.replan_every}, threads={torch.get_num_threads()}"
+    )
     write_json_atomic(cfg.out, payload)
     return payload

@@ -96,8 +96,13 @@ def data_efficiency_plot(result: dict, path: Path) -> Path:
         rate, err = _rate_and_errors(points)
         line = ax.errorbar(xs, rate, yerr=err, marker="o", capsize=3, label=label)
         for p in points:
-            ax.scatter([p["demonstrations"]] * len(p["seed_success_rates"]), p["seed_success_rates"],
-                       color=line[0].get_color(), alpha=0.35, s=12)
+            ax.scatter(
+                [p["demonstrations"]] * len(p["seed_success_rates"]),
+                p["seed_success_rates"],
+                color=line[0].get_color(),
+                alpha=0.35,
+                s=12,
+            )
     ax.set_xscale("log")
     ax.set_xlabel("demonstrations")
     ax.set_ylabel("success rate (pooled 95% Wilson interval; dots: seeds)")
@@ -114,7 +119,9 @@ def open_loop_plot(result: dict, path: Path) -> Path:
     for label, curve in result["models"].items():
         steps = np.arange(1, len(curve["model"]) + 1)
         line = ax.plot(steps, curve["model"], marker="o", markersize=3, label=f"{label}: predictor")
-        ax.plot(steps, curve["copy_last"], linestyle="--", color=line[0].get_color(), label=f"{label}: copy last latent")
+        ax.plot(
+            steps, curve["copy_last"], linestyle="--", color=line[0].get_color(), label=f"{label}: copy last latent"
+        )
     ax.set_xlabel("open-loop rollout step")
     ax.set_ylabel("normalised latent error")
     ax.grid(alpha=0.3)

@@ -14,7 +14,8 @@ def num(x: float | None, fmt: str = "{:.3f}") -> str:
 def controllers_table(result: dict) -> str:
     """One row per controller of a results.json: success with interval, distance, steps, speed."""
     rows = [
-        "| controller | success | 95% interval | final goal distance | steps to success | ms per action (whole batch) | episodes |",
+        "| controller | success | 95% interval | final goal distance | steps to success "
+        "| ms per action (whole batch) | episodes |",
         "|---|---|---|---|---|---|---|",
     ]
     for name, entry in result["controllers"].items():
@@ -37,12 +38,18 @@ def sweep_table(result: dict, x_key: str) -> str:
         cells = []
         for p in planners:
             entry = next((e for e in result["planners"][p] if e[x_key] == x), None)
-            cells.append("" if entry is None else
-                         f"{pct(entry['success_rate'])} ({num(entry['median_ms_per_action'], '{:.1f}')})")
+            cells.append(
+                ""
+                if entry is None
+                else f"{pct(entry['success_rate'])} ({num(entry['median_ms_per_action'], '{:.1f}')})"
+            )
         rows.append(f"| {x} | " + " | ".join(cells) + " |")
     for name, ref in result.get("references", {}).items():
-        rows.append(f"| `{name}` (reference) | " + " | ".join(
-            [f"{pct(ref['success_rate'])} ({num(ref['median_ms_per_action'], '{:.1f}')})"] * len(planners)) + " |")
+        rows.append(
+            f"| `{name}` (reference) | "
+            + " | ".join([f"{pct(ref['success_rate'])} ({num(ref['median_ms_per_action'], '{:.1f}')})"] * len(planners))
+            + " |"
+        )
     return "\n".join(rows)
 
 
@@ -55,7 +62,10 @@ def data_efficiency_table(result: dict) -> str:
         cells = []
         for c in curves:
             p = next((q for q in result["curves"][c] if q["demonstrations"] == d), None)
-            cells.append("" if p is None else f"{pct(p['success_rate'])} [{pct(p['success_ci95'][0])}, "
-                         f"{pct(p['success_ci95'][1])}]")
+            cells.append(
+                ""
+                if p is None
+                else f"{pct(p['success_rate'])} [{pct(p['success_ci95'][0])}, {pct(p['success_ci95'][1])}]"
+            )
         rows.append(f"| {d} | " + " | ".join(cells) + " |")
     return "\n".join(rows)

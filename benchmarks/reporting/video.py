@@ -37,8 +37,16 @@ def _current_plan(controller) -> np.ndarray | None:
     return None if queue is None else queue.detach().cpu().numpy()
 
 
-def _frame(scene: np.ndarray, goal_image: np.ndarray, path: np.ndarray, plan_path: np.ndarray | None,
-           goal: np.ndarray, radius: float, title: str, limits: tuple[float, float, float, float]) -> np.ndarray:
+def _frame(
+    scene: np.ndarray,
+    goal_image: np.ndarray,
+    path: np.ndarray,
+    plan_path: np.ndarray | None,
+    goal: np.ndarray,
+    radius: float,
+    title: str,
+    limits: tuple[float, float, float, float],
+) -> np.ndarray:
     fig, axes = plt.subplots(1, 3, figsize=(7.5, 2.6), dpi=80)
     axes[0].imshow(scene)
     axes[0].set_title("observation", fontsize=8)
@@ -66,45 +74,68 @@ def _frame(scene: np.ndarray, goal_image: np.ndarray, path: np.ndarray, plan_pat
 
 def record_videos(model, info: dict, cfg: EvalConfig, out: Path, count: int = 2, prior=None) -> list[Path]:
     """One GIF per controller and episode for the first `count` held-out episodes."""
-    task = info["task"]
-    seeds = evaluation_seeds(count)
     written = []
     for name in cfg.controllers:
-        env = envs.make(task, num_envs=count, obs_mode=info["obs_mode"])
+        env = envs.make(info["task"], num_envs=count, obs_mode=info["obs_mode"])
         if not hasattr(env, "task"):
             continue  # adapter tasks have no renderer
-        renderer = shared_renderer((type(env.task).__module__, type(env.task).__qualname__), env.task.build_model,
-                                   env.task.camera, env.task.hidden_geoms)
-        controller = build_controller(name, model, env, cfg.control, prior=prior)
-        frames: list[list[np.ndarray]] = [[] for _ in range(count)]
-        paths: list[np.ndarray] = []
-        goal_images: list[np.ndarray] = []
-
-        def on_step(t: int, obs: dict) -> None:
-            if not goal_images:
-                goal_state = env.get_sim_state()  # goal images: render the goal observation's own state
-                goal_images.extend(_goal_images(env, renderer, goal_state))
-            paths.append(obs["achieved_goal"].copy())
-            plan = _current_plan(controller)
-            plan_goals = None
-            if plan is not None:
-                plan_goals = env.simulate(plan[:, None].astype(np.float64))[:, 0]
-            scenes = renderer.render(env.get_sim_state())
-            history = np.stack(paths, axis=1)
-            lim = _limits(task, history, env.desired_goal)
-            for b in range(count):
-                frames[b].append(_frame(scenes[b], goal_images[b], history[b],
-                                        None if plan_goals is None else plan_goals[b], env.desired_goal[b],
-                                        env.spec.success_radius, f"{task} · {name} · step {t + 1}", lim))
-
-        with torch.inference_mode():
-            run_episodes(env, controller, seeds, device=cfg.device, on_step=on_step,
-                         controller_seeds=[cfg.seed + i for i in range(count)])
+        frames = _episode_frames(name, model, env, cfg, count, prior)
         for b in range(count):
             target = Path(out) / "videos" / f"{name.replace('+', '_')}_episode{b}.gif"
-            atomic_write(target, lambda tmp, b=b: imageio.mimsave(tmp, frames[b], duration=0.08, loop=0))
+            atomic_write(target, lambda tmp, clip=frames[b]: imageio.mimsave(tmp, clip, duration=0.08, loop=0))
             written.append(target)
     return written
+
+
+def _episode_frames(name: str, model, env, cfg: EvalConfig, count: int, prior=None) -> list[list[np.ndarray]]:
+    """Run `count` episodes of controller `name` and draw one frame per episode and step."""
+    renderer = shared_renderer(
+        (type(env.task).__module__, type(env.task).__qualname__),
+        env.task.build_model,
+        env.task.camera,
+        env.task.hidden_geoms,
+    )
+    controller = build_controller(name, model, env, cfg.control, prior=prior)
+    frames: list[list[np.ndarray]] = [[] for _ in range(count)]
+    paths: list[np.ndarray] = []
+    goal_images: list[np.ndarray] = []
+
+    def on_step(t: int, obs: dict) -> None:
+        if not goal_images:
+            goal_state = env.get_sim_state()  # goal images: render the goal observation's own state
+            goal_images.extend(_goal_images(env, renderer, goal_state))
+        paths.append(obs["achieved_goal"].copy())
+        plan = _current_plan(controller)
+        plan_goals = None if plan is None else env.simulate(plan[:, None].astype(np.float64))[:, 0]
+        scenes = renderer.render(env.get_sim_state())
+        history = np.stack(paths, axis=1)
+        lim = _limits(history, env.desired_goal)
+        for b in range(count):
+            plan_path = None if plan_goals is None else plan_goals[b]
+            title = f"{env.spec.name} · {name} · step {t + 1}"
+            frames[b].append(
+                _frame(
+                    scenes[b],
+                    goal_images[b],
+                    history[b],
+                    plan_path,
+                    env.desired_goal[b],
+                    env.spec.success_radius,
+                    title,
+                    lim,
+                )
+            )
+
+    with torch.inference_mode():
+        run_episodes(
+            env,
+            controller,
+            evaluation_seeds(count),
+            device=cfg.device,
+            on_step=on_step,
+            controller_seeds=[cfg.seed + i for i in range(count)],
+        )
+    return frames
 
 
 def _goal_images(env, renderer, current_state: np.ndarray) -> list[np.ndarray]:
@@ -115,7 +146,7 @@ def _goal_images(env, renderer, current_state: np.ndarray) -> list[np.ndarray]:
     return list(renderer.render(env._states_from(goal_qpos, goal_qvel)))
 
 
-def _limits(task: str, history: np.ndarray, goals: np.ndarray) -> tuple[float, float, float, float]:
+def _limits(history: np.ndarray, goals: np.ndarray) -> tuple[float, float, float, float]:
     points = np.concatenate([history.reshape(-1, history.shape[-1]), goals])
     lo, hi = points.min(axis=0) - 0.05, points.max(axis=0) + 0.05
     return float(lo[0]), float(hi[0]), float(lo[1]), float(hi[1])

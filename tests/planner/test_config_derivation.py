@@ -19,7 +19,13 @@ def test_explicit_values_are_kept_and_still_checked():
 
 def test_controller_names_parse_to_method_and_prior():
     parsed = {name: parse_controller_name(name) for name in CONTROLLER_NAMES}
-    assert parsed == {"policy": (None, False), "cem": ("cem", False), "mppi": ("mppi", False),
-                      "cem+prior": ("cem", True), "mppi+prior": ("mppi", True), "oracle": ("mppi", False)}
+    assert parsed == {
+        "policy": (None, False),
+        "cem": ("cem", False),
+        "mppi": ("mppi", False),
+        "cem+prior": ("cem", True),
+        "mppi+prior": ("mppi", True),
+        "oracle": ("mppi", False),
+    }
     with pytest.raises(PlannerError, match="unknown controller"):
         parse_controller_name("ppo+prior")

@@ -33,8 +33,21 @@ def test_tasks_table(capsys):
 
 def test_collect_then_inspect(capsys, tmp_path):
     out_file = tmp_path / "r.h5"
-    code, out, _ = run(capsys, "collect", "--task", "point_mass", "--episodes", "5", "--noise", "0.1",
-                       "--out", str(out_file), "--seed", "3", "--no-progress")
+    code, out, _ = run(
+        capsys,
+        "collect",
+        "--task",
+        "point_mass",
+        "--episodes",
+        "5",
+        "--noise",
+        "0.1",
+        "--out",
+        str(out_file),
+        "--seed",
+        "3",
+        "--no-progress",
+    )
     assert code == 0 and load_dataset(out_file).num_episodes == 5
     code, out, _ = run(capsys, "collect", "--inspect", str(out_file))
     assert code == 0
@@ -52,8 +65,7 @@ def _one_line_error(code, err, *fragments):
 
 def test_bad_inputs_give_one_line_errors(capsys, tmp_path):
     target = tmp_path / "x.h5"
-    _one_line_error(*run(capsys, "collect", "--task", "cartpole", "--out", str(target))[::2], "unknown task",
-                    "reacher")
+    _one_line_error(*run(capsys, "collect", "--task", "cartpole", "--out", str(target))[::2], "unknown task", "reacher")
     _one_line_error(*run(capsys, "collect", "--episodes", "-4", "--out", str(target))[::2], "--episodes")
     assert not target.exists()
     _one_line_error(*run(capsys, "collect", "--inspect", str(tmp_path / "none.h5"))[::2], "no dataset file")
@@ -75,7 +87,11 @@ def test_schema_mismatch_and_overwrite(capsys, tmp_path):
 def test_console_script_exit_code(tmp_path):
     """The real entry point in a subprocess: a negative count exits non-zero with one line, no traceback."""
     env = {**os.environ, "MUJOCO_GL": "egl"}
-    result = subprocess.run([sys.executable, "-m", "benchmarks.cli", "collect", "--episodes", "-1", "--out",
-                             str(tmp_path / "a.h5")], capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        [sys.executable, "-m", "benchmarks.cli", "collect", "--episodes", "-1", "--out", str(tmp_path / "a.h5")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == ["actjepa: error: --episodes must be a positive number, got -1"]

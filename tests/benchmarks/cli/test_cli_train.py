@@ -31,7 +31,20 @@ def datasets(tmp_path_factory):
     for seed in (1, 2):
         path = folder / f"pm{seed}.h5"
         try:
-            main(["collect", "--task", "point_mass", "--episodes", "6", "--seed", str(seed), "--out", str(path), "--no-progress"])
+            main(
+                [
+                    "collect",
+                    "--task",
+                    "point_mass",
+                    "--episodes",
+                    "6",
+                    "--seed",
+                    str(seed),
+                    "--out",
+                    str(path),
+                    "--no-progress",
+                ]
+            )
         except SystemExit as exc:
             assert exc.code in (0, None)
         paths.append(path)
@@ -51,8 +64,20 @@ def test_train_writes_checkpoint_plots_and_summary(capsys, tmp_path, datasets):
     assert code == 2 and "--resume" in err and len(err.strip().splitlines()) == 1
     code, _, err = run(capsys, "train", "--data", datasets[1], "--out", out, *FAST, "--resume")
     assert code == 2 and "dataset_sha256" in err
-    code, stdout, _ = run(capsys, "train", "--data", datasets[0], "--out", out, "--steps", "6", "--batch-size", "16",
-                          "--no-progress", "--resume")
+    code, stdout, _ = run(
+        capsys,
+        "train",
+        "--data",
+        datasets[0],
+        "--out",
+        out,
+        "--steps",
+        "6",
+        "--batch-size",
+        "16",
+        "--no-progress",
+        "--resume",
+    )
     assert code == 0 and "to step 6" in stdout
     assert [json.loads(line)["step"] for line in (out / "metrics.jsonl").read_text().splitlines()][-1] == 6
 
@@ -63,12 +88,15 @@ def test_train_bc_baseline(capsys, tmp_path, datasets):
     assert load_model(tmp_path / "bc")[0].target_encoder is None
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--baseline", "ppo"], "--baseline 'ppo' is unknown"),
-    (["--regularizer", "l2"], "regularizer 'l2' is unknown"),
-    (["--device", "tpu"], "device 'tpu' is unknown"),
-    (["--resume", "--force"], "contradict"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--baseline", "ppo"], "--baseline 'ppo' is unknown"),
+        (["--regularizer", "l2"], "regularizer 'l2' is unknown"),
+        (["--device", "tpu"], "device 'tpu' is unknown"),
+        (["--resume", "--force"], "contradict"),
+    ],
+)
 def test_bad_options_are_one_line_errors(capsys, tmp_path, datasets, args, message):
     code, _, err = run(capsys, "train", "--data", datasets[0], "--out", tmp_path / "x", *FAST, *args)
     assert code == 2 and message in err and len(err.strip().splitlines()) == 1

@@ -30,7 +30,13 @@ def test_repeated_controller_options_keep_every_name_in_order(names, split):
 
 def test_merge_repeated_accepts_equals_and_lists():
     assert merge_repeated(["--controller=policy", "--x", "1", "--controller", "cem", "mppi"]) == [
-        "--x", "1", "--controller", "policy", "cem", "mppi"]
+        "--x",
+        "1",
+        "--controller",
+        "policy",
+        "cem",
+        "mppi",
+    ]
 
 
 def _readme_commands() -> list[list[str]]:
@@ -52,21 +58,45 @@ def test_every_readme_command_parses():
 
 
 def test_readme_eval_options_reach_the_config():
-    command = parse(EvalCommand, ["--checkpoint", "runs/reacher", "--controller", "mppi+prior", "--controller",
-                                  "policy", "--episodes", "100", "--out", "results/reacher", "--num-samples", "64",
-                                  "--horizon", "8", "--replan-every", "2", "--device", "cpu"], prog="actjepa eval")
+    command = parse(
+        EvalCommand,
+        [
+            "--checkpoint",
+            "runs/reacher",
+            "--controller",
+            "mppi+prior",
+            "--controller",
+            "policy",
+            "--episodes",
+            "100",
+            "--out",
+            "results/reacher",
+            "--num-samples",
+            "64",
+            "--horizon",
+            "8",
+            "--replan-every",
+            "2",
+            "--device",
+            "cpu",
+        ],
+        prog="actjepa eval",
+    )
     cfg = command.eval
     assert cfg.controllers == ("mppi+prior", "policy") and cfg.episodes == 100 and cfg.device == "cpu"
     assert (cfg.control.planner.num_samples, cfg.control.planner.horizon, cfg.control.replan_every) == (64, 8, 2)
 
 
-@pytest.mark.parametrize("argv, fragment", [
-    (["eval", "--out", "x"], "--checkpoint"),
-    (["eval", "--checkpoint", "c", "--out", "o", "--episodes", "many"], "--episodes"),
-    (["collect", "--bogus"], "--bogus"),
-    (["fly"], "unknown command 'fly'"),
-    (["bench", "swim"], "unknown command 'bench swim'"),
-])
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["eval", "--out", "x"], "--checkpoint"),
+        (["eval", "--checkpoint", "c", "--out", "o", "--episodes", "many"], "--episodes"),
+        (["collect", "--bogus"], "--bogus"),
+        (["fly"], "unknown command 'fly'"),
+        (["bench", "swim"], "unknown command 'bench swim'"),
+    ],
+)
 def test_parse_errors_are_one_line(capsys, argv, fragment):
     with pytest.raises(SystemExit) as exc:
         main(argv)
@@ -89,8 +119,11 @@ def test_help_goes_to_stdout_with_field_docstrings(capsys):
 def test_readme_train_options_reach_the_request():
     from benchmarks.cli.train import TrainCommand
 
-    command = parse(TrainCommand, ["--data", "d.h5", "--out", "o", "--baseline", "bc", "--steps", "10", "--device",
-                                   "cuda", "--no-progress"], prog="actjepa train")
+    command = parse(
+        TrainCommand,
+        ["--data", "d.h5", "--out", "o", "--baseline", "bc", "--steps", "10", "--device", "cuda", "--no-progress"],
+        prog="actjepa train",
+    )
     assert command.request.baseline == "bc" and command.request.settings.steps == 10
     assert command.request.settings.device == "cuda" and command.progress is False
 

@@ -18,13 +18,31 @@ from planner import ControllerConfig, PlannerConfig
 @pytest.mark.parametrize("budget", [(256, 16, 4), (512, 16, 6), (64, 8, 2)])
 def test_eval_protocols_and_bench_build_identical_planner_configs(tmp_path, budget):
     num, horizon, iterations = budget
-    command = parse(EvalCommand, ["--checkpoint", "c", "--out", "o", "--num-samples", str(num), "--horizon",
-                                  str(horizon), "--iterations", str(iterations)], prog="actjepa eval")
+    command = parse(
+        EvalCommand,
+        [
+            "--checkpoint",
+            "c",
+            "--out",
+            "o",
+            "--num-samples",
+            str(num),
+            "--horizon",
+            str(horizon),
+            "--iterations",
+            str(iterations),
+        ],
+        prog="actjepa eval",
+    )
     from_eval = controller_config(command.eval.control, "mppi+prior").planner
     base = protocol("full").eval.with_budget(num_samples=num, horizon=horizon, iterations=iterations)
     pipeline = Pipeline(protocol("full"), tmp_path, tmp_path)
-    from_protocol = controller_config(pipeline.eval_config(("mppi+prior",), 10).with_budget(
-        num_samples=num, horizon=horizon, iterations=iterations).control, "mppi+prior").planner
+    from_protocol = controller_config(
+        pipeline.eval_config(("mppi+prior",), 10)
+        .with_budget(num_samples=num, horizon=horizon, iterations=iterations)
+        .control,
+        "mppi+prior",
+    ).planner
     from_sweep_base = controller_config(base.control, "mppi+prior").planner
     from_bench = bench.planner_config(budget, replan_every=4)
     assert from_eval == from_protocol == from_sweep_base == from_bench
@@ -38,8 +56,17 @@ def test_bench_default_budget_is_the_evaluated_default():
 
 def test_settings_record_is_flat_and_lists_only_real_overrides():
     plain = EvalConfig(episodes=3, batch_size=2)
-    assert plain.settings() == {"episodes": 3, "batch_size": 2, "device": "cpu", "seed": 0, "replan_every": 4,
-                                "num_samples": 512, "horizon": 16, "iterations": 6, "planner_overrides": {}}
+    assert plain.settings() == {
+        "episodes": 3,
+        "batch_size": 2,
+        "device": "cpu",
+        "seed": 0,
+        "replan_every": 4,
+        "num_samples": 512,
+        "horizon": 16,
+        "iterations": 6,
+        "planner_overrides": {},
+    }
     control = ControllerConfig(planner=PlannerConfig(num_samples=64, temperature=0.3, num_elites=4), seed=5)
     tuned = EvalConfig(control=control)
     assert tuned.settings()["planner_overrides"] == {"temperature": 0.3, "num_elites": 4}

@@ -23,8 +23,18 @@ def test_subsets_are_nested_per_seed_and_differ_across_seeds():
 
 
 def test_run_data_efficiency_pools_seeds_per_curve(tmp_path: Path):
-    data = collect(task="reacher", source="expert", episodes=8, noise=0.1, seed=0, out=tmp_path / "d.h5",
-                   obs_mode="state", batch_size=8, force=False, progress=False)
+    data = collect(
+        task="reacher",
+        source="expert",
+        episodes=8,
+        noise=0.1,
+        seed=0,
+        out=tmp_path / "d.h5",
+        obs_mode="state",
+        batch_size=8,
+        force=False,
+        progress=False,
+    )
     control = ControllerConfig(planner=PlannerConfig(num_samples=16, horizon=4, iterations=2), replan_every=2)
     base = EvalConfig(episodes=2, batch_size=2, control=control)
     settings = TrainSettings(preset="demo", steps=4, batch_size=8, val_fraction=0.25)

@@ -33,7 +33,9 @@ def test_bench_writes_json_with_consistent_numbers_and_refuses_to_overwrite(tmp_
     for row in rows:
         assert row["ms_per_action"]["median"] == pytest.approx(row["plan_ms"]["median"] / 2)
         assert row["flops_per_plan"] > 0 and row["peak_memory_mb"] > 0
-        assert row["ratio_to_matmul"] == pytest.approx(row["achieved_flop_per_s"] / row["matmul_flop_per_s_same_shapes"])
+        assert row["ratio_to_matmul"] == pytest.approx(
+            row["achieved_flop_per_s"] / row["matmul_flop_per_s_same_shapes"]
+        )
     # Twice the episodes, twice the arithmetic.
     assert rows[1]["flops_per_plan"] == pytest.approx(2 * rows[0]["flops_per_plan"], rel=0.05)
     with pytest.raises(UserError, match="--force"):

@@ -10,8 +10,12 @@ def _point(h: int) -> dict:
 
 
 def test_horizon_section_states_the_replanning_of_the_run():
-    result = {"episodes": 5, "planners": {"mppi": [_point(1), _point(2)]}, "references": {},
-              "base_settings": {"num_samples": 64, "horizon": 8, "iterations": 2, "replan_every": 2}}
+    result = {
+        "episodes": 5,
+        "planners": {"mppi": [_point(1), _point(2)]},
+        "references": {},
+        "base_settings": {"num_samples": 64, "horizon": 8, "iterations": 2, "replan_every": 2},
+    }
     text = "\n".join(horizon_section(result))
     assert "replanning every min(2, H) steps" in text and "min(4, H)" not in text
 
@@ -20,9 +24,15 @@ def test_efficiency_section_marks_only_the_target_counts():
     def curve(rates):
         return [{"demonstrations": n, "success_rate": r, "success_ci95": [0.0, 1.0]} for n, r in rates]
 
-    result = {"task": "reacher", "seeds": [0, 1], "episodes_per_seed": 4,
-              "curves": {"act-jepa policy": curve([(10, 0.5), (25, 0.6), (50, 0.7)]),
-                         "bc policy": curve([(10, 0.1), (25, 0.58), (50, 0.6)])}}
+    result = {
+        "task": "reacher",
+        "seeds": [0, 1],
+        "episodes_per_seed": 4,
+        "curves": {
+            "act-jepa policy": curve([(10, 0.5), (25, 0.6), (50, 0.7)]),
+            "bc policy": curve([(10, 0.1), (25, 0.58), (50, 0.6)]),
+        },
+    }
     lines = [line for line in efficiency_section(result) if line.startswith("- ")]
     assert lines == [
         "- 10 demonstrations: ACT-JEPA policy 50.0% against BC 10.0% (+40.0 points)",
@@ -33,5 +43,9 @@ def test_efficiency_section_marks_only_the_target_counts():
 
 def test_targets_markdown_lists_marks():
     results = {"task": "push", "controllers": {"mppi+prior": {"success_rate": 0.5}}}
-    assert targets_markdown(results) == ["Targets decided by this table:", "",
-                                         "- push: at least 80% success (50.0%): **missed**", ""]
+    assert targets_markdown(results) == [
+        "Targets decided by this table:",
+        "",
+        "- push: at least 80% success (50.0%): **missed**",
+        "",
+    ]
