@@ -8,26 +8,34 @@ with the optimizer and RNG state restored, produces the same numbers as an unint
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import torch
 from tqdm import tqdm
 
 from actjepa_common import write_text_atomic
-from world_model.checkpoint import (INFO_FILE, MODEL_FILE, check_state, load_trainer_state, read_info, read_tensors,
-                                    save_checkpoint)
+from world_model.checkpoint import (
+    MODEL_FILE,
+    check_state,
+    load_trainer_state,
+    read_info,
+    read_tensors,
+    save_checkpoint,
+)
 from world_model.config import ModelConfig
 from world_model.diagnostics import open_loop_error
 from world_model.ema import ema_momentum, ema_update
-from world_model.errors import CheckpointError, WorldModelError
+from world_model.errors import WorldModelError
 from world_model.metrics_log import METRICS_FILE, CollapseWarning, MetricsLog, progress_postfix
 from world_model.model import ActJepa
 from world_model.objective import LossOutput, compute_losses
 from world_model.plots import plot_embedding_health, plot_loss_curves, plot_open_loop
-from world_model.train_config import RESUME_MUST_MATCH, TrainConfig
+from world_model.resume import check_resume, prepare_out_dir
+from world_model.train_config import TrainConfig
 
 __all__ = ["METRICS_FILE", "CollapseWarning", "TrainResult", "make_optimizer", "train", "train_step"]
 
@@ -68,36 +76,12 @@ def _batch_to_tensors(batch: dict[str, np.ndarray], step: int, device: torch.dev
         if arr.shape[0] == 0:
             raise WorldModelError("the dataset yields no training windows; collect more or longer episodes")
         if arr.dtype.kind == "f" and not np.isfinite(arr).all():
-            raise WorldModelError(f"the batch at step {step} holds NaN or infinite {key}; clean the dataset (the last good checkpoint is kept)")
+            raise WorldModelError(
+                f"the batch at step {step} holds NaN or infinite {key}; "
+                "clean the dataset (the last good checkpoint is kept)"
+            )
         out[key] = torch.from_numpy(np.ascontiguousarray(arr)).to(device)
     return out
-
-
-def _prepare_out_dir(out: Path, resume: bool, force: bool) -> bool:
-    """Decide between a fresh start and a resume; True when resuming from an existing checkpoint."""
-    has_ckpt = (out / INFO_FILE).is_file()
-    if resume:
-        if not has_ckpt:
-            raise CheckpointError(f"there is no checkpoint in {out} to resume; drop --resume to start a new run")
-        return True
-    if out.exists() and any(out.iterdir()) and not force:
-        what = "a checkpoint" if has_ckpt else "files"
-        raise WorldModelError(f"{out} already holds {what}; pass --resume to continue or --force to start over")
-    return False
-
-
-def _check_resume(info: dict[str, Any], model_cfg: ModelConfig, cfg: TrainConfig, meta: dict[str, Any], out: Path) -> None:
-    """A resumed run must continue the same model on the same task and dataset with the same optimisation."""
-    for key in ("task", "dataset_sha256"):
-        if meta.get(key) is not None and info.get(key) != meta.get(key):
-            raise CheckpointError(f"checkpoint in {out} was trained with {key}={info.get(key)!r}, this run has {meta.get(key)!r}; use another --out or --force")
-    saved = ModelConfig.from_dict(info["model_config"])
-    for key, value in model_cfg.to_dict().items():
-        if saved.to_dict()[key] != value:
-            raise CheckpointError(f"checkpoint in {out} has model {key}={saved.to_dict()[key]!r}, this run asks for {value!r}; use another --out or --force")
-    for key in RESUME_MUST_MATCH:
-        if key in info.get("train_config", {}) and info["train_config"][key] != getattr(cfg, key):
-            raise CheckpointError(f"checkpoint in {out} was trained with {key}={info['train_config'][key]!r}, this run has {getattr(cfg, key)!r}; use another --out or --force")
 
 
 def _is_oom(exc: BaseException) -> bool:
@@ -107,11 +91,19 @@ def _is_oom(exc: BaseException) -> bool:
 def _write_plots(out: Path, metrics: list[dict[str, Any]], model: ActJepa, title: str) -> None:
     if metrics:
         plot_loss_curves(metrics, out / "loss_curves.png", title=f"{title} training losses")
-        plot_embedding_health(metrics, out / "embedding_health.png", model.latent_dim, title=f"{title} embedding health")
+        plot_embedding_health(
+            metrics, out / "embedding_health.png", model.latent_dim, title=f"{title} embedding health"
+        )
 
 
-def train_step(model: ActJepa, optimizer: torch.optim.Optimizer, batch: dict[str, torch.Tensor], cfg: TrainConfig,
-               step: int, generator: torch.Generator) -> tuple[LossOutput, float]:
+def train_step(
+    model: ActJepa,
+    optimizer: torch.optim.Optimizer,
+    batch: dict[str, torch.Tensor],
+    cfg: TrainConfig,
+    step: int,
+    generator: torch.Generator,
+) -> tuple[LossOutput, float]:
     """One optimisation step: losses, AdamW update with clipping, EMA target and action-scale updates.
 
     Returns the losses and the total as a float; a non-finite total leaves the model untouched.
@@ -144,15 +136,24 @@ def make_optimizer(model: ActJepa, cfg: TrainConfig) -> torch.optim.AdamW:
     if not model.cfg.is_bc or cfg.bc_encoder_lr_scale == 1.0:
         return torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
     encoder = {id(p) for p in model.encoder.parameters()}
-    groups = [{"params": [p for p in params if id(p) not in encoder], "lr_scale": 1.0},
-              {"params": [p for p in params if id(p) in encoder], "lr_scale": cfg.bc_encoder_lr_scale}]
+    groups = [
+        {"params": [p for p in params if id(p) not in encoder], "lr_scale": 1.0},
+        {"params": [p for p in params if id(p) in encoder], "lr_scale": cfg.bc_encoder_lr_scale},
+    ]
     return torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
 
 
-def _start(model_cfg: ModelConfig, cfg: TrainConfig, norm_stats: dict[str, np.ndarray], out: Path,
-           meta: dict[str, Any], resume: bool, force: bool) -> _Run:
+def _start(
+    model_cfg: ModelConfig,
+    cfg: TrainConfig,
+    norm_stats: dict[str, np.ndarray],
+    out: Path,
+    meta: dict[str, Any],
+    resume: bool,
+    force: bool,
+) -> _Run:
     """A fresh model, optimizer and generator, or those of the checkpoint in `out` when resuming."""
-    resuming = _prepare_out_dir(out, resume, force)
+    resuming = prepare_out_dir(out, resume, force)
     device = torch.device(cfg.device)
     if device.type == "cuda" and not torch.cuda.is_available():
         raise WorldModelError("--device cuda was asked for but no CUDA GPU is visible; use --device cpu")
@@ -161,7 +162,7 @@ def _start(model_cfg: ModelConfig, cfg: TrainConfig, norm_stats: dict[str, np.nd
     run = _Run(model, make_optimizer(model, cfg), torch.Generator().manual_seed(cfg.seed + 1), device, 0, resuming)
     if resuming:
         info = read_info(out)
-        _check_resume(info, model_cfg, cfg, meta, out)
+        check_resume(info, model_cfg, cfg, meta, out)
         tensors, _ = read_tensors(out / MODEL_FILE, device)
         check_state(model.state_dict(), tensors, out / MODEL_FILE)
         model.load_state_dict(tensors)
@@ -170,25 +171,40 @@ def _start(model_cfg: ModelConfig, cfg: TrainConfig, norm_stats: dict[str, np.nd
     return run
 
 
-def _checked_step(run: _Run, batch: dict[str, torch.Tensor], cfg: TrainConfig, step: int,
-                  last_saved: int | None, out: Path) -> tuple[LossOutput, float]:
+def _checked_step(
+    run: _Run, batch: dict[str, torch.Tensor], cfg: TrainConfig, step: int, last_saved: int | None, out: Path
+) -> tuple[LossOutput, float]:
     """train_step with one-line errors for running out of memory and for a loss that is no longer finite."""
     try:
         losses, total = train_step(run.model, run.optimizer, batch, cfg, step, run.generator)
     except (RuntimeError, MemoryError) as exc:
         if _is_oom(exc):
-            raise WorldModelError(f"out of memory at batch size {cfg.batch_size}; pass a smaller --batch-size") from None
+            raise WorldModelError(
+                f"out of memory at batch size {cfg.batch_size}; pass a smaller --batch-size"
+            ) from None
         raise
     if not np.isfinite(total):
-        kept = (f"the last good checkpoint (step {last_saved}) in {out} is kept" if last_saved is not None
-                else "no checkpoint was written yet")
+        kept = (
+            f"the last good checkpoint (step {last_saved}) in {out} is kept"
+            if last_saved is not None
+            else "no checkpoint was written yet"
+        )
         raise WorldModelError(f"the loss became {total} at step {step + 1}; {kept}; lower --lr or check the data")
     return losses, total
 
 
-def train(model_cfg: ModelConfig, cfg: TrainConfig, sample_batch: SampleBatch, norm_stats: dict[str, np.ndarray],
-          out_dir: str | Path, meta: dict[str, Any], heldout: HeldOut | None = None, resume: bool = False,
-          force: bool = False, progress: bool = True) -> TrainResult:
+def train(
+    model_cfg: ModelConfig,
+    cfg: TrainConfig,
+    sample_batch: SampleBatch,
+    norm_stats: dict[str, np.ndarray],
+    out_dir: str | Path,
+    meta: dict[str, Any],
+    heldout: HeldOut | None = None,
+    resume: bool = False,
+    force: bool = False,
+    progress: bool = True,
+) -> TrainResult:
     """Train a world model (ACT-JEPA or the BC baseline) into `out_dir`.
 
     meta: {"task", "dataset_sha256"} recorded in checkpoints and checked on resume.
