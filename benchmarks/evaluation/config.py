@@ -33,6 +33,11 @@ class EvalConfig:
             raise UserError(f"unknown controller {unknown[0]!r}; choose from {', '.join(CONTROLLER_NAMES)}")
         if self.episodes < 1 or self.batch_size < 1:
             raise UserError("--episodes and --batch-size must be at least 1")
+        planner, default = self.control.planner, PlannerConfig()
+        if planner.method != default.method:
+            raise UserError("the planning method is set by the controller name; pass --controller cem (or mppi)")
+        if (planner.action_low, planner.action_high) != (default.action_low, default.action_high):
+            raise UserError("action bounds come from the task's action range; leave --action-low/--action-high out")
 
     @property
     def device(self) -> str:

@@ -91,3 +91,15 @@ def test_controller_settings_follow_the_name():
 def test_unknown_controller_is_a_user_error():
     with pytest.raises(UserError, match="unknown controller 'ppo'"):
         EvalConfig(controllers=("ppo",))
+
+
+@pytest.mark.parametrize(
+    "planner, message",
+    [
+        (PlannerConfig(method="cem"), "set by the controller name"),
+        (PlannerConfig(action_low=-2.0), "task's action range"),
+    ],
+)
+def test_settings_that_the_controller_or_task_decide_are_refused(planner, message):
+    with pytest.raises(UserError, match=message):
+        EvalConfig(control=ControllerConfig(planner=planner))
