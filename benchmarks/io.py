@@ -1,14 +1,15 @@
-"""Atomic, non-clobbering file output for everything the command line writes."""
+"""Non-clobbering, atomic file output for everything the command line writes, and reading it back."""
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from actjepa_common import write_text_atomic
 from benchmarks.errors import UserError
+
+__all__ = ["ensure_writable", "read_json", "write_json_atomic", "write_text_atomic"]
 
 
 def ensure_writable(path: Path, force: bool) -> None:
@@ -17,19 +18,6 @@ def ensure_writable(path: Path, force: bool) -> None:
         if path.is_dir() and not any(path.iterdir()):
             return
         raise UserError(f"{path} already exists; pass --force to overwrite it or choose another --out")
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write text through a temporary file in the same folder, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def write_json_atomic(path: Path, payload: Any) -> None:

@@ -13,12 +13,12 @@ import os
 import signal
 import sys
 from dataclasses import asdict, dataclass
-from importlib import metadata
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
+from actjepa_common import package_version
 from envs.atomic import replace_keeping_mode, write_failure
 from envs.dataset.size import check_disk_space
 from envs.dataset.writer import DatasetWriter, verify_written
@@ -59,16 +59,6 @@ class CollectConfig:
     """Overwrite an existing destination file."""
     progress: bool = True
     """Show a progress bar."""
-
-
-def package_version() -> str:
-    """Installed version of the project (the source version if it is not installed)."""
-    try:
-        return metadata.version("actjepa")
-    except metadata.PackageNotFoundError:
-        from envs import __version__
-
-        return __version__
 
 
 def check_config(cfg: CollectConfig) -> None:
@@ -177,8 +167,12 @@ def collect(task: str, source: str = "expert", episodes: int = 200, noise: float
             out: str | Path = "data/reacher.h5", obs_mode: str = "state", batch_size: int = 50,
             force: bool = False, progress: bool = True) -> Path:
     """Collect `episodes` episodes into `out`; returns the path. Re-raises KeyboardInterrupt after saving."""
-    cfg = CollectConfig(task, source, int(episodes), float(noise), int(seed), Path(out), obs_mode,
-                        int(batch_size), bool(force), bool(progress))
+    return collect_from(CollectConfig(task, source, int(episodes), float(noise), int(seed), Path(out), obs_mode,
+                                      int(batch_size), bool(force), bool(progress)))
+
+
+def collect_from(cfg: CollectConfig) -> Path:
+    """Collect what `cfg` asks for into cfg.out; returns the path. Re-raises KeyboardInterrupt after saving."""
     check_config(cfg)
     out = Path(cfg.out)
     _make_parent(out)

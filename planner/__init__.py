@@ -5,7 +5,7 @@ Imports only torch and numpy: models are accepted structurally through
 """
 
 from planner.config import ControllerConfig, PlannerConfig
-from planner.controller import CONTROLLER_NAMES, Controller, make_controller
+from planner.controller import CONTROLLER_NAMES, Controller, configure_for, make_controller, parse_controller_name
 from planner.errors import PlannerError
 from planner.oracle import SimulatorModel
 from planner.plan import PlanResult, plan
@@ -21,6 +21,8 @@ __all__ = [
     "PlannerConfig",
     "PlannerError",
     "SimulatorModel",
+    "configure_for",
     "make_controller",
+    "parse_controller_name",
     "plan",
 ]

@@ -17,7 +17,11 @@ Bound = Union[float, Sequence[float]]
 
 @dataclass(frozen=True)
 class PlannerConfig:
-    """One planning budget and its search settings; the defaults are the benchmarked budget."""
+    """One planning budget and its search settings; the defaults are the benchmarked budget.
+
+    The budget is (num_samples, horizon, iterations); num_elites and num_prior_trajectories left at None are
+    derived from it here, so evaluation, experiments and benchmarks that ask for one budget plan alike.
+    """
 
     method: str = "mppi"
     "'cem' (uniform mean of the elites) or 'mppi' (softmax-weighted elites, as TD-MPC2 does)."
@@ -27,8 +31,8 @@ class PlannerConfig:
     "H: steps each action sequence looks ahead."
     iterations: int = 6
     "Refinement rounds of the sampling distribution per plan."
-    num_elites: int = 64
-    "E: best sequences that the distribution is refit to each round."
+    num_elites: int | None = None
+    "E: best sequences that the distribution is refit to each round; None derives min(64, N // 8) from N."
     temperature: float = 0.5
     "MPPI temperature as a fraction of the elite cost spread: smaller trusts the best elites more."
     init_std: float = 0.5
@@ -49,8 +53,8 @@ class PlannerConfig:
     "Weight of the mean distance over all H predicted latents; 0 by default: on reacher, scoring the end\n    of the horizon only (the episodes are scored at their end) measured 94% against 74% with 0.5."
     terminal_weight: float = 1.0
     "Weight of the distance of the last predicted latent."
-    num_prior_trajectories: int = 24
-    "Sequences from the prior (its mean, then samples of its distribution) in every round's pool."
+    num_prior_trajectories: int | None = None
+    "Sequences from the prior (its mean, then samples of its distribution) in every round's pool; None derives\n    min(24, N // 8) from N (the controller sets 0 when it plans without a prior)."
     prior_std_scale: float = 0.5
     "Multiplier on the prior's std for the initial sampling std; 0.5 keeps the search near the policy,\n    which on reacher measured 90% success against 74% with 1.0 (its learned std is already small)."
     select: str = "mean"
@@ -61,6 +65,11 @@ class PlannerConfig:
     "'auto' compiles the rollout+cost step on CUDA only; 'on' always; 'off' never (eager)."
 
     def __post_init__(self) -> None:
+        # The one place where the search settings are derived from the budget N (frozen: set once, here).
+        if self.num_elites is None:
+            object.__setattr__(self, "num_elites", min(64, max(1, self.num_samples // 8)))
+        if self.num_prior_trajectories is None:
+            object.__setattr__(self, "num_prior_trajectories", min(24, self.num_samples // 8))
         choices = {"method": METHODS, "cost": COSTS, "compile": COMPILE_MODES, "select": SELECTIONS}
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:

@@ -22,6 +22,30 @@ from planner.plan import PlanResult, action_bounds, plan
 from planner.protocol import ActionPrior
 
 CONTROLLER_NAMES = ("policy", "cem", "mppi", "cem+prior", "mppi+prior", "oracle")
+PRIOR_SUFFIX = "+prior"
+
+
+def parse_controller_name(name: str) -> tuple[str | None, bool]:
+    """(planning method, plans with a prior) of a controller name; the method is None for the policy.
+
+    'cem+prior' -> ('cem', True), 'mppi' -> ('mppi', False), 'oracle' -> ('mppi', False).
+    """
+    if name not in CONTROLLER_NAMES:
+        raise PlannerError(f"unknown controller {name!r}; choose one of {', '.join(CONTROLLER_NAMES)}")
+    if name == "policy":
+        return None, False
+    if name == "oracle":
+        return "mppi", False
+    return name.removesuffix(PRIOR_SUFFIX), name.endswith(PRIOR_SUFFIX)
+
+
+def configure_for(name: str, cfg: ControllerConfig) -> ControllerConfig:
+    """The controller settings of one named controller: its method, and no prior trajectories without a prior."""
+    method, with_prior = parse_controller_name(name)
+    planner_cfg = replace(cfg.planner, method=method or cfg.planner.method)
+    if not with_prior:
+        planner_cfg = replace(planner_cfg, num_prior_trajectories=0)
+    return replace(cfg, planner=planner_cfg)
 
 
 def _model_device(model: Any) -> torch.device:
@@ -196,16 +220,13 @@ def make_controller(name: str, model: Any, cfg: ControllerConfig | None = None, 
     has them, else it is given the planning model's latents. The
     oracle is MPPI on a planner.oracle.SimulatorModel passed as `model`.
     """
-    cfg = cfg or ControllerConfig()
-    if name not in CONTROLLER_NAMES:
-        raise PlannerError(f"unknown controller {name!r}; choose one of {', '.join(CONTROLLER_NAMES)}")
+    cfg = configure_for(name, cfg or ControllerConfig())
+    _, with_prior = parse_controller_name(name)
     if name == "policy":
         if not callable(getattr(model, "act", None)):
             raise PlannerError("the policy controller needs a model with act(obs, goal_obs, actions)")
         return PolicyController(model, cfg)
-    method = "mppi" if name == "oracle" else name.split("+")[0]
-    cfg = replace(cfg, planner=replace(cfg.planner, method=method))
-    if name.endswith("+prior"):
+    if with_prior:
         prior = model if prior is None else prior
         if not isinstance(prior, ActionPrior):
             raise PlannerError(f"{name} needs a prior with action_prior(z, z_goal, horizon); this model has none")

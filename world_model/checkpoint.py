@@ -11,7 +11,6 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from importlib import metadata as importlib_metadata
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +19,7 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from actjepa_common import package_version
 from world_model.config import ModelConfig
 from world_model.device import check_device
 from world_model.errors import CheckpointError, WorldModelError
@@ -30,14 +30,6 @@ SCHEMA_VERSION = 1
 MODEL_FILE = "model.safetensors"
 INFO_FILE = "checkpoint.json"
 TRAINER_FILE = "trainer_state.safetensors"
-
-
-def package_version() -> str:
-    """Installed version of the project, or a marker when running from a bare source tree."""
-    try:
-        return importlib_metadata.version("actjepa")
-    except importlib_metadata.PackageNotFoundError:
-        return "0+unknown"
 
 
 def atomic_write(path: Path, write: Callable[[str], None]) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -12,22 +10,17 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from world_model.file_modes import replace_keeping_mode  # noqa: E402
+from actjepa_common import atomic_write  # noqa: E402
 
 LOSS_KEYS = ("loss", "action", "latent", "predictor", "regularizer")
 
 
 def _save(fig, path: Path) -> None:
     """Save a figure atomically (temporary PNG in the same folder, then rename)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".png", dir=path.parent)
-    os.close(fd)
     try:
-        fig.savefig(tmp, dpi=110, bbox_inches="tight")
-        replace_keeping_mode(tmp, path)
+        atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=110, bbox_inches="tight"))
     finally:
         plt.close(fig)
-        Path(tmp).unlink(missing_ok=True)
 
 
 def plot_loss_curves(metrics: list[dict[str, Any]], path: Path, title: str = "") -> None:

@@ -9,10 +9,19 @@ import pytest
 
 import envs
 from benchmarks.cli import main
-from benchmarks.harness import EvalConfig, evaluate, strip_timings
-from benchmarks.report import RESULTS_BEGIN, RESULTS_END
+from benchmarks.evaluation.config import EvalConfig
+from benchmarks.evaluation.run import evaluate
+from benchmarks.evaluation.summary import strip_timings
+from benchmarks.reporting.report import RESULTS_BEGIN, RESULTS_END
+from planner import ControllerConfig, PlannerConfig
 
 pytestmark = pytest.mark.slow
+
+
+def small_eval(controllers: tuple[str, ...], episodes: int, batch_size: int) -> EvalConfig:
+    """A tiny budget: N=16, H=4, 2 iterations, replanning every 2 steps."""
+    control = ControllerConfig(planner=PlannerConfig(num_samples=16, horizon=4, iterations=2), replan_every=2)
+    return EvalConfig(controllers=controllers, episodes=episodes, batch_size=batch_size, control=control)
 
 
 def run_cli(*args: str) -> None:
@@ -26,8 +35,21 @@ def run_cli(*args: str) -> None:
 def trained(tmp_path_factory):
     root = tmp_path_factory.mktemp("e2e")
     data, run = root / "data.h5", root / "jepa"
-    run_cli("collect", "--task", "reacher", "--source", "expert", "--episodes", "12", "--noise", "0.1",
-            "--out", str(data), "--seed", "0")
+    run_cli(
+        "collect",
+        "--task",
+        "reacher",
+        "--source",
+        "expert",
+        "--episodes",
+        "12",
+        "--noise",
+        "0.1",
+        "--out",
+        str(data),
+        "--seed",
+        "0",
+    )
     run_cli("train", "--data", str(data), "--out", str(run), "--steps", "12", "--batch-size", "16")
     return root, data, run
 
@@ -35,9 +57,31 @@ def trained(tmp_path_factory):
 def test_eval_writes_results_with_schema(trained, tmp_path):
     _, _, run = trained
     out = tmp_path / "eval"
-    run_cli("eval", "--checkpoint", str(run), "--out", str(out), "--controller", "policy",
-            "--controller", "mppi+prior", "--controller", "oracle", "--episodes", "3", "--batch-size", "2",
-            "--num-samples", "16", "--horizon", "4", "--iterations", "2", "--replan-every", "2")
+    run_cli(
+        "eval",
+        "--checkpoint",
+        str(run),
+        "--out",
+        str(out),
+        "--controller",
+        "policy",
+        "--controller",
+        "mppi+prior",
+        "--controller",
+        "oracle",
+        "--episodes",
+        "3",
+        "--batch-size",
+        "2",
+        "--num-samples",
+        "16",
+        "--horizon",
+        "4",
+        "--iterations",
+        "2",
+        "--replan-every",
+        "2",
+    )
     results = json.loads((out / "results.json").read_text())
     assert results["task"] == "reacher" and results["episodes"] == 3
     assert set(results["controllers"]) == {"policy", "mppi+prior", "oracle"}
@@ -65,12 +109,11 @@ def test_rerun_gives_identical_numbers_and_batching_does_not_matter(trained):
 
     model, _ = load_model(run)
     info = {"task": "reacher", "obs_mode": "state"}
-    cfg = EvalConfig(controllers=("policy", "mppi+prior"), episodes=4, batch_size=4, num_samples=16, horizon=4,
-                     iterations=2, replan_every=2)
+    cfg = small_eval(("policy", "mppi+prior"), episodes=4, batch_size=4)
     first = strip_timings(evaluate(model, info, cfg, progress=False))
     second = strip_timings(evaluate(model, info, cfg, progress=False))
     assert first == second
-    split = EvalConfig(**{**cfg.__dict__, "batch_size": 2})
+    split = small_eval(cfg.controllers, episodes=4, batch_size=2)
     third = strip_timings(evaluate(model, info, split, progress=False))
     for name in cfg.controllers:
         for key in ("successes", "mean_final_distance", "mean_steps_to_success"):
@@ -86,9 +129,8 @@ class SimulatorAccessed(AssertionError):
 def test_learned_controllers_never_touch_simulator_state(trained, monkeypatch):
     """The scorer reads simulator state; a learned controller must work with every sim accessor poisoned."""
     _, _, run = trained
+    from benchmarks.evaluation import run as evaluation_run
     from world_model import load_model
-
-    from benchmarks import harness
 
     model, _ = load_model(run)
     real_make = envs.make
@@ -106,29 +148,50 @@ def test_learned_controllers_never_touch_simulator_state(trained, monkeypatch):
         env.set_sim_state = forbidden
         return env
 
-    monkeypatch.setattr(harness.envs, "make", poisoned_make)
-    cfg = EvalConfig(controllers=("policy", "cem", "mppi+prior"), episodes=2, batch_size=2, num_samples=16,
-                     horizon=4, iterations=2, replan_every=2)
+    monkeypatch.setattr(evaluation_run.envs, "make", poisoned_make)
+    cfg = small_eval(("policy", "cem", "mppi+prior"), episodes=2, batch_size=2)
     results = evaluate(model, {"task": "reacher", "obs_mode": "state"}, cfg, progress=False)
     assert not touched
     assert set(results["controllers"]) == {"policy", "cem", "mppi+prior"}
     # The oracle is the one controller that does use the simulator.
     with pytest.raises(SimulatorAccessed):
-        evaluate(model, {"task": "reacher", "obs_mode": "state"},
-                 EvalConfig(controllers=("oracle",), episodes=2, batch_size=2, num_samples=16, horizon=4,
-                            iterations=2, replan_every=2), progress=False)
+        evaluate(
+            model,
+            {"task": "reacher", "obs_mode": "state"},
+            small_eval(("oracle",), episodes=2, batch_size=2),
+            progress=False,
+        )
 
 
 def test_report_and_readme_block_are_generated_from_json(trained, tmp_path):
     _, _, run = trained
     out = tmp_path / "report"
-    run_cli("eval", "--checkpoint", str(run), "--out", str(out), "--controller", "policy", "--episodes", "2",
-            "--batch-size", "2")
-    horizon = {"task": "reacher", "episodes": 2, "planners": {"mppi": [
-        {"horizon": h, "success_rate": 0.5, "success_ci95": [0.1, 0.9], "median_ms_per_action": float(h)}
-        for h in (1, 2)]}, "references": {"policy": json.loads((out / "results.json").read_text())["controllers"]["policy"]}}
+    run_cli(
+        "eval",
+        "--checkpoint",
+        str(run),
+        "--out",
+        str(out),
+        "--controller",
+        "policy",
+        "--episodes",
+        "2",
+        "--batch-size",
+        "2",
+    )
+    horizon = {
+        "task": "reacher",
+        "episodes": 2,
+        "planners": {
+            "mppi": [
+                {"horizon": h, "success_rate": 0.5, "success_ci95": [0.1, 0.9], "median_ms_per_action": float(h)}
+                for h in (1, 2)
+            ]
+        },
+        "references": {"policy": json.loads((out / "results.json").read_text())["controllers"]["policy"]},
+    }
     (out / "horizon.json").write_text(json.dumps(horizon))
-    from benchmarks import plots
+    from benchmarks.reporting import plots
 
     plots.sweep_plot(horizon, "horizon", "H", out / "horizon.png", "test")
     readme = tmp_path / "README.md"
@@ -137,7 +200,7 @@ def test_report_and_readme_block_are_generated_from_json(trained, tmp_path):
     text = readme.read_text()
     assert "STALE-BLOCK" not in text and text.endswith("tail\n")
     assert "horizon.png" in text and "| `policy` |" in text
-    block = text[text.index(RESULTS_BEGIN):]
+    block = text[text.index(RESULTS_BEGIN) :]
     assert block.index("horizon.png") < block.index("| `policy` |")  # the horizon figure comes first
     assert (out / "index.md").exists() and (out / "horizon.png").stat().st_size > 1000
     assert np.isfinite(json.loads((out / "results.json").read_text())["controllers"]["policy"]["success_rate"])
@@ -148,8 +211,21 @@ def test_eval_videos_show_every_step(trained, tmp_path):
     import imageio.v2 as imageio
 
     out = tmp_path / "videos"
-    run_cli("eval", "--checkpoint", str(run), "--out", str(out), "--controller", "policy", "--episodes", "1",
-            "--batch-size", "1", "--videos", "1")
+    run_cli(
+        "eval",
+        "--checkpoint",
+        str(run),
+        "--out",
+        str(out),
+        "--controller",
+        "policy",
+        "--episodes",
+        "1",
+        "--batch-size",
+        "1",
+        "--videos",
+        "1",
+    )
     frames = imageio.mimread(out / "videos" / "policy_episode0.gif")
     assert len(frames) == envs.task_spec("reacher").max_episode_steps
     assert frames[0].shape[0] > 100 and frames[0].shape[1] > 300  # scene, goal observation and path panels

@@ -1,0 +1,40 @@
+"""`actjepa tasks` and `actjepa collect`: the registered tasks, and demonstrations recorded to HDF5."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from envs.collect import CollectConfig
+
+
+@dataclass(frozen=True)
+class TasksCommand:
+    """List tasks: observation/action/goal shapes, episode steps and success rule."""
+
+    def run(self) -> None:
+        from envs.summary import task_table
+
+        print(task_table())
+
+
+@dataclass(frozen=True)
+class CollectCommand:
+    """Collect demonstrations (e.g. --task reacher --episodes 200 --out data/reacher.h5) or --inspect FILE."""
+
+    collect: CollectConfig = field(default_factory=CollectConfig)
+    "What to collect and where to write it."
+    inspect: Path | None = None
+    "Print a summary of this dataset file and exit."
+
+    def run(self) -> None:
+        from envs.dataset import load_dataset
+        from envs.summary import dataset_summary
+
+        if self.inspect is not None:
+            print(dataset_summary(load_dataset(self.inspect), str(self.inspect)))
+            return
+        from envs.collect import collect_from
+
+        path = collect_from(self.collect)
+        print(dataset_summary(load_dataset(path), str(path)))

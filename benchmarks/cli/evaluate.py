@@ -1,0 +1,50 @@
+"""`actjepa eval`: score controllers of a checkpoint on held-out episodes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from benchmarks.evaluation.config import EvalConfig
+
+
+@dataclass(frozen=True)
+class EvalCommand:
+    """Evaluate controllers on a fixed list of held-out starts and goals; write results.json."""
+
+    checkpoint: Path
+    "Checkpoint folder written by `actjepa train`."
+    out: Path
+    "Folder for results.json (and videos)."
+    eval: EvalConfig = field(default_factory=EvalConfig)
+    "What to evaluate and how every controller plans."
+    prior_checkpoint: Path | None = None
+    "Take the policy and the planning prior from another checkpoint (e.g. the BC baseline)."
+    videos: int = 0
+    "Episodes to render as GIF with the plan drawn beside the real path."
+    force: bool = False
+    "Overwrite an existing results.json."
+
+    def run(self) -> None:
+        from benchmarks.evaluation.run import evaluate, result_path
+        from benchmarks.io import ensure_writable, write_json_atomic
+        from benchmarks.reporting.tables import controllers_table
+        from world_model import load_model
+
+        target = result_path(self.out)
+        ensure_writable(target, self.force)
+        cfg = self.eval
+        model, info = load_model(self.checkpoint, device=cfg.device)
+        prior = None
+        if self.prior_checkpoint is not None:
+            prior, _ = load_model(self.prior_checkpoint, device=cfg.device, expect_task=info["task"])
+        results = evaluate(model, info, cfg, prior=prior, checkpoint=str(self.checkpoint))
+        if self.prior_checkpoint is not None:
+            results["prior_checkpoint"] = str(self.prior_checkpoint)
+        write_json_atomic(target, results)
+        if self.videos > 0:
+            from benchmarks.reporting.video import record_videos
+
+            record_videos(model, info, cfg, self.out, count=self.videos, prior=prior)
+        print(controllers_table(results))
+        print(f"wrote {target}")

@@ -1,0 +1,91 @@
+"""`actjepa demo`, `actjepa reproduce` and `actjepa report`: whole protocols and their report."""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from benchmarks.errors import UserError
+from benchmarks.experiments.protocols import protocol
+
+
+def _fresh(paths: list[Path], force: bool) -> None:
+    if force:
+        for path in paths:
+            shutil.rmtree(path, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class DemoCommand:
+    """Collect reacher data, train ACT-JEPA and BC, compare every controller, sweep the horizon, write a report."""
+
+    workdir: Path = Path("runs/demo")
+    "Folder for data and checkpoints."
+    report: Path = Path("report")
+    "Folder for the JSON results, figures and index.md."
+    device: str = "cpu"
+    "cpu or cuda."
+    force: bool = False
+    "Start over instead of continuing an interrupted demo."
+
+    def run(self) -> None:
+        from benchmarks.experiments.pipeline import Pipeline
+
+        _fresh([self.workdir, self.report], self.force)
+        page = Pipeline(protocol("demo", device=self.device), self.workdir, self.report).run()
+        print(f"report: {page}")
+
+
+@dataclass(frozen=True)
+class ReproduceCommand:
+    """Run a protocol on one task: `full` = comparison, horizon and budget sweeps, data efficiency, open loop."""
+
+    task: str
+    "Task whose protocol to run."
+    protocol: str = "full"
+    "full (every experiment), compare (controllers only), efficiency (ACT-JEPA against BC by demonstrations) or demo."
+    workdir: Path | None = None
+    "Folder for data and checkpoints (default runs/PROTOCOL-TASK)."
+    report: Path | None = None
+    "Folder for results and figures (default results/TASK)."
+    steps: int | None = None
+    "Override the training steps of every model."
+    device: str = "cpu"
+    "cpu or cuda."
+    force: bool = False
+    "Start over instead of continuing."
+
+    def run(self) -> None:
+        import envs
+        from benchmarks.experiments.pipeline import Pipeline
+
+        envs.task_spec(self.task)  # one-line error for unknown tasks
+        cfg = protocol(self.protocol, task=self.task, train_steps=self.steps, device=self.device)
+        workdir = self.workdir or Path(f"runs/{self.protocol}-{self.task}")
+        report = self.report or Path(f"results/{self.task}")
+        _fresh([workdir, report], self.force)
+        page = Pipeline(cfg, workdir, report).run()
+        print(f"report: {page}")
+
+
+@dataclass(frozen=True)
+class ReportCommand:
+    """Regenerate index.md (and optionally the README's results block) from results JSON."""
+
+    folder: Path = Path("report")
+    "Folder with the JSON results of a protocol run."
+    readme: Path | None = None
+    "Also rewrite the generated results block of this Markdown file."
+
+    def run(self) -> None:
+        from benchmarks.reporting.report import results_markdown, update_markdown, write_report_page
+
+        if not self.folder.is_dir():
+            raise UserError(f"{self.folder} is not a folder of results; run `actjepa demo` first")
+        page = write_report_page(self.folder)
+        print(f"wrote {page}")
+        if self.readme is not None:
+            prefix = f"{self.folder.as_posix().rstrip('/')}/"
+            update_markdown(self.readme, results_markdown(self.folder, figure_prefix=prefix))
+            print(f"updated {self.readme}")

@@ -1,0 +1,32 @@
+"""One named controller's settings and object, for one batched environment."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from planner import ControllerConfig, SimulatorModel, configure_for, make_controller, parse_controller_name
+
+
+def controller_config(control: ControllerConfig, name: str, env: Any = None) -> ControllerConfig:
+    """The settings of controller `name`: the shared settings, its method, and the env's action bounds."""
+    cfg = configure_for(name, control)
+    if env is None:
+        return cfg
+    bounds = {
+        "action_low": tuple(float(x) for x in env.action_low),
+        "action_high": tuple(float(x) for x in env.action_high),
+    }
+    return replace(cfg, planner=replace(cfg.planner, **bounds))
+
+
+def build_controller(name: str, model: Any, env: Any, control: ControllerConfig, prior: Any = None):
+    """A named controller; the oracle plans on the simulator through the env's batched rollout."""
+    cfg = controller_config(control, name, env)
+    if name == "oracle":
+        oracle = SimulatorModel(simulate=env.simulate, goal=lambda: env.desired_goal, action_dim=env.action_dim)
+        return make_controller("oracle", oracle, cfg)
+    if name == "policy" and prior is not None:
+        return make_controller("policy", prior, cfg)
+    _, with_prior = parse_controller_name(name)
+    return make_controller(name, model, cfg, prior=prior if with_prior else None)

@@ -1,0 +1,104 @@
+"""Evaluate controllers of a trained model on the task's held-out episodes; the dict written as results.json."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from tqdm import tqdm
+
+import envs
+from actjepa_common import package_version
+from benchmarks.evaluation.config import EvalConfig
+from benchmarks.evaluation.controllers import build_controller
+from benchmarks.evaluation.episodes import EpisodeRecord, run_episodes
+from benchmarks.evaluation.summary import summarize
+from envs.seeds import evaluation_seeds
+from planner import ControllerConfig
+
+RESULTS_SCHEMA = 1
+
+
+def evaluate_controller(
+    name: str, model: Any, task: str, obs_mode: str, cfg: EvalConfig, prior: Any = None, progress: bool = True
+) -> tuple[EpisodeRecord, ControllerConfig]:
+    """Run one controller on cfg.episodes held-out episodes, cfg.batch_size at a time.
+
+    Episode i's search noise is seeded by cfg.seed + i, so results do not depend on the batch size.
+    """
+    seeds = evaluation_seeds(cfg.episodes)
+    steps = envs.task_spec(task).max_episode_steps
+    batches = [np.arange(s, min(s + cfg.batch_size, len(seeds))) for s in range(0, len(seeds), cfg.batch_size)]
+    control = replace(cfg.control, device=cfg.device)
+    records, ctrl_cfg = [], None
+    with tqdm(total=len(batches) * steps, desc=f"eval {name}", unit="step", disable=not progress, leave=False) as bar:
+        for index in batches:
+            env = envs.make(task, num_envs=len(index), obs_mode=obs_mode)
+            controller = build_controller(name, model, env, control, prior=prior)
+            ctrl_cfg = controller.cfg
+            records.append(
+                run_episodes(
+                    env,
+                    controller,
+                    seeds[index],
+                    device=cfg.device,
+                    progress=bar,
+                    controller_seeds=[cfg.seed + int(i) for i in index],
+                )
+            )
+    return EpisodeRecord.concatenate(records), ctrl_cfg
+
+
+def controller_entry(
+    name: str, model: Any, info: dict, cfg: EvalConfig, prior: Any = None, progress: bool = True
+) -> tuple[dict, ControllerConfig]:
+    """Evaluate one controller and summarize it: its results.json entry and the settings it ran with."""
+    record, ctrl_cfg = evaluate_controller(
+        name, model, info["task"], info["obs_mode"], cfg, prior=prior, progress=progress
+    )
+    entry = summarize(record, batch_size=min(cfg.batch_size, cfg.episodes), replan_every=ctrl_cfg.replan_every)
+    return entry, ctrl_cfg
+
+
+def evaluate(
+    model: Any, info: dict, cfg: EvalConfig, prior: Any = None, progress: bool = True, checkpoint: str | None = None
+) -> dict:
+    """Evaluate every requested controller; the returned dict is results.json."""
+    controllers = {}
+    for name in cfg.controllers:
+        entry, ctrl_cfg = controller_entry(name, model, info, cfg, prior=prior, progress=progress)
+        entry["controller_config"] = asdict(ctrl_cfg)
+        controllers[name] = entry
+        if progress:
+            tqdm.write(
+                f"  {name:>11}: success {entry['success_rate']:.0%} "
+                f"[{entry['success_ci95'][0]:.0%}, {entry['success_ci95'][1]:.0%}], "
+                f"{entry['median_ms_per_action']:.1f} ms/action"
+            )
+    seeds = evaluation_seeds(cfg.episodes)
+    return {
+        "schema_version": RESULTS_SCHEMA,
+        "task": info["task"],
+        "obs_mode": info["obs_mode"],
+        "checkpoint": checkpoint,
+        "episodes": cfg.episodes,
+        "evaluation_seeds": {"first": int(seeds[0]), "last": int(seeds[-1]), "count": int(len(seeds))},
+        "settings": cfg.settings(),
+        "controllers": controllers,
+        "package_version": package_version(),
+        "torch_threads": torch.get_num_threads(),
+    }
+
+
+def with_controllers(cfg: EvalConfig, controllers: tuple[str, ...], episodes: int | None = None) -> EvalConfig:
+    """The same settings for other controllers (and episodes; the batch never exceeds them)."""
+    episodes = cfg.episodes if episodes is None else episodes
+    return replace(cfg, controllers=controllers, episodes=episodes, batch_size=min(cfg.batch_size, episodes))
+
+
+def result_path(out: Path) -> Path:
+    """Where results.json lives under an --out folder."""
+    return Path(out) / "results.json"

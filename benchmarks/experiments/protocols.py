@@ -1,0 +1,88 @@
+"""Named experiment protocols: what `actjepa demo` and `actjepa reproduce` run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from benchmarks.errors import UserError
+from benchmarks.evaluation.config import EvalConfig
+from benchmarks.experiments.training import TrainSettings
+from planner import CONTROLLER_NAMES
+
+
+@dataclass(frozen=True)
+class ProtocolConfig:
+    """Every setting of one end-to-end run: data, training, evaluation and experiments."""
+
+    task: str = "reacher"
+    "Task to run the protocol on."
+    demonstrations: int = 200
+    "Expert episodes collected for training."
+    noise: float = 0.1
+    "Expert action noise (fraction of the action range) in the demonstrations."
+    collect_seed: int = 0
+    "Seed of the demonstrations' starts, goals and noise."
+    train: TrainSettings = field(default_factory=TrainSettings)
+    "Training of both models (ACT-JEPA and BC)."
+    eval: EvalConfig = field(default_factory=lambda: EvalConfig(controllers=CONTROLLER_NAMES))
+    "The controller comparison: controllers, episodes, and the base budget every experiment starts from."
+    horizons: tuple[int, ...] = (1, 2, 4, 8, 16, 32)
+    "Planning horizons of the horizon sweep (empty skips it)."
+    horizon_planners: tuple[str, ...] = ("cem", "mppi", "cem+prior", "mppi+prior")
+    "Planners drawn in the sweeps."
+    sweep_episodes: int = 50
+    "Held-out episodes per point of the sweeps and per seed of the data-efficiency experiment."
+    budgets: tuple[int, ...] = ()
+    "Sample counts N of the sample-budget sweep (empty skips it)."
+    data_efficiency_demos: tuple[int, ...] = ()
+    "Demonstration counts of the data-efficiency experiment (empty skips it)."
+    data_efficiency_seeds: tuple[int, ...] = (0, 1, 2)
+    "Training seeds per demonstration count."
+    data_efficiency_steps: int | None = None
+    "Optimizer steps of each data-efficiency model (None keeps the training steps)."
+
+    def with_device(self, device: str) -> ProtocolConfig:
+        """The same protocol trained and evaluated on another torch device."""
+        control = replace(self.eval.control, device=device)
+        return replace(self, train=replace(self.train, device=device), eval=replace(self.eval, control=control))
+
+
+def _demo_training(**fields) -> TrainSettings:
+    return TrainSettings(preset="demo", **fields)
+
+
+PROTOCOLS: dict[str, ProtocolConfig] = {
+    "demo": ProtocolConfig(
+        train=_demo_training(), eval=EvalConfig(controllers=CONTROLLER_NAMES, episodes=50), sweep_episodes=25
+    ),
+    "compare": ProtocolConfig(
+        train=_demo_training(),
+        eval=EvalConfig(controllers=("policy", "mppi", "mppi+prior", "oracle"), episodes=50),
+        horizons=(),
+    ),
+    "efficiency": ProtocolConfig(
+        train=_demo_training(),
+        eval=EvalConfig(controllers=("policy", "mppi+prior"), episodes=50),
+        horizons=(),
+        data_efficiency_demos=(10, 25, 50),
+        sweep_episodes=25,
+    ),
+    "full": ProtocolConfig(budgets=(16, 32, 64, 128, 256, 512), data_efficiency_demos=(10, 25, 50, 100, 200)),
+}
+"""'demo': reacher in minutes on 2 CPU cores; 'compare': controllers only, any task, a few minutes;
+'efficiency': ACT-JEPA against BC at 10/25/50 demonstrations, 3 seeds, demo training; 'full': the complete
+protocol of one task."""
+
+
+def protocol(
+    name: str, task: str | None = None, train_steps: int | None = None, device: str | None = None
+) -> ProtocolConfig:
+    """A named protocol, optionally on another task, with other training steps or on another device."""
+    if name not in PROTOCOLS:
+        raise UserError(f"protocol {name!r} is unknown; use one of {', '.join(PROTOCOLS)}")
+    cfg = PROTOCOLS[name]
+    if task is not None:
+        cfg = replace(cfg, task=task)
+    if train_steps is not None:
+        cfg = replace(cfg, train=replace(cfg.train, steps=train_steps))
+    return cfg if device is None else cfg.with_device(device)

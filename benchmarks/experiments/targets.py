@@ -1,0 +1,121 @@
+"""Acceptance targets of the experiments, as data: what each results file must show, and whether it does.
+
+The report lists every target that a results file can decide and marks it met or missed; the marks are
+never typed by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+def _pct(x: float) -> str:
+    return f"{100 * x:.1f}%"
+
+
+@dataclass(frozen=True)
+class MinSuccess:
+    """A controller succeeds in at least `rate` of the held-out episodes."""
+
+    controller: str
+    rate: float
+    tasks: tuple[str, ...]
+    "Tasks the target applies to."
+    label: str = ""
+    "Prefix of the line in the report (e.g. the task name)."
+
+    def decide(self, controllers: dict[str, dict]) -> tuple[str, bool] | None:
+        if self.controller not in controllers:
+            return None
+        got = controllers[self.controller]["success_rate"]
+        if self.label:
+            return f"{self.label}: at least {100 * self.rate:.0f}% success ({_pct(got)})", got >= self.rate
+        text = f"`{self.controller}` succeeds in at least {100 * self.rate:.0f}% of held-out episodes ({_pct(got)})"
+        return text, got >= self.rate
+
+
+@dataclass(frozen=True)
+class Lead:
+    """`controller` leads `other` by at least `points` (a fraction); a lead of 0 must be strictly positive."""
+
+    controller: str
+    other: str
+    points: float
+    tasks: tuple[str, ...] | None = None
+    "Tasks the target applies to; None for every task."
+    label: str = ""
+
+    def decide(self, controllers: dict[str, dict]) -> tuple[str, bool] | None:
+        if self.controller not in controllers or self.other not in controllers:
+            return None
+        got, ref = controllers[self.controller]["success_rate"], controllers[self.other]["success_rate"]
+        lead = got - ref
+        if self.points == 0:
+            text = f"`{self.controller}` beats `{self.other}` without prior ({_pct(got)} against {_pct(ref)})"
+            return text, lead > 0
+        text = (
+            f"{self.label}: planning beats the pure policy by at least {100 * self.points:.0f} points "
+            f"({100 * lead:.1f} points)"
+        )
+        return text, lead >= self.points
+
+
+@dataclass(frozen=True)
+class WithinOf:
+    """`controller` trails `reference` by at most `points` (a fraction) at the same budget."""
+
+    controller: str
+    reference: str
+    points: float
+    tasks: tuple[str, ...]
+
+    def decide(self, controllers: dict[str, dict]) -> tuple[str, bool] | None:
+        if self.controller not in controllers or self.reference not in controllers:
+            return None
+        gap = controllers[self.reference]["success_rate"] - controllers[self.controller]["success_rate"]
+        text = (
+            f"`{self.controller}` within {100 * self.points:.0f} points of `{self.reference}` at the same budget "
+            f"({100 * gap:.1f} points behind)"
+        )
+        return text, gap <= self.points
+
+
+CONTROLLER_TARGETS = (
+    MinSuccess("mppi+prior", 0.95, tasks=("reacher",)),
+    WithinOf("mppi+prior", "oracle", 0.03, tasks=("reacher",)),
+    Lead("mppi+prior", "policy", 0.20, tasks=("maze",), label="maze"),
+    MinSuccess("mppi+prior", 0.90, tasks=("maze",), label="maze"),
+    MinSuccess("mppi+prior", 0.80, tasks=("push",), label="push"),
+    Lead("mppi+prior", "mppi", 0.0),
+)
+"Targets of the controller comparison (results.json), in the order the report lists them."
+
+
+@dataclass(frozen=True)
+class EfficiencyTarget:
+    """ACT-JEPA's policy leads BC's by at least `lead` at these demonstration counts (the paper's comparison)."""
+
+    demonstrations: tuple[int, ...] = (25, 50)
+    lead: float = 0.05
+
+    def decide(self, demonstrations: int, lead: float) -> bool | None:
+        """Met or missed at this count; None where the target does not apply."""
+        if demonstrations not in self.demonstrations:
+            return None
+        return lead >= self.lead
+
+
+EFFICIENCY_TARGET = EfficiencyTarget()
+"Target of the data-efficiency experiment."
+
+
+def controller_targets(task: str | None, controllers: dict[str, dict]) -> list[tuple[str, bool]]:
+    """(line, met) for every controller target that applies to `task` and that these entries decide."""
+    decided = []
+    for target in CONTROLLER_TARGETS:
+        if target.tasks is not None and task not in target.tasks:
+            continue
+        outcome = target.decide(controllers)
+        if outcome is not None:
+            decided.append(outcome)
+    return decided

@@ -1,0 +1,115 @@
+"""Train a world model on a demonstration file: the glue between envs' datasets and world_model's trainer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import tyro
+
+from benchmarks.errors import UserError
+
+BASELINES = ("bc",)
+"Baselines a run can train instead of ACT-JEPA."
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """How a model is trained, wherever its data and checkpoint live (what a protocol fixes for every run)."""
+
+    preset: str = "default"
+    "Named training settings of world_model.train_config.PRESETS: 'default' (planning quality) or 'demo' (quick)."
+    steps: int | None = None
+    "Optimizer steps (None keeps the preset's)."
+    batch_size: int | None = None
+    "Windows per step (None keeps the preset's)."
+    seed: int = 0
+    "Seed of initialisation, masking and window sampling."
+    device: str = "cpu"
+    "'cpu' or 'cuda'."
+    regularizer: str = "vicreg"
+    "Anti-collapse term: 'vicreg' or 'sigreg'."
+    val_fraction: float = 0.1
+    "Share of the used episodes held out for the open-loop diagnostic."
+    final_goal_prob: float = 0.5
+    "Probability that a window's hindsight goal is the episode's last observation."
+
+
+@dataclass(frozen=True)
+class TrainRequest:
+    """One training run on one dataset (what `actjepa train` and the experiments ask for)."""
+
+    data: Path
+    "Demonstration file written by `actjepa collect`."
+    out: Path
+    "Checkpoint folder (model.safetensors, checkpoint.json, plots, metrics)."
+    baseline: str | None = None
+    "None (or 'none') for ACT-JEPA, 'bc' for the behaviour-cloning baseline."
+    settings: TrainSettings = field(default_factory=TrainSettings)
+    "How the model is trained."
+    episodes: Annotated[np.ndarray | None, tyro.conf.Suppress] = None
+    "Use only these episode indices (before the validation split); None uses all."
+    resume: bool = False
+    "Continue a run from its last checkpoint."
+    force: bool = False
+    "Replace an existing checkpoint folder."
+
+    def __post_init__(self) -> None:
+        if self.baseline == "none":
+            object.__setattr__(self, "baseline", None)
+        if self.baseline is not None and self.baseline not in BASELINES:
+            raise UserError(f"--baseline {self.baseline!r} is unknown; use bc (or leave it out for ACT-JEPA)")
+        if self.resume and self.force:
+            raise UserError("--resume and --force contradict each other; pass one of them")
+
+
+def train_on_dataset(request: TrainRequest, progress: bool = True):
+    """Train (or resume) a model as requested and return it in eval mode."""
+    from envs.dataset import WindowSampler, load_dataset, normalization_stats, split_episodes
+    from world_model import ModelConfig
+    from world_model.train import train
+    from world_model.train_config import preset
+
+    dataset = load_dataset(request.data)
+    s = request.settings
+    used = np.arange(len(dataset.actions)) if request.episodes is None else np.asarray(request.episodes)
+    if used.size == 0:
+        raise UserError(f"{request.data} has no episodes to train on; collect some with `actjepa collect`")
+    train_rel, val_rel = split_episodes(len(used), s.val_fraction, s.seed)
+    train_idx, val_idx = used[train_rel], used[val_rel]
+    cfg = preset(s.preset, steps=s.steps, batch_size=s.batch_size, seed=s.seed, device=s.device)
+    obs_mode = dataset.meta["obs_mode"]
+    model_cfg = ModelConfig(
+        obs_shape=tuple(dataset.observations.shape[2:]),
+        action_dim=int(dataset.actions.shape[-1]),
+        obs_mode=obs_mode,
+        context_len=3 if obs_mode == "pixels" else 1,
+        regularizer=s.regularizer,
+        baseline=request.baseline or "none",
+    )
+    sampler = WindowSampler(
+        dataset,
+        model_cfg.context_len,
+        model_cfg.chunk_len,
+        seed=s.seed,
+        episodes=train_idx,
+        final_goal_prob=s.final_goal_prob,
+    )
+    stats = normalization_stats(dataset, episodes=train_idx)
+    heldout = (lambda: (dataset.observations[val_idx], dataset.actions[val_idx])) if val_idx.size else None
+    meta = {"task": dataset.meta["task"], "obs_mode": obs_mode, "dataset_sha256": dataset.sha256}
+    result = train(
+        model_cfg,
+        cfg,
+        sampler.batch,
+        stats,
+        request.out,
+        meta,
+        heldout=heldout,
+        resume=request.resume,
+        force=request.force,
+        progress=progress,
+    )
+    return result.model.eval()

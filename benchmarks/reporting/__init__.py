@@ -1,0 +1,1 @@
+"""Reporting: Markdown tables and the report page, figures, and evaluation videos, all drawn from results JSON."""

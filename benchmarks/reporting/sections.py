@@ -1,0 +1,156 @@
+"""The sections of the report, one function per results file; every number and mark comes from JSON."""
+
+from __future__ import annotations
+
+from benchmarks.experiments.targets import EFFICIENCY_TARGET, controller_targets
+from benchmarks.reporting.tables import controllers_table, data_efficiency_table, num, pct, sweep_table
+
+
+def _mark(met: bool) -> str:
+    return "met" if met else "missed"
+
+
+def horizon_section(horizon: dict, figure_prefix: str = "") -> list[str]:
+    """Figure and table of the horizon sweep."""
+    replan = horizon.get("base_settings", {}).get("replan_every")
+    every = f"min({replan}, H)" if replan is not None else "at most H"
+    return [
+        "### Success against planning horizon",
+        "",
+        f"![success and ms per action against planning horizon]({figure_prefix}horizon.png)",
+        "",
+        f"{horizon['episodes']} held-out episodes per point, run side by side (ms per action is for the "
+        f"whole batch); replanning every {every} steps; policy and oracle from the comparison below.",
+        "",
+        sweep_table(horizon, "horizon"),
+        "",
+    ]
+
+
+def budget_section(budget: dict, figure_prefix: str = "") -> list[str]:
+    """Figure and table of the sample-budget sweep."""
+    return [
+        "### Success against sample budget",
+        "",
+        f"![success against samples]({figure_prefix}budget.png)",
+        "",
+        sweep_table(budget, "num_samples"),
+        "",
+    ]
+
+
+def controllers_section(results: dict, figure_prefix: str = "") -> list[str]:
+    """Heading, settings, table, targets and bar chart of one results.json."""
+    settings = results["settings"]
+    seeds = results["evaluation_seeds"]
+    parts = [
+        f"### Controllers on {results['task']}",
+        "",
+        f"{results['episodes']} held-out episodes (evaluation seeds {seeds['first']}–{seeds['last']}), "
+        f"N={settings['num_samples']}, H={settings['horizon']}, {settings['iterations']} iterations, replanning "
+        f"every {settings['replan_every']} steps, {settings['batch_size']} episodes side by side, "
+        f"{results.get('torch_threads', '?')} CPU threads. Success: the task's rule holds at the final step.",
+        "",
+        controllers_table(results),
+        "",
+    ]
+    if results.get("notes"):
+        parts += [results["notes"], ""]
+    parts += targets_markdown(results)
+    parts += [f"![success per controller]({figure_prefix}controllers.png)", ""]
+    return parts
+
+
+def targets_markdown(results: dict) -> list[str]:
+    """The comparison targets that one results.json can decide, each marked met or missed."""
+    lines = [
+        f"- {text}: **{_mark(met)}**" for text, met in controller_targets(results.get("task"), results["controllers"])
+    ]
+    return ["Targets decided by this table:", "", *lines, ""] if lines else []
+
+
+def efficiency_section(result: dict, figure_prefix: str = "") -> list[str]:
+    """Data-efficiency figure, table and the ACT-JEPA-against-BC comparison it decides."""
+    parts = [
+        f"### Data efficiency on {result['task']}: ACT-JEPA against behaviour cloning",
+        "",
+        f"{len(result['seeds'])} training seeds per point, {result['episodes_per_seed']} held-out episodes per "
+        "seed, pooled into one Wilson interval; each seed trains both models on the same random subset.",
+        "",
+        f"![success against demonstrations]({figure_prefix}data_efficiency.png)",
+        "",
+        data_efficiency_table(result),
+        "",
+    ]
+    jepa, bc = result["curves"].get("act-jepa policy"), result["curves"].get("bc policy")
+    if jepa and bc:
+        lines = []
+        for p, q in zip(jepa, bc, strict=True):
+            lead = p["success_rate"] - q["success_rate"]
+            met = EFFICIENCY_TARGET.decide(p["demonstrations"], lead)
+            target = "" if met is None else f"; target +{100 * EFFICIENCY_TARGET.lead:.0f}: **{_mark(met)}**"
+            lines.append(
+                f"- {p['demonstrations']} demonstrations: ACT-JEPA policy {pct(p['success_rate'])} "
+                f"against BC {pct(q['success_rate'])} ({100 * lead:+.1f} points{target})"
+            )
+        parts += ["ACT-JEPA against BC as pure policies:", "", *lines, ""]
+    return parts
+
+
+def open_loop_section(open_loop: dict, figure_prefix: str = "") -> list[str]:
+    """Open-loop latent error of each model at the first and last step."""
+    rows = ["| model | error at step 1 | error at last step | copy-last at last step |", "|---|---|---|---|"]
+    for label, curve in open_loop["models"].items():
+        rows.append(f"| {label} | {curve['model'][0]:.3f} | {curve['model'][-1]:.3f} | {curve['copy_last'][-1]:.3f} |")
+    return [
+        "### Open-loop latent prediction (held-out episodes)",
+        "",
+        f"![open-loop error]({figure_prefix}open_loop.png)",
+        "",
+        "Errors are divided by the mean distance between latents of random windows (1.0 = uninformative).",
+        "",
+        "\n".join(rows),
+        "",
+    ]
+
+
+def bench_planner_section(planner: dict) -> list[str]:
+    """Table and targets of `actjepa bench planner`."""
+    from benchmarks.perf.planner import format_table
+
+    t = planner["targets"]
+    return [
+        "### Planner speed (`actjepa bench planner`)",
+        "",
+        f"{planner['planner']}, {planner['model'].get('task')} model, {planner['torch_threads']} torch "
+        f"thread(s), replan every {planner['settings']['replan_every']} actions; per-action time is plan "
+        "time divided by the actions executed per plan.",
+        "",
+        "```text",
+        format_table(planner["results"]),
+        "```",
+        "",
+        f"Default budget {tuple(t['default_budget'])}, B=1: **{t['ms_per_action_b1']:.1f} ms per action** "
+        f"(target ≤ {t['ms_per_action_target']:.0f} ms: {_mark(t['latency_met'])}); "
+        f"**{t['matmul_ratio_b1']:.2f}** of this machine's matmul throughput on the same shapes "
+        f"(target ≥ {t['matmul_ratio_target']:g}: {_mark(t['matmul_ratio_met'])}).",
+        "",
+    ]
+
+
+def bench_train_section(train: dict) -> list[str]:
+    """Table of `actjepa bench train`."""
+    rows = ["| model | steps/s | batch | minutes for the default steps | parameters |", "|---|---|---|---|---|"]
+    for name, r in train["models"].items():
+        rows.append(
+            f"| {name} | {r['steps_per_second']:.1f} | {r['batch_size']} | "
+            f"{num(r['minutes_for_default_steps'], '{:.1f}')} | {r['parameters']:,} |"
+        )
+    return [
+        "### Training speed (`actjepa bench train`)",
+        "",
+        f"{train['device']}, {train['threads']} torch thread(s); {train['data']}.",
+        "",
+        "\n".join(rows),
+        "",
+    ]

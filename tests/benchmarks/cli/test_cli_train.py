@@ -1,0 +1,118 @@
+"""`actjepa train` and `actjepa bench train`: outputs, resume, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from benchmarks.cli import main
+from world_model import load_model
+
+FAST = ["--steps", "4", "--batch-size", "16", "--no-progress"]
+
+
+def run(capsys, *args):
+    """Run the CLI in-process; (exit code, stdout, stderr)."""
+    try:
+        main([str(a) for a in args])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+@pytest.fixture(scope="module")
+def datasets(tmp_path_factory):
+    """Two small point-mass demonstration files with different seeds."""
+    folder = tmp_path_factory.mktemp("data")
+    paths = []
+    for seed in (1, 2):
+        path = folder / f"pm{seed}.h5"
+        try:
+            main(
+                [
+                    "collect",
+                    "--task",
+                    "point_mass",
+                    "--episodes",
+                    "6",
+                    "--seed",
+                    str(seed),
+                    "--out",
+                    str(path),
+                    "--no-progress",
+                ]
+            )
+        except SystemExit as exc:
+            assert exc.code in (0, None)
+        paths.append(path)
+    return paths
+
+
+def test_train_writes_checkpoint_plots_and_summary(capsys, tmp_path, datasets):
+    out = tmp_path / "run"
+    code, stdout, _ = run(capsys, "train", "--data", datasets[0], "--out", out, *FAST)
+    assert code == 0 and "trained act-jepa model for point_mass (state) to step 4" in stdout
+    for name in ("model.safetensors", "checkpoint.json", "metrics.jsonl", "loss_curves.png", "open_loop.png"):
+        assert (out / name).is_file()
+    model, info = load_model(out, expect_task="point_mass")
+    assert info["step"] == 4 and info["train_config"]["batch_size"] == 16 and len(info["dataset_sha256"]) == 64
+
+    code, _, err = run(capsys, "train", "--data", datasets[0], "--out", out, *FAST)
+    assert code == 2 and "--resume" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run(capsys, "train", "--data", datasets[1], "--out", out, *FAST, "--resume")
+    assert code == 2 and "dataset_sha256" in err
+    code, stdout, _ = run(
+        capsys,
+        "train",
+        "--data",
+        datasets[0],
+        "--out",
+        out,
+        "--steps",
+        "6",
+        "--batch-size",
+        "16",
+        "--no-progress",
+        "--resume",
+    )
+    assert code == 0 and "to step 6" in stdout
+    assert [json.loads(line)["step"] for line in (out / "metrics.jsonl").read_text().splitlines()][-1] == 6
+
+
+def test_train_bc_baseline(capsys, tmp_path, datasets):
+    code, stdout, _ = run(capsys, "train", "--data", datasets[0], "--out", tmp_path / "bc", "--baseline", "bc", *FAST)
+    assert code == 0 and "trained bc model" in stdout
+    assert load_model(tmp_path / "bc")[0].target_encoder is None
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--baseline", "ppo"], "--baseline 'ppo' is unknown"),
+        (["--regularizer", "l2"], "regularizer 'l2' is unknown"),
+        (["--device", "tpu"], "device 'tpu' is unknown"),
+        (["--resume", "--force"], "contradict"),
+    ],
+)
+def test_bad_options_are_one_line_errors(capsys, tmp_path, datasets, args, message):
+    code, _, err = run(capsys, "train", "--data", datasets[0], "--out", tmp_path / "x", *FAST, *args)
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_missing_data_file(capsys, tmp_path):
+    code, _, err = run(capsys, "train", "--data", tmp_path / "none.h5", "--out", tmp_path / "x", *FAST)
+    assert code == 2 and "actjepa collect" in err
+
+
+def test_bench_train_writes_json(capsys, tmp_path):
+    out = tmp_path / "bench.json"
+    code, stdout, _ = run(capsys, "bench", "train", "--out", out, "--steps", "1", "--batch-size", "8")
+    assert code == 0 and "steps/s" in stdout
+    payload = json.loads(out.read_text())
+    assert set(payload["models"]) == {"act-jepa", "bc"} and "synthetic" in payload["data"]
+    assert all(m["steps_per_second"] > 0 and m["batch_size"] == 8 for m in payload["models"].values())
+    code, _, err = run(capsys, "bench", "train", "--out", out, "--steps", "1")
+    assert code == 2 and "--force" in err

@@ -1,0 +1,136 @@
+"""Options generated from the dataclasses: repeated options, one-line parse errors, every README command."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from benchmarks.cli import COMMANDS, _command_class, _find, main
+from benchmarks.cli.evaluate import EvalCommand
+from benchmarks.cli.parsing import merge_repeated, parse
+from benchmarks.errors import UserError
+from planner import CONTROLLER_NAMES
+
+README = Path(__file__).resolve().parents[3] / "README.md"
+
+
+@given(st.lists(st.sampled_from(CONTROLLER_NAMES), min_size=1, max_size=6), st.integers(0, 6))
+def test_repeated_controller_options_keep_every_name_in_order(names, split):
+    args = ["--checkpoint", "c", "--out", "o"]
+    for i, name in enumerate(names):
+        args += ["--controller", name] + (["--episodes", "3"] if i == split else [])
+    command = parse(EvalCommand, args, prog="actjepa eval")
+    assert command.eval.controllers == tuple(names)
+
+
+def test_merge_repeated_accepts_equals_and_lists():
+    assert merge_repeated(["--controller=policy", "--x", "1", "--controller", "cem", "mppi"]) == [
+        "--x",
+        "1",
+        "--controller",
+        "policy",
+        "cem",
+        "mppi",
+    ]
+
+
+def _readme_commands() -> list[list[str]]:
+    lines = re.findall(r"^(?:ACTJEPA_TASK_MODULES=\S+ )?actjepa (\S.*?)(?:\s+#.*)?$", README.read_text(), re.M)
+    commands = []
+    for line in lines:
+        line = re.sub(r"\[[^\]]*\]", "", line).replace("maze|push", "maze")  # optional parts, alternatives
+        commands.append(shlex.split(line))
+    return commands
+
+
+def test_every_readme_command_parses():
+    commands = _readme_commands()
+    assert len(commands) >= 10
+    for argv in commands:
+        words, rest = _find(argv)
+        assert words, f"README command `actjepa {' '.join(argv)}` names no command"
+        parse(_command_class(COMMANDS[words]), rest, prog="actjepa")
+
+
+def test_readme_eval_options_reach_the_config():
+    command = parse(
+        EvalCommand,
+        [
+            "--checkpoint",
+            "runs/reacher",
+            "--controller",
+            "mppi+prior",
+            "--controller",
+            "policy",
+            "--episodes",
+            "100",
+            "--out",
+            "results/reacher",
+            "--num-samples",
+            "64",
+            "--horizon",
+            "8",
+            "--replan-every",
+            "2",
+            "--device",
+            "cpu",
+        ],
+        prog="actjepa eval",
+    )
+    cfg = command.eval
+    assert cfg.controllers == ("mppi+prior", "policy") and cfg.episodes == 100 and cfg.device == "cpu"
+    assert (cfg.control.planner.num_samples, cfg.control.planner.horizon, cfg.control.replan_every) == (64, 8, 2)
+
+
+@pytest.mark.parametrize(
+    "argv, fragment",
+    [
+        (["eval", "--out", "x"], "--checkpoint"),
+        (["eval", "--checkpoint", "c", "--out", "o", "--episodes", "many"], "--episodes"),
+        (["collect", "--bogus"], "--bogus"),
+        (["fly"], "unknown command 'fly'"),
+        (["bench", "swim"], "unknown command 'bench swim'"),
+    ],
+)
+def test_parse_errors_are_one_line(capsys, argv, fragment):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    err = capsys.readouterr().err
+    assert exc.value.code == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("actjepa: error:") and fragment in lines[0]
+
+
+def test_help_goes_to_stdout_with_field_docstrings(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["eval", "--help"])
+    out = capsys.readouterr().out
+    assert exc.value.code == 0
+    assert "--num-samples" in out and "N: action sequences scored per iteration" in out
+    main([])
+    assert "bench planner" in capsys.readouterr().out
+
+
+def test_readme_train_options_reach_the_request():
+    from benchmarks.cli.train import TrainCommand
+
+    command = parse(
+        TrainCommand,
+        ["--data", "d.h5", "--out", "o", "--baseline", "bc", "--steps", "10", "--device", "cuda", "--no-progress"],
+        prog="actjepa train",
+    )
+    assert command.request.baseline == "bc" and command.request.settings.steps == 10
+    assert command.request.settings.device == "cuda" and command.progress is False
+
+
+def test_errors_raised_by_configs_become_one_line_user_errors():
+    from benchmarks.cli.train import TrainCommand
+
+    with pytest.raises(UserError, match="--resume and --force contradict") as exc:
+        parse(TrainCommand, ["--data", "d", "--out", "o", "--resume", "--force"], prog="actjepa train")
+    assert "\n" not in str(exc.value)

@@ -1,0 +1,30 @@
+"""Named protocols: their settings, and the overrides `reproduce` passes."""
+
+from __future__ import annotations
+
+import pytest
+
+from benchmarks.errors import UserError
+from benchmarks.experiments.protocols import PROTOCOLS, protocol
+from planner import CONTROLLER_NAMES
+
+
+def test_protocols_hold_their_experiments():
+    assert PROTOCOLS["demo"].eval.controllers == CONTROLLER_NAMES and PROTOCOLS["demo"].train.preset == "demo"
+    assert PROTOCOLS["compare"].horizons == () and PROTOCOLS["compare"].eval.episodes == 50
+    assert PROTOCOLS["efficiency"].data_efficiency_demos == (10, 25, 50)
+    full = PROTOCOLS["full"]
+    assert full.budgets == (16, 32, 64, 128, 256, 512) and full.eval.episodes == 100
+    assert full.eval.control.planner.num_samples == 512 and full.eval.control.replan_every == 4
+
+
+def test_overrides_reach_training_and_evaluation():
+    cfg = protocol("compare", task="maze", train_steps=7, device="cuda")
+    assert cfg.task == "maze" and cfg.train.steps == 7
+    assert cfg.train.device == "cuda" and cfg.eval.device == "cuda"
+    assert protocol("compare") == PROTOCOLS["compare"]
+
+
+def test_unknown_protocol_is_one_line():
+    with pytest.raises(UserError, match="protocol 'huge' is unknown; use one of demo, compare, efficiency, full"):
+        protocol("huge")

@@ -1,0 +1,51 @@
+"""Report sections read their settings and marks from the JSON, never from literals."""
+
+from __future__ import annotations
+
+from benchmarks.reporting.sections import efficiency_section, horizon_section, targets_markdown
+
+
+def _point(h: int) -> dict:
+    return {"horizon": h, "success_rate": 0.5, "success_ci95": [0.1, 0.9], "median_ms_per_action": 1.0}
+
+
+def test_horizon_section_states_the_replanning_of_the_run():
+    result = {
+        "episodes": 5,
+        "planners": {"mppi": [_point(1), _point(2)]},
+        "references": {},
+        "base_settings": {"num_samples": 64, "horizon": 8, "iterations": 2, "replan_every": 2},
+    }
+    text = "\n".join(horizon_section(result))
+    assert "replanning every min(2, H) steps" in text and "min(4, H)" not in text
+
+
+def test_efficiency_section_marks_only_the_target_counts():
+    def curve(rates):
+        return [{"demonstrations": n, "success_rate": r, "success_ci95": [0.0, 1.0]} for n, r in rates]
+
+    result = {
+        "task": "reacher",
+        "seeds": [0, 1],
+        "episodes_per_seed": 4,
+        "curves": {
+            "act-jepa policy": curve([(10, 0.5), (25, 0.6), (50, 0.7)]),
+            "bc policy": curve([(10, 0.1), (25, 0.58), (50, 0.6)]),
+        },
+    }
+    lines = [line for line in efficiency_section(result) if line.startswith("- ")]
+    assert lines == [
+        "- 10 demonstrations: ACT-JEPA policy 50.0% against BC 10.0% (+40.0 points)",
+        "- 25 demonstrations: ACT-JEPA policy 60.0% against BC 58.0% (+2.0 points; target +5: **missed**)",
+        "- 50 demonstrations: ACT-JEPA policy 70.0% against BC 60.0% (+10.0 points; target +5: **met**)",
+    ]
+
+
+def test_targets_markdown_lists_marks():
+    results = {"task": "push", "controllers": {"mppi+prior": {"success_rate": 0.5}}}
+    assert targets_markdown(results) == [
+        "Targets decided by this table:",
+        "",
+        "- push: at least 80% success (50.0%): **missed**",
+        "",
+    ]
