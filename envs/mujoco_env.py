@@ -117,7 +117,14 @@ class MujocoGoalVecEnv(GoalVecEnv):
             raise EnvError(f"sim state has shape {state.shape}, expected {(self.num_envs, self.nstate)}")
         self.state = state.copy()
 
-    def simulate(self, actions: np.ndarray) -> np.ndarray:
+    def simulate(self, actions: np.ndarray, output: str = "achieved_goal") -> np.ndarray:
+        """Roll every sequence from each episode's current state without changing it.
+
+        actions (B, N, H, A) -> achieved goals (B, N, H, G), or state observations (B, N, H, *obs)
+        with output='observation' (so a learned encoder can score true futures).
+        """
+        if output not in ("achieved_goal", "observation"):
+            raise EnvError(f"simulate output {output!r} is unknown; use achieved_goal or observation")
         actions = np.asarray(actions, dtype=np.float64)
         if actions.ndim != 4 or actions.shape[0] != self.num_envs or actions.shape[-1] != self.action_dim:
             raise EnvError(f"simulate needs actions (B={self.num_envs}, N, H, A={self.action_dim}), got {actions.shape}")
@@ -125,13 +132,15 @@ class MujocoGoalVecEnv(GoalVecEnv):
         controls = np.repeat(np.clip(actions, self.action_low, self.action_high), self.task.n_substeps, axis=2)
         start = np.repeat(self.state, n, axis=0)
         controls = controls.reshape(b * n, h * self.task.n_substeps, a)
-        goals = np.empty((b * n, h, self.spec.goal_dim))
+        width = self.spec.goal_dim if output == "achieved_goal" else int(np.prod(self.spec.obs_shape))
+        goals = np.empty((b * n, h, width))
         rows = max(1, SIMULATE_CHUNK_VALUES // (h * self.task.n_substeps * self.nstate))
         for lo in range(0, b * n, rows):  # bounded memory: every physics substep's state is returned
             states = self._advance(start[lo : lo + rows], controls[lo : lo + rows])
             states = states[:, self.task.n_substeps - 1 :: self.task.n_substeps].reshape(-1, self.nstate)
             qpos, qvel = states[:, 1 : 1 + self.nq], states[:, 1 + self.nq : 1 + self.nq + self.nv]
-            goals[lo : lo + rows] = self.task.achieved_goal(qpos, qvel).reshape(-1, h, self.spec.goal_dim)
+            values = self.task.achieved_goal(qpos, qvel) if output == "achieved_goal" else self.task.observation(qpos, qvel)
+            goals[lo : lo + rows] = values.reshape(-1, h, width)
         return goals.reshape(b, n, h, -1)
 
     def close(self) -> None:
