@@ -39,8 +39,7 @@ def goal_cost(latents: Tensor, z_goal: Tensor, kind: str = "l2", running_weight:
     staying there is better, as in the fixed-length episodes being scored), and terminal_weight
     the distance after the last step; `kind` picks the distance (see distance_to_goal).
     """
+    if not running_weight:  # terminal cost only: score just the last step (the value network is not cheap)
+        return distance_to_goal(latents[..., -1:, :], z_goal, kind, model)[..., 0] * terminal_weight
     dist = distance_to_goal(latents, z_goal, kind, model)
-    cost = dist[..., -1] * terminal_weight
-    if running_weight:
-        cost = cost + dist.mean(dim=-1) * running_weight
-    return cost
+    return dist[..., -1] * terminal_weight + dist.mean(dim=-1) * running_weight

@@ -66,8 +66,8 @@ class TrainConfig:
     "Expectile of the relabelled steps-to-goal that the value regresses (< 0.5 estimates the shortest)."
     scale_momentum: float = 0.99
     "EMA momentum of the action-error scale that calibrates the action prior's std."
-    eval_horizon: int = 16
-    "Rollout steps of the final open-loop diagnostic."
+    eval_horizon: int = 32
+    "Rollout steps of the final open-loop diagnostic (errors at 8, 16 and 32 steps are reported)."
     eval_starts_per_episode: int = 8
     "Start times per held-out episode in the open-loop diagnostic."
     collapse_std: float = 0.05

@@ -29,7 +29,7 @@ def evaluate_controller(
 
     Episode i's search noise is seeded by cfg.seed + i, so results do not depend on the batch size.
     """
-    seeds = evaluation_seeds(cfg.episodes)
+    seeds = evaluation_seeds(cfg.episodes, cfg.split)
     steps = envs.task_spec(task).max_episode_steps
     batches = [np.arange(s, min(s + cfg.batch_size, len(seeds))) for s in range(0, len(seeds), cfg.batch_size)]
     control = replace(cfg.control, device=cfg.device)
@@ -78,14 +78,19 @@ def evaluate(
                 f"[{entry['success_ci95'][0]:.0%}, {entry['success_ci95'][1]:.0%}], "
                 f"{entry['median_ms_per_action']:.1f} ms/action"
             )
-    seeds = evaluation_seeds(cfg.episodes)
+    seeds = evaluation_seeds(cfg.episodes, cfg.split)
     return {
         "schema_version": RESULTS_SCHEMA,
         "task": info["task"],
         "obs_mode": info["obs_mode"],
         "checkpoint": checkpoint,
         "episodes": cfg.episodes,
-        "evaluation_seeds": {"first": int(seeds[0]), "last": int(seeds[-1]), "count": int(len(seeds))},
+        "evaluation_seeds": {
+            "split": cfg.split,
+            "first": int(seeds[0]),
+            "last": int(seeds[-1]),
+            "count": int(len(seeds)),
+        },
         "settings": cfg.settings(),
         "controllers": controllers,
         "package_version": package_version(),

@@ -172,7 +172,7 @@ class Pipeline:
                 {"act-jepa": self.model("jepa"), "bc": self.model("bc")},
                 dataset.observations[val],
                 dataset.actions[val],
-                16,
+                32,
                 self.cfg.task,
             )
             write_json_atomic(self.json_path("open_loop"), result)
@@ -199,6 +199,18 @@ class Pipeline:
 
         if self.cfg.data_efficiency_demos:
             self._stage("data efficiency", self.json_path("data_efficiency"), work)
+
+    def ablation(self) -> None:
+        from benchmarks.experiments.ablation import run_ablation
+
+        def work() -> None:
+            base = self.eval_config((), self.cfg.eval.episodes)
+            request = TrainRequest(data=self.data, out=self.workdir, settings=self.cfg.train)
+            result = run_ablation(self.data, self.workdir / "ablation", base, request, progress=self.progress)
+            write_json_atomic(self.json_path("ablation"), result)
+
+        if self.cfg.ablation:
+            self._stage("ablation", self.json_path("ablation"), work)
 
     def figures(self) -> list[Path]:
         """Every figure that the available JSON results allow."""
@@ -234,7 +246,7 @@ class Pipeline:
         if self.json_path("open_loop").exists():
             made.append(plots.open_loop_plot(read_json(self.json_path("open_loop")), out / "open_loop.png"))
         for kind in ("jepa", "bc"):
-            for name in ("loss_curves.png", "embedding_health.png"):
+            for name in ("loss_curves.png", "embedding_health.png", "calibration.png", "calibration.json"):
                 source = self.run_dir(kind) / name
                 if source.exists():
                     shutil.copyfile(source, out / f"{kind}_{name}")
@@ -246,6 +258,9 @@ class Pipeline:
         self.report_dir.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
         self.collect()
+        if self.cfg.ablation:  # the ablation trains its own models and nothing else
+            self.ablation()
+            return self._finish(start)
         self.train("jepa")
         self.train("bc")
         self.compare_controllers()
@@ -253,6 +268,10 @@ class Pipeline:
         self.budget_sweep()
         self.open_loop()
         self.data_efficiency()
+        return self._finish(start)
+
+    def _finish(self, start: float) -> Path:
+        """Figures, protocol.json with the stage timings, and the report page."""
         self.figures()
         from benchmarks.reporting.report import write_report_page
 

@@ -40,6 +40,8 @@ class ProtocolConfig:
     "Training seeds per demonstration count."
     data_efficiency_steps: int | None = None
     "Optimizer steps of each data-efficiency model (None keeps the training steps)."
+    ablation: bool = False
+    "Run the ablation table: the planning-quality changes switched on one at a time (experiments/ablation.py)."
 
     def with_device(self, device: str) -> ProtocolConfig:
         """The same protocol trained and evaluated on another torch device."""
@@ -67,11 +69,17 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
         data_efficiency_demos=(10, 25, 50),
         sweep_episodes=25,
     ),
+    "ablation": ProtocolConfig(
+        train=_demo_training(),
+        eval=EvalConfig(controllers=("policy", "mppi+prior"), episodes=50),
+        horizons=(),
+        ablation=True,
+    ),
     "full": ProtocolConfig(budgets=(16, 32, 64, 128, 256, 512), data_efficiency_demos=(10, 25, 50, 100, 200)),
 }
 """'demo': reacher in minutes on 2 CPU cores; 'compare': controllers only, any task, a few minutes;
-'efficiency': ACT-JEPA against BC at 10/25/50 demonstrations, 3 seeds, demo training; 'full': the complete
-protocol of one task."""
+'efficiency': ACT-JEPA against BC at 10/25/50 demonstrations, 3 seeds, demo training; 'ablation': the
+planning-quality changes one at a time (ablation.json only); 'full': the complete protocol of one task."""
 
 
 def protocol(
