@@ -16,7 +16,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from benchmarks.evaluation.config import EvalConfig
-from benchmarks.evaluation.run import evaluate, with_controllers
+from benchmarks.evaluation.run import evaluate_seeds, with_controllers
 from benchmarks.experiments.protocols import ProtocolConfig
 from benchmarks.experiments.training import TrainRequest, train_on_dataset
 from benchmarks.io import read_json, write_json_atomic
@@ -39,8 +39,10 @@ class Pipeline:
     def data(self) -> Path:
         return self.workdir / "data.h5"
 
-    def run_dir(self, kind: str) -> Path:
-        return self.workdir / kind
+    def run_dir(self, kind: str, seed: int | None = None) -> Path:
+        """Checkpoint folder of a model kind ('jepa' or 'bc'); seeds after the first get their own."""
+        first = self.cfg.seeds[0] if self.cfg.seeds else None
+        return self.workdir / (kind if seed is None or seed == first else f"{kind}-s{seed}")
 
     def json_path(self, name: str) -> Path:
         return self.report_dir / f"{name}.json"
@@ -60,18 +62,20 @@ class Pipeline:
         """The protocol's evaluation settings for other controllers and episode counts."""
         return with_controllers(self.cfg.eval, controllers, episodes)
 
-    def train_request(self, kind: str) -> TrainRequest:
+    def train_request(self, kind: str, seed: int | None = None) -> TrainRequest:
+        settings = self.cfg.train if seed is None else replace(self.cfg.train, seed=seed)
         return TrainRequest(
-            data=self.data, out=self.run_dir(kind), baseline="bc" if kind == "bc" else None, settings=self.cfg.train
+            data=self.data, out=self.run_dir(kind, seed), baseline="bc" if kind == "bc" else None, settings=settings
         )
 
-    def model(self, kind: str):
-        """The trained model of `kind` ('jepa' or 'bc'), loaded once."""
-        if kind not in self._models:
+    def model(self, kind: str, seed: int | None = None):
+        """The trained model of `kind` ('jepa' or 'bc') and training seed (the first by default), loaded once."""
+        key = (kind, seed if seed is not None else (self.cfg.seeds or (None,))[0])
+        if key not in self._models:
             from world_model import load_model
 
-            self._models[kind], _ = load_model(self.run_dir(kind), device=self.cfg.eval.device)
-        return self._models[kind]
+            self._models[key], _ = load_model(self.run_dir(kind, seed), device=self.cfg.eval.device)
+        return self._models[key]
 
     @property
     def info(self) -> dict:
@@ -101,25 +105,27 @@ class Pipeline:
             ),
         )
 
-    def train(self, kind: str) -> None:
+    def train(self, kind: str, seed: int | None = None) -> None:
+        label = f"train {kind}" if seed is None or seed == self.cfg.seeds[0] else f"train {kind} seed {seed}"
         self._stage(
-            f"train {kind}",
-            self.run_dir(kind) / "open_loop.json",
-            lambda: train_on_dataset(self.train_request(kind), progress=self.progress),
+            label,
+            self.run_dir(kind, seed) / "open_loop.json",
+            lambda: train_on_dataset(self.train_request(kind, seed), progress=self.progress),
         )
 
     def compare_controllers(self) -> None:
         def work() -> None:
             cfg = self.cfg.eval
-            results = evaluate(
-                self.model("jepa"), self.info, cfg, progress=self.progress, checkpoint=str(self.run_dir("jepa"))
-            )
+            seeds = self.cfg.seeds
+            jepa = {s: self.model("jepa", s) for s in seeds}
+            results = evaluate_seeds(jepa, self.info, cfg, progress=self.progress, checkpoint=str(self.run_dir("jepa")))
+            results["training_seeds"] = list(seeds)
             bc_cfg = self.eval_config(("policy", "mppi+prior"), cfg.episodes)
-            bc = evaluate(
-                self.model("jepa"),
+            bc = evaluate_seeds(
+                jepa,
                 self.info,
                 bc_cfg,
-                prior=self.model("bc"),
+                priors={s: self.model("bc", s) for s in seeds},
                 progress=self.progress,
                 checkpoint=str(self.run_dir("jepa")),
             )
@@ -261,8 +267,9 @@ class Pipeline:
         if self.cfg.ablation:  # the ablation trains its own models and nothing else
             self.ablation()
             return self._finish(start)
-        self.train("jepa")
-        self.train("bc")
+        for seed in self.cfg.seeds:
+            self.train("jepa", seed)
+            self.train("bc", seed)
         self.compare_controllers()
         self.horizon_sweep()
         self.budget_sweep()

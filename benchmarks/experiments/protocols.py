@@ -26,6 +26,8 @@ class ProtocolConfig:
     "Training of both models (ACT-JEPA and BC)."
     eval: EvalConfig = field(default_factory=lambda: EvalConfig(controllers=CONTROLLER_NAMES))
     "The controller comparison: controllers, episodes, and the base budget every experiment starts from."
+    seeds: tuple[int, ...] = (0,)
+    "Training seeds of the controller comparison: one ACT-JEPA and one BC model each, episodes pooled over them\n    (the oracles run once); the first seed's models serve every other experiment."
     horizons: tuple[int, ...] = (1, 2, 4, 8, 16, 32)
     "Planning horizons of the horizon sweep (empty skips it)."
     horizon_planners: tuple[str, ...] = ("cem", "mppi", "cem+prior", "mppi+prior")
@@ -59,7 +61,8 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
     ),
     "compare": ProtocolConfig(
         train=_demo_training(),
-        eval=EvalConfig(controllers=("policy", "mppi", "mppi+prior", "oracle"), episodes=50),
+        eval=EvalConfig(controllers=("policy", "mppi", "mppi+prior", "oracle", "oracle+cost"), episodes=50),
+        seeds=(0, 1, 2),
         horizons=(),
     ),
     "efficiency": ProtocolConfig(
