@@ -7,7 +7,6 @@ starts over). The report is regenerated from the JSON files at the end.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
@@ -20,7 +19,6 @@ from benchmarks.evaluation.run import evaluate_seeds, with_controllers
 from benchmarks.experiments.protocols import ProtocolConfig
 from benchmarks.experiments.training import TrainRequest, train_on_dataset
 from benchmarks.io import read_json, write_json_atomic
-from benchmarks.reporting import plots
 
 
 class Pipeline:
@@ -218,45 +216,25 @@ class Pipeline:
         if self.cfg.ablation:
             self._stage("ablation", self.json_path("ablation"), work)
 
+    def training_steps(self) -> None:
+        from benchmarks.experiments.training_steps import run_training_steps
+
+        def work() -> None:
+            base = self.eval_config(self.cfg.eval.controllers, self.cfg.eval.episodes)
+            request = TrainRequest(data=self.data, out=self.workdir, settings=self.cfg.train)
+            steps = self.cfg.training_steps
+            result = run_training_steps(self.data, self.workdir / "steps", steps, base, request, self.progress)
+            write_json_atomic(self.json_path("training_steps"), result)
+
+        if self.cfg.training_steps:
+            self._stage("training steps", self.json_path("training_steps"), work)
+
     def figures(self) -> list[Path]:
-        """Every figure that the available JSON results allow."""
-        out, made = self.report_dir, []
-        if self.json_path("horizon").exists():
-            made.append(
-                plots.sweep_plot(
-                    read_json(self.json_path("horizon")),
-                    "horizon",
-                    "planning horizon H",
-                    out / "horizon.png",
-                    "Success against planning horizon",
-                )
-            )
-        if self.json_path("results").exists():
-            made.append(
-                plots.controllers_plot({self.cfg.task: read_json(self.json_path("results"))}, out / "controllers.png")
-            )
-        if self.json_path("budget").exists():
-            made.append(
-                plots.sweep_plot(
-                    read_json(self.json_path("budget")),
-                    "num_samples",
-                    "samples N",
-                    out / "budget.png",
-                    "Success against sample budget",
-                )
-            )
-        if self.json_path("data_efficiency").exists():
-            made.append(
-                plots.data_efficiency_plot(read_json(self.json_path("data_efficiency")), out / "data_efficiency.png")
-            )
-        if self.json_path("open_loop").exists():
-            made.append(plots.open_loop_plot(read_json(self.json_path("open_loop")), out / "open_loop.png"))
-        for kind in ("jepa", "bc"):
-            for name in ("loss_curves.png", "embedding_health.png", "calibration.png", "calibration.json"):
-                source = self.run_dir(kind) / name
-                if source.exists():
-                    shutil.copyfile(source, out / f"{kind}_{name}")
-        return made
+        """Every figure that the available JSON results allow, and the first models' training plots."""
+        from benchmarks.reporting.figures import copy_training_plots, protocol_figures
+
+        copy_training_plots({kind: self.run_dir(kind) for kind in ("jepa", "bc")}, self.report_dir)
+        return protocol_figures(self.report_dir, self.cfg.task)
 
     def run(self) -> Path:
         """All stages in order, then the figures and the report page."""
@@ -264,17 +242,17 @@ class Pipeline:
         self.report_dir.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
         self.collect()
-        if self.cfg.ablation:  # the ablation trains its own models and nothing else
-            self.ablation()
-            return self._finish(start)
-        for seed in self.cfg.seeds:
-            self.train("jepa", seed)
-            self.train("bc", seed)
-        self.compare_controllers()
-        self.horizon_sweep()
-        self.budget_sweep()
-        self.open_loop()
-        self.data_efficiency()
+        if self.cfg.compare:
+            for seed in self.cfg.seeds:
+                self.train("jepa", seed)
+                self.train("bc", seed)
+            self.compare_controllers()
+            self.horizon_sweep()
+            self.budget_sweep()
+            self.open_loop()
+            self.data_efficiency()
+        self.ablation()
+        self.training_steps()
         return self._finish(start)
 
     def _finish(self, start: float) -> Path:

@@ -42,6 +42,10 @@ class ProtocolConfig:
     "Training seeds per demonstration count."
     data_efficiency_steps: int | None = None
     "Optimizer steps of each data-efficiency model (None keeps the training steps)."
+    training_steps: tuple[int, ...] = ()
+    "Training lengths of the planning-against-training-steps experiment (empty skips it)."
+    compare: bool = True
+    "Train the comparison models and compare controllers (and run the sweeps, open loop and data efficiency);\n    off for protocols whose experiments train their own models."
     ablation: bool = False
     "Run the ablation table: the planning-quality changes switched on one at a time (experiments/ablation.py)."
 
@@ -76,9 +80,20 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
         train=_demo_training(),
         eval=EvalConfig(controllers=("policy", "mppi+prior"), episodes=50),
         horizons=(),
+        compare=False,
         ablation=True,
     ),
-    "full": ProtocolConfig(budgets=(16, 32, 64, 128, 256, 512), data_efficiency_demos=(10, 25, 50, 100, 200)),
+    "steps": ProtocolConfig(
+        eval=EvalConfig(controllers=("policy", "mppi+prior"), episodes=50),
+        horizons=(),
+        compare=False,
+        training_steps=(400, 800, 1600, 3000, 6000),
+    ),
+    "full": ProtocolConfig(
+        budgets=(16, 32, 64, 128, 256, 512),
+        data_efficiency_demos=(10, 25, 50, 100, 200),
+        training_steps=(400, 800, 1600, 3000, 6000),
+    ),
 }
 """'demo': reacher in minutes on 2 CPU cores; 'compare': controllers only, any task, a few minutes;
 'efficiency': ACT-JEPA against BC at 10/25/50 demonstrations, 3 seeds, demo training; 'ablation': the

@@ -74,3 +74,22 @@ def open_loop_section(open_loop: dict, figure_prefix: str = "") -> list[str]:
         "\n".join(rows),
         "",
     ]
+
+
+def training_steps_section(result: dict, figure_prefix: str = "") -> list[str]:
+    """Success of each controller against the model's training length."""
+    names = list(result["points"][0]["controllers"])
+    rows = ["| training steps | " + " | ".join(f"`{n}`" for n in names) + " |", "|---" * (len(names) + 1) + "|"]
+    for point in result["points"]:
+        rows.append(f"| {point['steps']} | " + " | ".join(_cell(point["controllers"][n]) for n in names) + " |")
+    return [
+        f"### Planning success against training steps on {result['task']}",
+        "",
+        f"One model per training length (each with its own learning-rate schedule, '{result['preset']}' preset "
+        f"otherwise), {result['episodes']} held-out episodes per cell ({result.get('split', 'test')} split).",
+        "",
+        f"![success against training steps]({figure_prefix}training_steps.png)",
+        "",
+        "\n".join(rows),
+        "",
+    ]

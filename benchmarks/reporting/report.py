@@ -39,6 +39,7 @@ SECTIONS = (
     ("open_loop", quality.open_loop_section),
     ("jepa_calibration", quality.calibration_section),
     ("ablation", quality.ablation_section),
+    ("training_steps", quality.training_steps_section),
 )
 "Results files of a protocol folder and the section each becomes, in page order."
 
@@ -74,7 +75,7 @@ def _subfolder_sections(sub: Path, prefix: str) -> list[str]:
         parts += sections.efficiency_section(efficiency, prefix)
     elif _load(sub, "results"):
         parts += sections.controllers_section(_load(sub, "results"), prefix)
-    for name, section in (("jepa_calibration", quality.calibration_section), ("ablation", quality.ablation_section)):
+    for name, section in SECTIONS[-3:]:  # calibration, ablation and training steps
         result = _load(sub, name)
         if result:
             parts += section(result, prefix)
