@@ -1,0 +1,14 @@
+"""Whether the requested controllers can run on a task, checked before any controller runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from envs.gym_oracle import require_oracle
+
+
+def check_controllers_available(task: str, controllers: Iterable[str]) -> None:
+    """One-line EnvError when a requested controller cannot work on `task` (today: the oracle on a task whose
+    env is not MuJoCo-based), so no controller's results are lost to a later refusal."""
+    if "oracle" in controllers:
+        require_oracle(task)
