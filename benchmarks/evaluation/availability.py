@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from envs.gym_oracle import require_oracle
+from envs.registry import task_spec
 
 
 def check_controllers_available(task: str, controllers: Iterable[str]) -> None:
-    """One-line EnvError when a requested controller cannot work on `task` (today: the oracle on a task whose
-    env is not MuJoCo-based), so no controller's results are lost to a later refusal."""
+    """One-line EnvError when `task` is not registered (the message says how to register it) or a requested
+    controller cannot work on it (today: the oracle on a task whose env is not MuJoCo-based), so no
+    controller's results are lost to a later refusal."""
+    task_spec(task)
     if "oracle" in controllers:
         require_oracle(task)

@@ -74,3 +74,10 @@ def test_readme_example_end_to_end(tmp_path):
     assert controllers["oracle"]["success_rate"] >= 0.75  # planning on the true simulator reaches the goals
     assert np.isfinite(controllers["mppi+prior"]["mean_final_distance"])
     assert "| `oracle` |" in outputs[3] and "results.json" in outputs[3]
+
+    del env["ACTJEPA_TASK_MODULES"]  # the same checkpoint, evaluated without the variable
+    again = [sys.executable, "-m", "benchmarks.cli", *commands[3], "--out", "results/again"]
+    done = subprocess.run(again, cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr[-2000:]
+    assert "unknown task 'slide_point'" in done.stderr and "set ACTJEPA_TASK_MODULES=<module>" in done.stderr
+    assert not (tmp_path / "results" / "again").exists()
