@@ -6,13 +6,16 @@ from pathlib import Path
 
 from benchmarks.errors import UserError
 from benchmarks.evaluation.availability import check_controllers_available
+from benchmarks.experiments.data_efficiency import CURVES
 from benchmarks.experiments.protocols import ProtocolConfig
 
 
 def protocol_controllers(cfg: ProtocolConfig) -> tuple[str, ...]:
-    """Every controller some stage of the protocol runs (the comparison, and the planners of its sweeps)."""
-    swept = cfg.horizon_planners if cfg.horizons or cfg.budgets or cfg.data_efficiency_demos else ()
-    return tuple(dict.fromkeys((*cfg.eval.controllers, *swept)))
+    """Every controller some stage of the protocol runs: the comparison, the planners of its sweeps, and the
+    controllers of the data-efficiency curves."""
+    swept = cfg.horizon_planners if cfg.horizons or cfg.budgets else ()
+    efficiency = [controller for controller, _ in CURVES.values()] if cfg.data_efficiency_demos else []
+    return tuple(dict.fromkeys((*cfg.eval.controllers, *swept, *efficiency)))
 
 
 def check_protocol(cfg: ProtocolConfig, folders: tuple[Path, ...] = ()) -> None:

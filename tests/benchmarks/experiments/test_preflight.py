@@ -1,8 +1,11 @@
 """`reproduce` and `demo` check everything before creating (or, with --force, removing) any folder."""
 
+from dataclasses import replace
+
 import pytest
 
 from benchmarks.cli import main
+from benchmarks.evaluation.config import EvalConfig
 from benchmarks.experiments.preflight import protocol_controllers
 from benchmarks.experiments.protocols import PROTOCOLS
 from tests.benchmarks.user_tasks import register_slide
@@ -18,6 +21,8 @@ def _run(capsys, *args):
 
 def test_controllers_of_each_protocol():
     assert protocol_controllers(PROTOCOLS["compare"]) == ("policy", "mppi", "mppi+prior", "oracle")
+    efficiency_only = replace(PROTOCOLS["compare"], eval=EvalConfig(controllers=("cem",)), data_efficiency_demos=(10,))
+    assert protocol_controllers(efficiency_only) == ("cem", "policy", "mppi+prior")
     assert set(protocol_controllers(PROTOCOLS["demo"])) == {
         "policy",
         "cem",
