@@ -105,11 +105,11 @@ def achieved_goal(qpos, qvel):
 
 envs.register_task(
     "slide_point",
-    factory=lambda: SlidePoint(render_mode="rgb_array"),
-    goal_observation_fn=goal_observation,
+    factory=lambda: SlidePoint(render_mode="rgb_array"),  # rgb_array: --videos use env.render()
+    goal_observation_fn=goal_observation,  # (env, desired_goal) -> an observation of a state at the goal
     success_radius=0.03,
     max_episode_steps=40,
     description="point mass brings its tip to a goal in the plane",
-    expert=expert,
-    achieved_goal_fn=achieved_goal,
+    expert=expert,  # batched goal dict -> actions (B, A): enables --source expert
+    achieved_goal_fn=achieved_goal,  # (qpos, qvel) -> achieved goals (M, G): fast oracle rollouts
 )

@@ -35,6 +35,13 @@ def readme_commands() -> list[list[str]]:
     return [shlex.split(line[len(PREFIX) :]) for line in section.splitlines() if line.startswith(PREFIX)]
 
 
+def test_readme_shows_the_example_modules_registration():
+    text = (ROOT / "README.md").read_text()
+    section = text[text.index("### A worked example") : text.index("### What you give")]
+    snippet = section.split("```python\n")[1].split("```")[0]
+    assert snippet.startswith("envs.register_task(") and snippet in (ROOT / "docs/examples/my_tasks.py").read_text()
+
+
 def test_readme_example_end_to_end(tmp_path):
     shutil.copy(ROOT / "docs" / "examples" / "my_tasks.py", tmp_path / "my_tasks.py")
     env = {
