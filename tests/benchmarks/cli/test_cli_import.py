@@ -143,6 +143,6 @@ def test_a_foreign_file_is_pointed_to_import(capsys, tmp_path):
         handle["actions"] = np.zeros((2, 3, 2))
     code, _, err = run(capsys, "collect", "--inspect", str(foreign))
     assert code == 2 and "missing schema_version, obs_mode" in err and len(err.strip().splitlines()) == 1
-    assert "convert outside data with `actjepa import --source FILE --task TASK --out theirs-actjepa.h5`" in err
+    assert f"convert outside data with `actjepa import --source {foreign} --task TASK --out theirs-actjepa.h5`" in err
     assert "collect it again" not in err
     assert os.listdir(tmp_path) == ["theirs.h5"]
