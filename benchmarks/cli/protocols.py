@@ -31,9 +31,12 @@ class DemoCommand:
 
     def run(self) -> None:
         from benchmarks.experiments.pipeline import Pipeline
+        from benchmarks.experiments.preflight import check_protocol
 
+        cfg = protocol("demo", device=self.device)
+        check_protocol(cfg, (self.workdir, self.report))
         _fresh([self.workdir, self.report], self.force)
-        page = Pipeline(protocol("demo", device=self.device), self.workdir, self.report).run()
+        page = Pipeline(cfg, self.workdir, self.report).run()
         print(f"report: {page}")
 
 
@@ -57,13 +60,13 @@ class ReproduceCommand:
     "Start over instead of continuing."
 
     def run(self) -> None:
-        import envs
         from benchmarks.experiments.pipeline import Pipeline
+        from benchmarks.experiments.preflight import check_protocol
 
-        envs.task_spec(self.task)  # one-line error for unknown tasks
         cfg = protocol(self.protocol, task=self.task, train_steps=self.steps, device=self.device)
         workdir = self.workdir or Path(f"runs/{self.protocol}-{self.task}")
         report = self.report or Path(f"results/{self.task}")
+        check_protocol(cfg, (workdir, report))  # before any folder is created or removed
         _fresh([workdir, report], self.force)
         page = Pipeline(cfg, workdir, report).run()
         print(f"report: {page}")

@@ -237,7 +237,10 @@ class Pipeline:
         return protocol_figures(self.report_dir, self.cfg.task)
 
     def run(self) -> Path:
-        """All stages in order, then the figures and the report page."""
+        """All stages in order, then the figures and the report page (nothing is created if a check fails)."""
+        from benchmarks.experiments.preflight import check_protocol
+
+        check_protocol(self.cfg, (self.workdir, self.report_dir))
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.report_dir.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()

@@ -55,14 +55,17 @@ class ProtocolConfig:
         return replace(self, train=replace(self.train, device=device), eval=replace(self.eval, control=control))
 
 
+DEMO_CONTROLLERS = tuple(c for c in CONTROLLER_NAMES if c != "oracle+cost")
+"Every controller but the latent-scored oracle, which the compare protocol runs (it keeps the demo short)."
+
+
 def _demo_training(**fields) -> TrainSettings:
     return TrainSettings(preset="demo", **fields)
 
 
 PROTOCOLS: dict[str, ProtocolConfig] = {
-    "demo": ProtocolConfig(
-        train=_demo_training(), eval=EvalConfig(controllers=CONTROLLER_NAMES, episodes=50), sweep_episodes=25
-    ),
+    "demo": ProtocolConfig(train=_demo_training(), eval=EvalConfig(controllers=DEMO_CONTROLLERS, episodes=50),
+                           sweep_episodes=25),
     "compare": ProtocolConfig(
         train=_demo_training(),
         eval=EvalConfig(controllers=("policy", "mppi", "mppi+prior", "oracle", "oracle+cost"), episodes=50),
