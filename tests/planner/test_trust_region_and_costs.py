@@ -13,7 +13,7 @@ GOAL = torch.tensor([[0.5, -0.3], [0.1, 0.6], [-0.2, -0.4]])
 
 def cfg(**kw) -> PlannerConfig:
     base = dict(num_samples=128, horizon=4, iterations=4, num_elites=16, num_prior_trajectories=8,
-                running_weight=0.5, init_std=0.5)
+                running_weight=0.5, init_std=0.5, prior_penalty=0.0)
     base.update(kw)
     return PlannerConfig(**base)
 

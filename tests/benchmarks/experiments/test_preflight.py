@@ -20,7 +20,7 @@ def _run(capsys, *args):
 
 
 def test_controllers_of_each_protocol():
-    assert protocol_controllers(PROTOCOLS["compare"]) == ("policy", "mppi", "mppi+prior", "oracle", "oracle+cost")
+    assert protocol_controllers(PROTOCOLS["compare"]) == ("policy", "mppi+prior", "oracle", "oracle+cost")
     efficiency_only = replace(PROTOCOLS["compare"], eval=EvalConfig(controllers=("cem",)), data_efficiency_demos=(10,))
     assert protocol_controllers(efficiency_only) == ("cem", "policy", "mppi+prior")
     assert set(protocol_controllers(PROTOCOLS["demo"])) == {
