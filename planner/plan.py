@@ -109,54 +109,34 @@ def plan(model: Any, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig, prior: Prio
     if z0.dim() != 2 or z_goal.dim() != 2 or z0.shape[0] != z_goal.shape[0]:
         raise PlannerError(f"z0 and z_goal must be (B, D) with the same B, got {tuple(z0.shape)} and {tuple(z_goal.shape)}")
     device, batch = z0.device, z0.shape[0]
-    horizon, num, num_elites = cfg.horizon, cfg.num_samples, cfg.num_elites
     action_dim = infer_action_dim(model, cfg, prior, warm_start)
     low, high = action_bounds(cfg, action_dim, device)
-    shape = (batch, horizon, action_dim)
-
-    prior_mean = prior_std = None
-    if prior is not None:
-        prior_mean, prior_std = prior if isinstance(prior, tuple) else prior.action_prior(z0, z_goal, horizon)
-        prior_mean = torch.maximum(torch.minimum(_check_shape("prior mean", prior_mean, shape).float(), high), low)
-        prior_std = _check_shape("prior std", prior_std, shape).float() * cfg.prior_std_scale
-    if warm_start is not None:
-        mean = _check_shape("warm_start", warm_start.to(device, torch.float32), shape).clone()
-    elif prior_mean is not None:
-        mean = prior_mean.clone()
-    else:
-        mean = ((low + high) / 2).expand(shape).clone()
-    std = (prior_std if prior_std is not None else torch.full(shape, cfg.init_std, device=device))
-    std = std.clamp(cfg.min_std, cfg.max_std)
-
-    keys = _noise_keys(batch, generator, seeds, device)
-    num_prior = cfg.num_prior_trajectories if prior_mean is not None else 0
-    pool = torch.empty(batch, num, horizon, action_dim, device=device)
-    if num_prior:
-        pool[:, 0] = prior_mean
-        if num_prior > 1:
-            prior_noise = NormalStream(derive_keys(keys, 1), (num_prior - 1, horizon, action_dim)).draw()
-            pool[:, 1:num_prior] = (prior_mean[:, None] + prior_std[:, None] * prior_noise).clamp_(min=low, max=high)
-    stream = NormalStream(derive_keys(keys, 0), (num - num_prior, horizon, action_dim))
-    noise = torch.empty(batch, num - num_prior, horizon, action_dim, device=device)
+    shape = (batch, cfg.horizon, action_dim)
+    prior_mean, prior_std = _read_prior(prior, z0, z_goal, cfg, shape, low, high)
+    mean, std = _initial_distribution(cfg, shape, prior_mean, prior_std, warm_start, low, high, device)
+    pool, num_prior, stream = _make_pool(cfg, shape, prior_mean, prior_std, _noise_keys(batch, generator, seeds, device),
+                                         low, high)
+    noise = torch.empty(batch, cfg.num_samples - num_prior, cfg.horizon, action_dim, device=device)
 
     scorer = Scorer(model, z0, z_goal, cfg, action_dim)
     cost_history = torch.empty(batch, cfg.iterations, device=device)
     best_actions, best_cost = mean.clone(), torch.full((batch,), float("inf"), device=device)
     finite = torch.ones((), dtype=torch.bool, device=device)
-    elites = EliteSet(actions=pool[:, :num_elites], costs=cost_history[:, :1])
+    elites = EliteSet(actions=pool[:, :cfg.num_elites], costs=cost_history[:, :1])
     for it in range(cfg.iterations):
+        # 1. sample: the non-prior rows of the pool from the current Gaussian, inside the bounds
         stream.draw(out=noise)
-        noise.mul_(std[:, None]).add_(mean[:, None])
-        pool[:, num_prior:] = noise.clamp_(min=low, max=high)
+        pool[:, num_prior:] = noise.mul_(std[:, None]).add_(mean[:, None]).clamp_(min=low, max=high)
+        # 2. score: roll every sequence through the model, cost against the goal (+ the pull toward the prior)
         costs = scorer(pool)
         if cfg.prior_penalty and prior_mean is not None:
             costs = costs + cfg.prior_penalty * _prior_deviation(pool, prior_mean, prior_std)
         finite &= torch.isfinite(costs).all()
-        elites = select_elites(pool, costs, num_elites)
+        # 3. select: the elites, and the best sequence seen so far
+        elites = select_elites(pool, costs, cfg.num_elites)
         cost_history[:, it] = elites.costs[:, 0]
-        improved = elites.costs[:, 0] < best_cost
-        best_cost = torch.where(improved, elites.costs[:, 0], best_cost)
-        best_actions = torch.where(improved[:, None, None], elites.actions[:, 0], best_actions)
+        best_actions, best_cost = _keep_best(elites, best_actions, best_cost)
+        # 4. refit: the Gaussian to the (weighted) elites
         new_mean, new_std = refit(elites, elite_weights(elites, cfg.method, cfg.temperature))
         mean = new_mean if cfg.momentum == 0 else cfg.momentum * mean + (1 - cfg.momentum) * new_mean
         std = new_std.clamp_(cfg.min_std, cfg.max_std)
@@ -169,6 +149,53 @@ def plan(model: Any, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig, prior: Prio
     cost = goal_cost(latents[:, None], z_goal, cfg.cost, cfg.running_weight, cfg.terminal_weight, model)[:, 0]
     return PlanResult(actions=chosen, mean=mean, std=std, cost=cost, cost_history=cost_history,
                       elites=elites.actions, elite_costs=elites.costs, latents=latents, kept_prior=kept_prior)
+
+
+def _read_prior(prior: PriorLike, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig, shape: tuple[int, ...],
+                low: Tensor, high: Tensor) -> tuple[Tensor | None, Tensor | None]:
+    """The prior's mean (inside the bounds) and std (scaled by prior_std_scale), each (B, H, A), or Nones."""
+    if prior is None:
+        return None, None
+    mean, std = prior if isinstance(prior, tuple) else prior.action_prior(z0, z_goal, cfg.horizon)
+    mean = torch.maximum(torch.minimum(_check_shape("prior mean", mean, shape).float(), high), low)
+    return mean, _check_shape("prior std", std, shape).float() * cfg.prior_std_scale
+
+
+def _initial_distribution(cfg: PlannerConfig, shape: tuple[int, ...], prior_mean: Tensor | None,
+                          prior_std: Tensor | None, warm_start: Tensor | None, low: Tensor, high: Tensor,
+                          device: torch.device) -> tuple[Tensor, Tensor]:
+    """Starting mean (warm start, else prior mean, else mid-range) and std (prior's, else init_std), (B, H, A)."""
+    if warm_start is not None:
+        mean = _check_shape("warm_start", warm_start.to(device, torch.float32), shape).clone()
+    elif prior_mean is not None:
+        mean = prior_mean.clone()
+    else:
+        mean = ((low + high) / 2).expand(shape).clone()
+    std = prior_std if prior_std is not None else torch.full(shape, cfg.init_std, device=device)
+    return mean, std.clamp(cfg.min_std, cfg.max_std)
+
+
+def _make_pool(cfg: PlannerConfig, shape: tuple[int, ...], prior_mean: Tensor | None, prior_std: Tensor | None,
+               keys: Tensor, low: Tensor, high: Tensor) -> tuple[Tensor, int, NormalStream]:
+    """The (B, N, H, A) pool with its prior rows filled once (the prior's mean, then samples of it), the
+    number of those rows, and the noise stream of the rows sampled every iteration."""
+    batch, horizon, action_dim = shape
+    num_prior = cfg.num_prior_trajectories if prior_mean is not None else 0
+    pool = torch.empty(batch, cfg.num_samples, horizon, action_dim, device=keys.device)
+    if num_prior:
+        pool[:, 0] = prior_mean
+        if num_prior > 1:
+            prior_noise = NormalStream(derive_keys(keys, 1), (num_prior - 1, horizon, action_dim)).draw()
+            pool[:, 1:num_prior] = (prior_mean[:, None] + prior_std[:, None] * prior_noise).clamp_(min=low, max=high)
+    stream = NormalStream(derive_keys(keys, 0), (cfg.num_samples - num_prior, horizon, action_dim))
+    return pool, num_prior, stream
+
+
+def _keep_best(elites: EliteSet, best_actions: Tensor, best_cost: Tensor) -> tuple[Tensor, Tensor]:
+    """The lowest-cost sequence (B, H, A) and cost (B,) seen so far, updated with this round's best elite."""
+    improved = elites.costs[:, 0] < best_cost
+    best_cost = torch.where(improved, elites.costs[:, 0], best_cost)
+    return torch.where(improved[:, None, None], elites.actions[:, 0], best_actions), best_cost
 
 
 def _prior_deviation(pool: Tensor, prior_mean: Tensor, prior_std: Tensor) -> Tensor:
