@@ -2,8 +2,9 @@
 
 Each row keeps the changes of the rows above it and adds one more, so the difference between
 consecutive rows is that change's contribution on this task (on top of the earlier ones). The
-first row is the model and planner as they were before any of the changes. Rows that change
-only the planner reuse the model of the row above.
+first row is the model and planner as they were before any of the changes; the last swaps the
+default cost for the learned value. Rows that change only the planner reuse the model of the
+row above, and a rerun reuses every finished model.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from benchmarks.evaluation.config import EvalConfig
 from benchmarks.evaluation.run import evaluate
-from benchmarks.experiments.training import TrainRequest, train_on_dataset
+from benchmarks.experiments.training import TrainRequest, train_or_load
 
 
 @dataclass(frozen=True)
@@ -34,22 +35,23 @@ class AblationRow:
 
 _BEFORE_MODEL = {"predictor_norm": False, "inference_encoder": "target"}
 _BEFORE_TRAIN = {"regularizer_weight": 1.0, "vicreg_std_target": 1.0, "rollout_horizon": 8}
-_L2 = {"cost": "l2", "prior_trust": 0.0}
+_SEARCH = {"cost": "l2", "prior_penalty": 0.0}
 
 ROWS = (
-    AblationRow("before", "the model and planner before these changes", _BEFORE_MODEL, _BEFORE_TRAIN, _L2),
+    AblationRow("before", "the model and planner before these changes", _BEFORE_MODEL, _BEFORE_TRAIN, _SEARCH),
     AblationRow("+ regularizer", "VICReg target and weight that the latent normalisation can meet",
-                _BEFORE_MODEL, {"rollout_horizon": 8}, _L2),
+                _BEFORE_MODEL, {"rollout_horizon": 8}, _SEARCH),
     AblationRow("+ normalised predictions", "predicted latents normalised like encoded ones",
-                {"inference_encoder": "target"}, {"rollout_horizon": 8}, _L2),
+                {"inference_encoder": "target"}, {"rollout_horizon": 8}, _SEARCH),
     AblationRow("+ one encoder", "the head and the planner read the encoder the head was trained on",
-                {}, {"rollout_horizon": 8}, _L2),
-    AblationRow("+ long rollout loss", "predictor rollout loss over 32 steps instead of 8", {}, {}, _L2),
-    AblationRow("+ value cost", "learned steps-to-goal as the planning cost", {}, {}, {"cost": "value",
-                                                                                          "prior_trust": 0.0}),
-    AblationRow("+ trust region", "the prior's plan is kept unless a search plan is clearly better", {}, {}, {}),
+                {}, {"rollout_horizon": 8}, _SEARCH),
+    AblationRow("+ long rollout loss", "predictor rollout loss over 32 steps instead of 8", {}, {}, _SEARCH),
+    AblationRow("+ pull toward the prior", "candidates pay for straying from the policy's plan (today's defaults)",
+                {}, {}, {}),
+    AblationRow("value cost instead of L2", "the learned steps-to-goal as the planning cost", {}, {},
+                {"cost": "value"}),
 )
-"The rows, in order; the last row is today's defaults."
+"The rows, in order; the sixth is today's defaults, the last an alternative cost on top of them."
 
 
 def row_model_key(row: AblationRow) -> str:
@@ -69,8 +71,8 @@ def run_ablation(data: Path, workdir: Path, base: EvalConfig, request: TrainRequ
         key = row_model_key(row)
         if key not in models:
             out = workdir / f"row{index}"
-            models[key] = train_on_dataset(replace(request, data=data, out=out), progress=progress,
-                                           model_overrides=row.model, train_overrides=row.train)
+            models[key] = train_or_load(replace(request, data=data, out=out), progress=progress,
+                                        model_overrides=row.model, train_overrides=row.train)
         planner = replace(base.control.planner, **row.planner)
         cfg = replace(base, controllers=("policy", "mppi+prior"), control=replace(base.control, planner=planner))
         results = evaluate(models[key], info, cfg, progress=progress)

@@ -131,3 +131,19 @@ def train_on_dataset(request: TrainRequest, progress: bool = True, model_overrid
 
         write_calibration(model, dataset, val_idx, Path(request.out), progress=progress)
     return model
+
+
+def train_or_load(request: TrainRequest, progress: bool = True, **overrides) -> object:
+    """The finished model of an earlier run in request.out (training wrote calibration.json last), else
+    train it, resuming from the run's last checkpoint if there is one (experiments rerun where they stopped)."""
+    from dataclasses import replace
+
+    from world_model import load_model
+    from world_model.checkpoint import INFO_FILE
+
+    out = Path(request.out)
+    if (out / "calibration.json").is_file():
+        model, _ = load_model(out, device=request.settings.device)
+        return model.eval()
+    resume = (out / INFO_FILE).is_file()
+    return train_on_dataset(replace(request, resume=resume, force=False), progress=progress, **overrides)

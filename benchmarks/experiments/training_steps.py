@@ -7,7 +7,7 @@ from pathlib import Path
 
 from benchmarks.evaluation.config import EvalConfig
 from benchmarks.evaluation.run import evaluate
-from benchmarks.experiments.training import TrainRequest, train_on_dataset
+from benchmarks.experiments.training import TrainRequest, train_or_load
 
 
 def run_training_steps(
@@ -21,7 +21,7 @@ def run_training_steps(
     points = []
     for count in steps:
         settings = replace(request.settings, steps=count)
-        model = train_on_dataset(
+        model = train_or_load(
             replace(request, data=data, out=workdir / f"steps-{count}", settings=settings), progress=progress
         )
         results = evaluate(model, info, base, progress=progress)

@@ -74,11 +74,14 @@ def test_unknown_split_is_refused():
 
 
 def test_ablation_rows_switch_one_change_each_and_end_at_the_defaults():
-    assert ROWS[-1].model == ROWS[-1].train == ROWS[-1].planner == {}
+    defaults = ROWS[-2]
+    assert defaults.model == defaults.train == defaults.planner == {}
     assert len({row.name for row in ROWS}) == len(ROWS)
     models = [row_model_key(row) for row in ROWS]
     assert len(set(models)) == 5 and models[-1] == models[-2] == models[-3]  # planner-only rows share a model
-    assert PlannerConfig(**ROWS[-2].planner).cost == "value"
+    assert PlannerConfig(**ROWS[-1].planner).cost == "value"
+    before = ROWS[0]
+    assert PlannerConfig(**before.planner).prior_penalty == 0 and before.train["regularizer_weight"] == 1.0
 
 
 def test_quality_sections_render_from_json():
