@@ -30,6 +30,7 @@ from world_model.config import ModelConfig
 from world_model.diagnostics import open_loop_error
 from world_model.ema import ema_momentum, ema_update
 from world_model.errors import WorldModelError
+from world_model.memory import check_training_memory, is_out_of_memory
 from world_model.metrics_log import METRICS_FILE, CollapseWarning, MetricsLog, progress_postfix
 from world_model.model import ActJepa
 from world_model.objective import LossOutput, compute_losses
@@ -41,6 +42,9 @@ __all__ = ["METRICS_FILE", "CollapseWarning", "TrainResult", "make_optimizer", "
 
 SampleBatch = Callable[[int, int], dict[str, np.ndarray]]
 HeldOut = Callable[[], tuple[np.ndarray, np.ndarray]]
+
+MEMORY_PROBE_WINDOWS = 4
+"Windows of the probe batch whose measured activations estimate a training batch's memory before step one."
 
 
 @dataclass
@@ -82,10 +86,6 @@ def _batch_to_tensors(batch: dict[str, np.ndarray], step: int, device: torch.dev
             )
         out[key] = torch.from_numpy(np.ascontiguousarray(arr)).to(device)
     return out
-
-
-def _is_oom(exc: BaseException) -> bool:
-    return isinstance(exc, MemoryError) or "out of memory" in str(exc).lower()
 
 
 def _write_plots(out: Path, metrics: list[dict[str, Any]], model: ActJepa, title: str) -> None:
@@ -178,7 +178,7 @@ def _checked_step(
     try:
         losses, total = train_step(run.model, run.optimizer, batch, cfg, step, run.generator)
     except (RuntimeError, MemoryError) as exc:
-        if _is_oom(exc):
+        if is_out_of_memory(exc):
             raise WorldModelError(
                 f"out of memory at batch size {cfg.batch_size}; pass a smaller --batch-size"
             ) from None
@@ -212,6 +212,8 @@ def train(
     """
     out = Path(out_dir)
     run = _start(model_cfg, cfg, norm_stats, out, meta, resume, force)
+    probe = _batch_to_tensors(sample_batch(run.start, MEMORY_PROBE_WINDOWS), run.start, run.device)
+    check_training_memory(run.model, probe, cfg.batch_size, cfg.weights)
     log = MetricsLog(out, model_cfg, cfg, resume_from=run.start if run.resumed else None)
     ckpt_meta = {"task": meta.get("task"), "dataset_sha256": meta.get("dataset_sha256")}
     title = f"{meta.get('task') or 'model'} ({'bc' if model_cfg.is_bc else 'act-jepa'})"
@@ -225,7 +227,7 @@ def train(
         if row is not None:
             bar.set_postfix(**progress_postfix(row))
         done = step + 1
-        if done % cfg.checkpoint_every == 0 or done == cfg.steps:
+        if cfg.checkpoint_due(done):
             save_checkpoint(out, run.model, done, ckpt_meta, cfg.to_dict(), run.optimizer, run.generator)
             last_saved = done
             _write_plots(out, log.rows, run.model, title)

@@ -1,0 +1,107 @@
+"""Checks every command runs before any work starts: output paths, devices, counts, time and memory.
+
+Each raises UserError (or the package's own one-line error) so a bad request ends with one line and a
+non-zero exit instead of a traceback minutes later. Output locations are probed by creating and removing
+a temporary file, which also catches read-only file systems and folders root cannot write.
+"""
+
+from __future__ import annotations
+
+import math
+import tempfile
+from pathlib import Path
+
+from actjepa_common.files import write_failure_message
+from benchmarks.errors import UserError
+
+MEASURED_ENV_STEPS_PER_SECOND = 40_000
+"Batched simulation steps per second measured on 2 CPU cores (point_mass, the cheapest task, 50 episodes side by\n    side, policy controller); planners and harder tasks are slower, so a time estimated with it is a lower bound."
+
+MAX_RUN_SECONDS = 24 * 3600
+"A request whose lower-bound time exceeds a day is refused as a likely typo; split it into several runs."
+
+
+def _nearest_existing(path: Path) -> Path:
+    """`path` itself if it exists, else its nearest existing ancestor (the folder it would be created in)."""
+    path = Path(path).absolute()
+    return next((p for p in (path, *path.parents) if p.exists()), Path("/"))
+
+
+def _probe_folder(folder: Path, path: Path, flag: str) -> None:
+    """Create and remove a temporary file in `folder`; UserError naming `flag` if that fails."""
+    try:
+        with tempfile.NamedTemporaryFile(prefix=".actjepa-probe.", dir=folder):
+            pass
+    except OSError as exc:
+        raise UserError(write_failure_message(path, exc, flag)) from None
+
+
+def _check_creatable(path: Path, flag: str) -> None:
+    """The folders above `path` exist or can be created, and the nearest existing one is writable."""
+    parent = _nearest_existing(Path(path).absolute().parent)
+    if not parent.is_dir():
+        raise UserError(f"{flag} {path}: {parent} is a file, not a folder; choose another {flag}")
+    _probe_folder(parent, path, flag)
+
+
+def check_output_file(path: Path, force: bool, flag: str = "--out") -> None:
+    """`path` can be written as a file: not a folder, its folder writable, not taken unless `force`."""
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{flag} {path} is a folder; pass a file path such as {path / 'out.json'}")
+    if path.exists() and not force:
+        raise UserError(f"{path} already exists; pass --force to overwrite it or choose another {flag}")
+    _check_creatable(path, flag)
+
+
+def check_output_folder(path: Path, flag: str = "--out") -> None:
+    """`path` can hold output files: not a file, and it (or the folder it will be created in) is writable."""
+    path = Path(path)
+    if path.exists() and not path.is_dir():
+        raise UserError(f"{flag} {path} is a file, not a folder; choose a folder path for {flag}")
+    if path.is_dir():
+        _probe_folder(path, path, flag)
+    else:
+        _check_creatable(path, flag)
+
+
+def check_input_file(path: Path, flag: str) -> None:
+    """`path` is an existing regular file (a folder or a missing path is one line)."""
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{flag} {path} is a folder; pass a file")
+    if not path.is_file():
+        raise UserError(f"{flag} {path} does not exist")
+
+
+def check_positive(flag: str, value: int | None) -> None:
+    """A count option (when set) is at least 1."""
+    if value is not None and value < 1:
+        raise UserError(f"{flag} must be at least 1, got {value}")
+
+
+def check_not_negative(flag: str, value: int | None) -> None:
+    """A count option where 0 means none (when set) is not negative."""
+    if value is not None and value < 0:
+        raise UserError(f"{flag} must be 0 or more, got {value}")
+
+
+def check_device(device: str | None) -> None:
+    """--device names a device present on this machine (world_model.device.check_device's one line otherwise)."""
+    if device is None:
+        return
+    from world_model.device import check_device as check
+
+    check(device)
+
+
+def check_simulation_time(flag: str, episodes: int, episode_steps: int, runs: int = 1) -> None:
+    """Refuse `episodes` episodes (of `episode_steps` steps, `runs` times over) whose simulation alone takes a day.
+
+    The estimate uses MEASURED_ENV_STEPS_PER_SECOND, so the real run is never faster than it.
+    """
+    seconds = episodes * episode_steps * runs / MEASURED_ENV_STEPS_PER_SECOND
+    if seconds > MAX_RUN_SECONDS:
+        most = max(1, math.floor(MAX_RUN_SECONDS * MEASURED_ENV_STEPS_PER_SECOND / (episode_steps * runs)))
+        raise UserError(f"{flag} {episodes} would simulate for at least {seconds / 3600:.0f} hours; "
+                        f"pass at most {most} (or split the run)")
