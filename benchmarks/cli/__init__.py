@@ -91,6 +91,13 @@ def main(argv: list[str] | None = None) -> None:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"actjepa: error: {message}", file=sys.stderr)
         sys.exit(2)
+    except OSError as exc:  # a file system fault no check foresaw (disk full, permissions changed meanwhile)
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"actjepa: error: {exc.strerror or exc}{where}; free space or fix the path and rerun", file=sys.stderr)
+        sys.exit(2)
+    except MemoryError:
+        print("actjepa: error: out of memory; lower --batch-size, --num-samples or --episodes", file=sys.stderr)
+        sys.exit(2)
     except KeyboardInterrupt:
         print("actjepa: interrupted", file=sys.stderr)
         sys.exit(130)

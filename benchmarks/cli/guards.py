@@ -105,3 +105,48 @@ def check_simulation_time(flag: str, episodes: int, episode_steps: int, runs: in
         most = max(1, math.floor(MAX_RUN_SECONDS * MEASURED_ENV_STEPS_PER_SECOND / (episode_steps * runs)))
         raise UserError(f"{flag} {episodes} would simulate for at least {seconds / 3600:.0f} hours; "
                         f"pass at most {most} (or split the run)")
+
+
+def check_evaluation(cfg, task: str, latent_dim: int) -> None:
+    """An EvalConfig's episodes take less than a day to simulate and one batched plan fits in free memory."""
+    import envs
+    from planner.limits import check_planning_memory
+
+    spec = envs.task_spec(task)
+    check_simulation_time("--episodes", cfg.episodes, spec.max_episode_steps, runs=len(cfg.controllers))
+    if set(cfg.controllers) == {"policy"}:
+        return  # the policy does not plan
+    batch = min(cfg.batch_size, cfg.episodes)
+    check_planning_memory(cfg.control.planner, batch, latent_dim, spec.action_dim, device=cfg.device)
+
+
+RUN_OUTPUT_SUFFIXES = (".h5", ".json", ".jsonl", ".safetensors", ".png", ".gif", ".md", ".partial")
+"Suffixes of the files demo/reproduce write (datasets, checkpoints, results, figures, report pages)."
+
+
+def check_restartable(folder: Path, flag: str) -> None:
+    """--force may delete `folder` only if it is not the current folder (or above it) and holds only run outputs."""
+    folder = Path(folder)
+    if not folder.exists():
+        return
+    if not folder.is_dir():
+        raise UserError(f"{flag} {folder} is a file, not a folder; choose a folder path for {flag}")
+    resolved, here = folder.resolve(), Path.cwd().resolve()
+    if resolved == here or resolved in here.parents:
+        raise UserError(f"--force would delete {folder}, which holds the current folder; choose another {flag}")
+    for path in folder.rglob("*"):
+        if path.is_file() and path.suffix not in RUN_OUTPUT_SUFFIXES and ".tmp" not in path.name:
+            raise UserError(f"--force would delete {path}, which no actjepa run writes; move it or choose another {flag}")
+
+
+def check_protocol(cfg, workdir: Path, report: Path, force: bool) -> None:
+    """Output folders, device, and the evaluation limits of a protocol run, before its first stage."""
+    from world_model.config import ModelConfig
+
+    for folder, flag in ((workdir, "--workdir"), (report, "--report")):
+        check_output_folder(folder, flag)
+        if force:
+            check_restartable(folder, flag)
+    check_device(cfg.train.device)
+    latent_dim = ModelConfig.__dataclass_fields__["latent_dim"].default
+    check_evaluation(cfg.eval, cfg.task, latent_dim)

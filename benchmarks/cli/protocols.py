@@ -6,7 +6,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.errors import UserError
 from benchmarks.experiments.protocols import protocol
 
 
@@ -30,10 +29,14 @@ class DemoCommand:
     "Start over instead of continuing an interrupted demo."
 
     def run(self) -> None:
+        from benchmarks.cli.guards import check_device, check_protocol
         from benchmarks.experiments.pipeline import Pipeline
 
+        check_device(self.device)
+        cfg = protocol("demo", device=self.device)
+        check_protocol(cfg, self.workdir, self.report, self.force)
         _fresh([self.workdir, self.report], self.force)
-        page = Pipeline(protocol("demo", device=self.device), self.workdir, self.report).run()
+        page = Pipeline(cfg, self.workdir, self.report).run()
         print(f"report: {page}")
 
 
@@ -58,12 +61,16 @@ class ReproduceCommand:
 
     def run(self) -> None:
         import envs
+        from benchmarks.cli.guards import check_device, check_positive, check_protocol
         from benchmarks.experiments.pipeline import Pipeline
 
         envs.task_spec(self.task)  # one-line error for unknown tasks
+        check_positive("--steps", self.steps)
+        check_device(self.device)
         cfg = protocol(self.protocol, task=self.task, train_steps=self.steps, device=self.device)
         workdir = self.workdir or Path(f"runs/{self.protocol}-{self.task}")
         report = self.report or Path(f"results/{self.task}")
+        check_protocol(cfg, workdir, report, self.force)
         _fresh([workdir, report], self.force)
         page = Pipeline(cfg, workdir, report).run()
         print(f"report: {page}")
@@ -79,10 +86,12 @@ class ReportCommand:
     "Also rewrite the generated results block of this Markdown file."
 
     def run(self) -> None:
+        from benchmarks.cli.report_checks import check_readme, check_results_folder
         from benchmarks.reporting.report import results_markdown, update_markdown, write_report_page
 
-        if not self.folder.is_dir():
-            raise UserError(f"{self.folder} is not a folder of results; run `actjepa demo` first")
+        check_results_folder(self.folder)
+        if self.readme is not None:
+            check_readme(self.readme)
         page = write_report_page(self.folder)
         print(f"wrote {page}")
         if self.readme is not None:
