@@ -14,8 +14,16 @@ from world_model.train_config import RESUME_MUST_MATCH, TrainConfig
 _ELSEWHERE = "use another --out or --force"
 
 
-RUN_FILES = (INFO_FILE, MODEL_FILE, TRAINER_FILE, METRICS_FILE, "loss_curves.png", "embedding_health.png",
-             "open_loop.png", "open_loop.json")
+RUN_FILES = (
+    INFO_FILE,
+    MODEL_FILE,
+    TRAINER_FILE,
+    METRICS_FILE,
+    "loss_curves.png",
+    "embedding_health.png",
+    "open_loop.png",
+    "open_loop.json",
+)
 "The files a training run writes in its folder; --force removes these (and their temporaries), nothing else."
 
 
@@ -41,19 +49,27 @@ def prepare_out_dir(out: Path, resume: bool, force: bool) -> bool:
         if not entries:
             raise CheckpointError(f"there is no checkpoint in {out} to resume; drop --resume to start a new run")
         if foreign:
-            raise CheckpointError(f"there is no checkpoint in {out} to resume and it holds other files "
-                                  f"({foreign[0]}); choose another --out")
-        raise CheckpointError(f"{out} holds a run that stopped before its first checkpoint, which cannot resume; "
-                              f"pass --force instead of --resume to start it over")
+            raise CheckpointError(
+                f"there is no checkpoint in {out} to resume and it holds other files "
+                f"({foreign[0]}); choose another --out"
+            )
+        raise CheckpointError(
+            f"{out} holds a run that stopped before its first checkpoint, which cannot resume; "
+            f"pass --force instead of --resume to start it over"
+        )
     if not entries:
         return False
     if foreign:
         keep = "pass --resume to continue or choose another --out" if has_ckpt else "choose another --out"
-        raise WorldModelError(f"{out} holds files a training run does not write ({foreign[0]}); {keep} "
-                              f"(--force removes only a run's own files)")
+        raise WorldModelError(
+            f"{out} holds files a training run does not write ({foreign[0]}); {keep} "
+            f"(--force removes only a run's own files)"
+        )
     if not force:
         if has_ckpt:
-            raise WorldModelError(f"{out} already holds a checkpoint; pass --resume to continue or --force to start over")
+            raise WorldModelError(
+                f"{out} already holds a checkpoint; pass --resume to continue or --force to start over"
+            )
         raise WorldModelError(f"{out} holds a run that stopped before its first checkpoint; pass --force to start over")
     for path in entries:
         path.unlink()

@@ -26,12 +26,11 @@ class EvalCommand:
     "Overwrite an existing results.json."
 
     def run(self) -> None:
+        from benchmarks.cli import guards
         from benchmarks.evaluation.run import evaluate, result_path
         from benchmarks.io import write_json_atomic
         from benchmarks.reporting.tables import controllers_table
         from world_model import load_model
-
-        from benchmarks.cli import guards
 
         target = result_path(self.out)
         guards.check_output_folder(self.out)

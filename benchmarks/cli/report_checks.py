@@ -25,8 +25,10 @@ def _renders(path: Path, section, *args) -> None:
         section(result, *args)
     except SCHEMA_ERRORS as exc:
         detail = f"{type(exc).__name__}: {str(exc)[:60]}"
-        raise UserError(f"{path} does not have the fields of a {path.stem} results file ({detail}); "
-                        f"regenerate it with the command that wrote it or remove it") from None
+        raise UserError(
+            f"{path} does not have the fields of a {path.stem} results file ({detail}); "
+            f"regenerate it with the command that wrote it or remove it"
+        ) from None
 
 
 def check_results_folder(folder: Path) -> None:
@@ -39,8 +41,10 @@ def check_results_folder(folder: Path) -> None:
     for name, section in report.SECTIONS:
         if (folder / f"{name}.json").exists():
             _renders(folder / f"{name}.json", section, "")
-    for name, section in (("bench_planner", sections.bench_planner_section),
-                          ("bench_train", sections.bench_train_section)):
+    for name, section in (
+        ("bench_planner", sections.bench_planner_section),
+        ("bench_train", sections.bench_train_section),
+    ):
         if (folder / f"{name}.json").exists():
             _renders(folder / f"{name}.json", section)
     for sub in sorted(p for p in folder.iterdir() if (p / "results.json").is_file()):
@@ -68,5 +72,7 @@ def check_readme(path: Path) -> None:
     except UnicodeDecodeError:
         raise UserError(f"--readme {path} is not UTF-8 text; pass a Markdown file") from None
     if RESULTS_BEGIN not in text or RESULTS_END not in text:
-        raise UserError(f"--readme {path} has no results markers; add the lines {RESULTS_BEGIN} and "
-                        f"{RESULTS_END} where the tables belong")
+        raise UserError(
+            f"--readme {path} has no results markers; add the lines {RESULTS_BEGIN} and "
+            f"{RESULTS_END} where the tables belong"
+        )

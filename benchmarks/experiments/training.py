@@ -76,8 +76,13 @@ def _check_resumed_task(dataset, request: TrainRequest) -> None:
 
     if (request.out / INFO_FILE).is_file():
         info = read_info(request.out)
-        check_dataset_task(dataset, info.get("task"), info.get("obs_mode"), request.data,
-                           context=f"the run being resumed in {request.out} was trained on it")
+        check_dataset_task(
+            dataset,
+            info.get("task"),
+            info.get("obs_mode"),
+            request.data,
+            context=f"the run being resumed in {request.out} was trained on it",
+        )
 
 
 def train_on_dataset(request: TrainRequest, progress: bool = True):
@@ -96,8 +101,15 @@ def train_on_dataset(request: TrainRequest, progress: bool = True):
     train_idx, val_idx = used[train_rel], used[val_rel]
     if request.resume:
         _check_resumed_task(dataset, request)
-    cfg = preset(s.preset, steps=s.steps, batch_size=s.batch_size, seed=s.seed, device=s.device, lr=s.lr,
-                 checkpoint_every=s.checkpoint_every)
+    cfg = preset(
+        s.preset,
+        steps=s.steps,
+        batch_size=s.batch_size,
+        seed=s.seed,
+        device=s.device,
+        lr=s.lr,
+        checkpoint_every=s.checkpoint_every,
+    )
     obs_mode = dataset.meta["obs_mode"]
     model_cfg = ModelConfig(
         obs_shape=tuple(dataset.observations.shape[2:]),

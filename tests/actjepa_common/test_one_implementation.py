@@ -21,4 +21,5 @@ def test_write_failure_messages_name_the_fix():
     assert common.write_failure_message("x", OSError(errno.EFBIG, "too big")).startswith("file size limit reached")
     assert "permission denied" in common.write_failure_message("x", OSError(errno.EACCES, "denied"))
     assert common.write_failure_message("x", OSError(errno.EROFS, "Read-only file system")) == (
-        "cannot write x (Read-only file system); choose another --out")
+        "cannot write x (Read-only file system); choose another --out"
+    )
