@@ -27,6 +27,7 @@ from world_model.checkpoint import (
     save_checkpoint,
 )
 from world_model.config import ModelConfig
+from world_model.device import check_device
 from world_model.diagnostics import open_loop_error
 from world_model.ema import ema_momentum, ema_update
 from world_model.errors import WorldModelError
@@ -151,14 +152,18 @@ def _start(
     meta: dict[str, Any],
     resume: bool,
     force: bool,
+    sample_batch: SampleBatch,
 ) -> _Run:
-    """A fresh model, optimizer and generator, or those of the checkpoint in `out` when resuming."""
-    resuming = prepare_out_dir(out, resume, force)
-    device = torch.device(cfg.device)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise WorldModelError("--device cuda was asked for but no CUDA GPU is visible; use --device cpu")
+    """A fresh model, optimizer and generator, or those of the checkpoint in `out` when resuming.
+
+    The device and the memory of a training batch are checked before the folder is touched.
+    """
+    device = check_device(cfg.device)
     torch.manual_seed(cfg.seed)
     model = ActJepa(model_cfg, norm_stats).to(device)
+    probe = _batch_to_tensors(sample_batch(0, MEMORY_PROBE_WINDOWS), 0, device)
+    check_training_memory(model, probe, cfg.batch_size, cfg.weights)
+    resuming = prepare_out_dir(out, resume, force)
     run = _Run(model, make_optimizer(model, cfg), torch.Generator().manual_seed(cfg.seed + 1), device, 0, resuming)
     if resuming:
         info = read_info(out)
@@ -211,9 +216,7 @@ def train(
     heldout: returns held-out (observations (E,T+1,*obs), actions (E,T,A)) for open_loop.png.
     """
     out = Path(out_dir)
-    run = _start(model_cfg, cfg, norm_stats, out, meta, resume, force)
-    probe = _batch_to_tensors(sample_batch(run.start, MEMORY_PROBE_WINDOWS), run.start, run.device)
-    check_training_memory(run.model, probe, cfg.batch_size, cfg.weights)
+    run = _start(model_cfg, cfg, norm_stats, out, meta, resume, force, sample_batch)
     log = MetricsLog(out, model_cfg, cfg, resume_from=run.start if run.resumed else None)
     ckpt_meta = {"task": meta.get("task"), "dataset_sha256": meta.get("dataset_sha256")}
     title = f"{meta.get('task') or 'model'} ({'bc' if model_cfg.is_bc else 'act-jepa'})"

@@ -1,0 +1,130 @@
+"""`actjepa train`: --checkpoint-every, an early first checkpoint, --force that clears only a run's own files,
+messages that never send the user in a circle, memory and OOM errors, and the advice after a NaN loss."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import world_model.train as trainer
+from tests.benchmarks.cli.conftest import one_line_error
+from world_model.train_config import TrainConfig
+
+FAST = ("--batch-size", "8", "--no-progress")
+
+
+def _killed_before_first_checkpoint(folder):
+    """What a run killed in its first minutes leaves: metrics and a plot, no checkpoint."""
+    folder.mkdir()
+    (folder / "metrics.jsonl").write_text('{"step": 0, "loss": 1.0}\n')
+    (folder / "loss_curves.png").write_bytes(b"\x89PNG old")
+
+
+def test_checkpoints_come_early_then_every_checkpoint_every():
+    cfg = TrainConfig(steps=1200, checkpoint_every=500)
+    assert [s for s in range(1, 1201) if cfg.checkpoint_due(s)] == [50, 500, 1000, 1200]
+    small = TrainConfig(steps=10, checkpoint_every=4)
+    assert [s for s in range(1, 11) if small.checkpoint_due(s)] == [4, 8, 10]
+
+
+def test_checkpoint_every_is_an_option_and_the_first_checkpoint_is_early(cli, tmp_path, point_mass_data, monkeypatch):
+    """On main the interval was fixed at 500 steps: a run killed before then could not resume."""
+    saved = []
+    real = trainer.save_checkpoint
+    monkeypatch.setattr(
+        trainer, "save_checkpoint", lambda out, model, step, *a: saved.append(step) or real(out, model, step, *a)
+    )
+    code, _, err = cli(
+        "train", "--data", point_mass_data, "--out", tmp_path / "run", "--steps", "7", "--checkpoint-every", "3", *FAST
+    )
+    assert code == 0, err
+    assert saved == [3, 6, 7]
+    assert json.loads((tmp_path / "run" / "checkpoint.json").read_text())["train_config"]["checkpoint_every"] == 3
+
+
+def test_a_run_killed_before_its_first_checkpoint_restarts_with_force(cli, tmp_path, point_mass_data):
+    """On main `train` said 'pass --resume' and `--resume` said 'drop --resume': a loop with no way out."""
+    out = tmp_path / "run"
+    _killed_before_first_checkpoint(out)
+    line = one_line_error(*cli("train", "--data", point_mass_data, "--out", out, "--steps", "2", *FAST)[::2])
+    assert "stopped before its first checkpoint; pass --force" in line and "--resume" not in line
+    line = one_line_error(
+        *cli("train", "--data", point_mass_data, "--out", out, "--steps", "2", "--resume", *FAST)[::2]
+    )
+    assert "pass --force instead of --resume" in line
+    code, _, err = cli("train", "--data", point_mass_data, "--out", out, "--steps", "2", "--force", *FAST)
+    assert code == 0, err
+    assert (out / "loss_curves.png").read_bytes() != b"\x89PNG old"
+    assert '"loss": 1.0' not in (out / "metrics.jsonl").read_text()
+    assert json.loads((out / "checkpoint.json").read_text())["step"] == 2
+
+
+def test_force_removes_the_previous_runs_files(cli, tmp_path, point_mass_data):
+    """On main --force left the old run's open_loop.json beside the new checkpoint."""
+    out = tmp_path / "run"
+    assert cli("train", "--data", point_mass_data, "--out", out, "--steps", "2", *FAST)[0] == 0
+    assert (out / "open_loop.json").is_file()
+    code, _, err = cli(
+        "train", "--data", point_mass_data, "--out", out, "--steps", "3", "--val-fraction", "0", "--force", *FAST
+    )
+    assert code == 0, err
+    assert not (out / "open_loop.json").exists() and not (out / "open_loop.png").exists()
+    assert json.loads((out / "checkpoint.json").read_text())["step"] == 3
+
+
+def test_force_never_removes_a_users_files(cli, tmp_path, point_mass_data):
+    out = tmp_path / "run"
+    assert cli("train", "--data", point_mass_data, "--out", out, "--steps", "2", *FAST)[0] == 0
+    (out / "notes.txt").write_text("mine\n")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    line = one_line_error(*cli("train", "--data", point_mass_data, "--out", out, "--steps", "2", "--force", *FAST)[::2])
+    assert "notes.txt" in line and "--force removes only a run's own files" in line
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_resume_with_a_dataset_of_another_task_is_refused(cli, tmp_path, point_mass_data):
+    out = tmp_path / "run"
+    assert cli("train", "--data", point_mass_data, "--out", out, "--steps", "2", *FAST)[0] == 0
+    other = tmp_path / "reacher.h5"
+    assert cli("collect", "--task", "reacher", "--episodes", "4", "--out", other, "--no-progress")[0] == 0
+    line = one_line_error(*cli("train", "--data", other, "--out", out, "--steps", "4", "--resume", *FAST)[::2])
+    assert "holds task 'reacher', but task 'point_mass' is needed" in line and "being resumed" in line
+
+
+def test_nan_advice_names_options_that_exist(cli, tmp_path, point_mass_data, monkeypatch):
+    """On main the advice named --lr, which `actjepa train` did not have."""
+    monkeypatch.setattr(trainer, "train_step", lambda *a: (None, float("nan")))
+    line = one_line_error(
+        *cli("train", "--data", point_mass_data, "--out", tmp_path / "run", "--steps", "2", *FAST)[::2]
+    )
+    assert "the loss became nan" in line
+    options = set(re.findall(r"--[a-z][a-z-]+", line))
+    assert options and options <= set(re.findall(r"--[a-z][a-z-]+", _help(cli)))
+
+
+def _help(cli) -> str:
+    code, out, _ = cli("train", "--help")
+    assert code == 0
+    return out
+
+
+def test_cpu_out_of_memory_is_one_line_naming_batch_size(cli, tmp_path, point_mass_data, monkeypatch):
+    def oom(*args):
+        raise RuntimeError("[enforce fail at alloc_cpu.cpp:117] DefaultCPUAllocator: can't allocate memory")
+
+    monkeypatch.setattr(trainer, "train_step", oom)
+    line = one_line_error(
+        *cli("train", "--data", point_mass_data, "--out", tmp_path / "run", "--steps", "2", *FAST)[::2]
+    )
+    assert "out of memory at batch size 8; pass a smaller --batch-size" in line
+
+
+def test_training_memory_is_checked_before_the_folder_is_touched(cli, tmp_path, point_mass_data, monkeypatch):
+    import world_model.memory as memory
+
+    monkeypatch.setattr(memory, "available_memory_bytes", lambda device="cpu": 1024)
+    out = tmp_path / "run"
+    _killed_before_first_checkpoint(out)
+    line = one_line_error(*cli("train", "--data", point_mass_data, "--out", out, "--steps", "2", "--force", *FAST)[::2])
+    assert "is free on cpu; pass a smaller --batch-size" in line
+    assert (out / "loss_curves.png").read_bytes() == b"\x89PNG old"
