@@ -78,8 +78,24 @@ def dispatch(argv: list[str]) -> None:
     command.run()
 
 
+def _one_line_warning(message, category, filename, lineno, line=None) -> str:
+    """Warnings as `actjepa: warning: ...` lines, without the source line Python adds by default."""
+    return f"actjepa: warning: {str(message).splitlines()[0] if str(message) else category.__name__}\n"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `actjepa` console script."""
+    import warnings
+
+    default_format, warnings.formatwarning = warnings.formatwarning, _one_line_warning
+    try:
+        _run(argv)
+    finally:
+        warnings.formatwarning = default_format
+
+
+def _run(argv: list[str] | None) -> None:
+    """Dispatch argv; user errors, file-system faults, memory exhaustion and Ctrl-C end in one line."""
     from envs.errors import EnvError
     from planner.errors import PlannerError
     from world_model.errors import WorldModelError

@@ -41,7 +41,7 @@ class CollectCommand:
         from envs.collect import collect_from
 
         cfg = self.collect
-        guards.check_output_file(cfg.out, cfg.force)
+        guards.check_output_file(cfg.out, cfg.force, example="data.h5")
         guards.check_simulation_time("--episodes", cfg.episodes, envs.task_spec(cfg.task).max_episode_steps)
 
         path = collect_from(self.collect)

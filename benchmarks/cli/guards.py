@@ -46,11 +46,11 @@ def _check_creatable(path: Path, flag: str) -> None:
     _probe_folder(parent, path, flag)
 
 
-def check_output_file(path: Path, force: bool, flag: str = "--out") -> None:
+def check_output_file(path: Path, force: bool, flag: str = "--out", example: str = "out.json") -> None:
     """`path` can be written as a file: not a folder, its folder writable, not taken unless `force`."""
     path = Path(path)
     if path.is_dir():
-        raise UserError(f"{flag} {path} is a folder; pass a file path such as {path / 'out.json'}")
+        raise UserError(f"{flag} {path} is a folder; pass a file path such as {path / example}")
     if path.exists() and not force:
         raise UserError(f"{path} already exists; pass --force to overwrite it or choose another {flag}")
     _check_creatable(path, flag)

@@ -4,7 +4,12 @@ messages that never send the user in a circle, memory and OOM errors, and the ad
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import world_model.train as trainer
 from tests.benchmarks.cli.conftest import one_line_error
@@ -128,3 +133,19 @@ def test_training_memory_is_checked_before_the_folder_is_touched(cli, tmp_path, 
     line = one_line_error(*cli("train", "--data", point_mass_data, "--out", out, "--steps", "2", "--force", *FAST)[::2])
     assert "is free on cpu; pass a smaller --batch-size" in line
     assert (out / "loss_curves.png").read_bytes() == b"\x89PNG old"
+
+
+def test_resume_after_a_torn_metrics_line_warns_in_one_line(tmp_path, point_mass_checkpoint, point_mass_data):
+    """The dropped half-written line is reported as one `actjepa: warning:` line, without Python's source line."""
+    out = tmp_path / "run"
+    shutil.copytree(point_mass_checkpoint, out)
+    with (out / "metrics.jsonl").open("a") as f:
+        f.write('{"step": 1, "lo')
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[3]), "OMP_NUM_THREADS": "1"}
+    args = ["train", "--data", point_mass_data, "--out", out, "--steps", "3", "--resume", *FAST]
+    done = subprocess.run([sys.executable, "-m", "benchmarks.cli", *map(str, args)], env=env, capture_output=True,
+                          text=True, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    dropped = "dropped a half-written last line (the run was stopped while logging)"
+    assert done.stderr.strip().splitlines() == [f"actjepa: warning: {out / 'metrics.jsonl'}: {dropped}"]
+    assert json.loads((out / "checkpoint.json").read_text())["step"] == 3
