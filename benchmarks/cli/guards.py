@@ -156,3 +156,9 @@ def check_protocol(cfg, workdir: Path, report: Path, force: bool) -> None:
     check_device(cfg.train.device)
     latent_dim = ModelConfig.__dataclass_fields__["latent_dim"].default
     check_evaluation(cfg.eval, cfg.task, latent_dim)
+    planner = cfg.eval.control.planner
+    largest = {
+        "horizon": max((*cfg.horizons, planner.horizon)),
+        "num_samples": max((*cfg.budgets, planner.num_samples)),
+    }
+    check_evaluation(cfg.eval.with_budget(**largest), cfg.task, latent_dim)  # the sweeps' largest plan
