@@ -61,8 +61,13 @@ class Pipeline:
         return with_controllers(self.cfg.eval, controllers, episodes)
 
     def train_request(self, kind: str) -> TrainRequest:
+        """The run of `kind`; it resumes from the checkpoint an interrupted earlier invocation left."""
         return TrainRequest(
-            data=self.data, out=self.run_dir(kind), baseline="bc" if kind == "bc" else None, settings=self.cfg.train
+            data=self.data,
+            out=self.run_dir(kind),
+            baseline="bc" if kind == "bc" else None,
+            settings=self.cfg.train,
+            resume=(self.run_dir(kind) / "checkpoint.json").is_file(),
         )
 
     def model(self, kind: str):

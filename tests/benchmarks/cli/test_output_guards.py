@@ -137,3 +137,10 @@ def test_protocols_check_their_largest_plan_against_free_memory(cli, tmp_path, m
     args = ("reproduce", "--task", "point_mass", "--workdir", tmp_path / "w", "--report", tmp_path / "r")
     assert "lower --num-samples or --batch-size" in one_line_error(*cli(*args)[::2])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_unknown_observation_mode_is_refused_before_collecting(cli, tmp_path):
+    """Found by the property test: the progress bar started before the mode was checked."""
+    code, _, err = cli("collect", "--task", "point_mass", "--out", tmp_path / "x.h5", "--obs-mode", "rgb")
+    assert one_line_error(code, err) == "actjepa: error: unknown observation mode 'rgb'; use one of state, pixels"
+    assert list(tmp_path.iterdir()) == []
