@@ -139,15 +139,23 @@ class MujocoGoalVecEnv(GoalVecEnv):
             raise EnvError(f"sim state has shape {state.shape}, expected {(self.num_envs, self.nstate)}")
         self.state = state.copy()
 
-    def simulate(self, actions: np.ndarray) -> np.ndarray:
+    def simulate(self, actions: np.ndarray, output: str = "achieved_goal") -> np.ndarray:
+        """Roll every sequence from each episode's current state without changing it.
+
+        actions (B, N, H, A) -> achieved goals (B, N, H, G), or state observations (B, N, H, obs_dim)
+        with output='observation' (so a learned encoder can score true futures: the 'oracle+cost').
+        """
+        if output not in ("achieved_goal", "observation"):
+            raise EnvError(f"simulate output {output!r} is unknown; use achieved_goal or observation")
         actions = self.check_candidate_actions(actions)
-        task = self.task
+        task, nq, nv = self.task, self.nq, self.nv
+        read = task.achieved_goal if output == "achieved_goal" else task.observation
+        width = self.spec.goal_dim if output == "achieved_goal" else int(np.prod(self.spec.obs_shape))
 
-        def achieved(states: np.ndarray) -> np.ndarray:
-            return task.achieved_goal(states[:, 1 : 1 + self.nq], states[:, 1 + self.nq : 1 + self.nq + self.nv])
+        def values(states: np.ndarray) -> np.ndarray:
+            return read(states[:, 1 : 1 + nq], states[:, 1 + nq : 1 + nq + nv]).reshape(len(states), width)
 
-        return rollout_achieved_goals(self._advance, self.state, actions, task.n_substeps, achieved,
-                                      self.spec.goal_dim)
+        return rollout_achieved_goals(self._advance, self.state, actions, task.n_substeps, values, width)
 
     def close(self) -> None:
         """Stop the rollout thread pool (the shared renderer stays alive for other envs)."""

@@ -21,20 +21,22 @@ from planner.noise import check_seeds, derive_keys, episode_keys
 from planner.plan import PlanResult, action_bounds, plan
 from planner.protocol import ActionPrior
 
-CONTROLLER_NAMES = ("policy", "cem", "mppi", "cem+prior", "mppi+prior", "oracle")
+CONTROLLER_NAMES = ("policy", "cem", "mppi", "cem+prior", "mppi+prior", "oracle", "oracle+cost")
+ORACLES = ("oracle", "oracle+cost")
+"MPPI on the true simulator: 'oracle' scores the task's goal distance, 'oracle+cost' the learned planners' cost."
 PRIOR_SUFFIX = "+prior"
 
 
 def parse_controller_name(name: str) -> tuple[str | None, bool]:
     """(planning method, plans with a prior) of a controller name; the method is None for the policy.
 
-    'cem+prior' -> ('cem', True), 'mppi' -> ('mppi', False), 'oracle' -> ('mppi', False).
+    'cem+prior' -> ('cem', True), 'mppi' -> ('mppi', False), 'oracle' and 'oracle+cost' -> ('mppi', False).
     """
     if name not in CONTROLLER_NAMES:
         raise PlannerError(f"unknown controller {name!r}; choose one of {', '.join(CONTROLLER_NAMES)}")
     if name == "policy":
         return None, False
-    if name == "oracle":
+    if name in ORACLES:
         return "mppi", False
     return name.removesuffix(PRIOR_SUFFIX), name.endswith(PRIOR_SUFFIX)
 

@@ -58,3 +58,52 @@ class SimulatorModel:
         if goals.shape[:3] != array.shape[:3]:
             raise PlannerError(f"oracle simulate() returned shape {goals.shape}, expected {array.shape[:3]} + (G,)")
         return torch.from_numpy(goals).to(actions.device)
+
+
+ObserveFn = Callable[[np.ndarray], np.ndarray]
+
+
+class EncodedSimulatorModel:
+    """The oracle's true dynamics scored in a learned model's space: 'oracle+cost'.
+
+    observe: actions (B, N, H, A) -> true state observations (B, N, H, *obs) from each episode's
+    current simulator state. Every observation is encoded by `encoder_model` (one frame as its
+    context), and the goal by its encode_goal, so the planner's cost (latent L2, cosine or the
+    learned value) is exactly the one the learned planners use, on perfect predictions. Set
+    beside the plain oracle it splits a planner's failures into model error (this succeeds,
+    the learned planner does not) and cost error (this fails as well).
+    """
+
+    context_len = 1
+
+    def __init__(self, observe: ObserveFn, encoder_model, action_dim: int | None = None) -> None:
+        self.observe = observe
+        self.encoder_model = encoder_model
+        self.action_dim = action_dim
+        self.has_value = bool(getattr(encoder_model, "has_value", False))
+
+    def encode(self, obs: Tensor, actions: Tensor | None = None) -> Tensor:
+        """A placeholder latent (B, 1): the true state stays inside the simulator."""
+        return torch.zeros(obs.shape[0], 1, device=obs.device)
+
+    def encode_goal(self, goal_obs: Tensor) -> Tensor:
+        """The learned goal latent (B, D)."""
+        return self.encoder_model.encode_goal(goal_obs)
+
+    def step(self, z: Tensor, a: Tensor) -> Tensor:
+        raise PlannerError("the oracle cannot step single latents; plan with rollout (the planner does)")
+
+    def rollout(self, z0: Tensor, actions: Tensor) -> Tensor:
+        """Learned latents (B, N, H, D) of the true observations after each action."""
+        array = actions.detach().to("cpu", torch.float64).numpy()
+        obs = np.asarray(self.observe(array))
+        if obs.shape[:3] != array.shape[:3]:
+            raise PlannerError(f"oracle observe() returned shape {obs.shape}, expected {array.shape[:3]} + obs shape")
+        lead = obs.shape[:3]
+        frames = torch.from_numpy(obs.reshape(-1, *obs.shape[3:])).to(actions.device)
+        latents = self.encoder_model.encode_goal(frames)  # one frame repeated as its own context
+        return latents.reshape(*lead, -1)
+
+    def value(self, latents: Tensor, z_goal: Tensor) -> Tensor:
+        """The learned model's steps-to-goal."""
+        return self.encoder_model.value(latents, z_goal)

@@ -43,6 +43,8 @@ class PlanResult:
     "Their costs (B, E), ascending."
     latents: Tensor
     "Imagined latent trajectory of the chosen plan (B, H, D)."
+    kept_prior: Tensor
+    "(B,) bool: the trust region kept the prior's mean instead of the searched plan."
 
 
 def action_bounds(cfg: PlannerConfig, action_dim: int, device: torch.device) -> tuple[Tensor, Tensor]:
@@ -160,7 +162,18 @@ def plan(model: Any, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig, prior: Prio
         raise PlannerError("the model predicted non-finite latents or costs while planning; check its inputs and weights")
 
     chosen = best_actions if cfg.select == "best" else torch.maximum(torch.minimum(mean, high), low)
+    chosen, kept_prior = _trust_region(scorer, chosen, prior_mean, cfg.prior_trust)
     latents = scorer.latents(chosen)
-    cost = goal_cost(latents[:, None], z_goal, cfg.cost, cfg.running_weight, cfg.terminal_weight)[:, 0]
+    cost = goal_cost(latents[:, None], z_goal, cfg.cost, cfg.running_weight, cfg.terminal_weight, model)[:, 0]
     return PlanResult(actions=chosen, mean=mean, std=std, cost=cost, cost_history=cost_history,
-                      elites=elites.actions, elite_costs=elites.costs, latents=latents)
+                      elites=elites.actions, elite_costs=elites.costs, latents=latents, kept_prior=kept_prior)
+
+
+def _trust_region(scorer: Scorer, chosen: Tensor, prior_mean: Tensor | None, trust: float) -> tuple[Tensor, Tensor]:
+    """Keep the prior's mean (B, H, A) wherever the plan's predicted cost does not beat it by `trust` x its cost."""
+    keep = torch.zeros(chosen.shape[0], dtype=torch.bool, device=chosen.device)
+    if prior_mean is None or trust <= 0:
+        return chosen, keep
+    costs = scorer(torch.stack([chosen, prior_mean], dim=1))  # (B, 2)
+    keep = costs[:, 0] > costs[:, 1] * (1.0 - trust)
+    return torch.where(keep[:, None, None], prior_mean, chosen), keep

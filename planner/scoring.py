@@ -43,7 +43,7 @@ def chunk_size(num_samples: int, batch: int, horizon: int, latent_dim: int, acti
 def _eager_score_fn(model: Any, cfg: PlannerConfig) -> ScoreFn:
     def score(z0: Tensor, z_goal: Tensor, actions: Tensor) -> Tensor:
         latents = model.rollout(z0, actions)
-        return goal_cost(latents, z_goal, cfg.cost, cfg.running_weight, cfg.terminal_weight)
+        return goal_cost(latents, z_goal, cfg.cost, cfg.running_weight, cfg.terminal_weight, model)
 
     return score
 

@@ -10,6 +10,10 @@ from world_model.errors import CheckpointError, WorldModelError
 OBS_MODES = ("state", "pixels")
 REGULARIZERS = ("vicreg", "sigreg")
 BASELINES = ("none", "bc")
+INFERENCE_ENCODERS = ("online", "target")
+
+LEGACY_VALUES = {"predictor_norm": False, "value_hidden": 0, "inference_encoder": "target"}
+"Values of fields that checkpoints written before the field existed were trained with."
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,14 @@ class ModelConfig:
     "Hidden width of the residual predictor g(z, a); it dominates planning cost."
     predictor_layers: int = 1
     "Hidden layers of the predictor MLP (each adds hidden^2 multiply-adds per step)."
+    predictor_norm: bool = True
+    "Normalise every predicted latent as the encoder normalises its output (LayerNorm without affine\n    parameters), so rollouts stay on the sphere of radius sqrt(D) where real latents live and a planner\n    cannot reach the goal latent through states no encoder output takes."
+    value_hidden: int = 256
+    "Hidden width of the goal-conditioned value V(z, z_goal) (steps to reach the goal); 0: no value network."
+    value_scale: float = 16.0
+    "Steps per output unit of the value network (it regresses steps / value_scale, so its loss is O(1))."
+    inference_encoder: str = "online"
+    "Encoder behind encode()/act() at inference: 'online' (the one the head and the predictor's rollout\n    start are trained on) or 'target' (the EMA copy whose latents the predictor regresses)."
     head_width: int = 64
     "Token width of the ACT-JEPA head transformer."
     head_layers: int = 2
@@ -59,6 +71,10 @@ class ModelConfig:
             raise WorldModelError(f"state observations must be 1-D, got {self.obs_shape}; use obs_mode='pixels' for images")
         if self.regularizer not in REGULARIZERS:
             raise WorldModelError(f"regularizer {self.regularizer!r} is unknown; use one of {', '.join(REGULARIZERS)}")
+        if self.inference_encoder not in INFERENCE_ENCODERS:
+            raise WorldModelError(f"inference_encoder {self.inference_encoder!r} is unknown; use online or target")
+        if self.value_hidden < 0 or self.value_scale <= 0:
+            raise WorldModelError(f"value_hidden must be >= 0 and value_scale > 0, got {self.value_hidden}, {self.value_scale}")
         if self.baseline not in BASELINES:
             raise WorldModelError(f"baseline {self.baseline!r} is unknown; use one of {', '.join(BASELINES)}")
         for name in ("action_dim", "context_len", "chunk_len", "latent_dim", "predictor_layers", "head_layers"):
@@ -85,6 +101,7 @@ class ModelConfig:
         unknown = sorted(set(data) - known)
         if unknown:
             raise CheckpointError(f"checkpoint model config has unknown fields {unknown}; it was written by another version")
+        data = {**{k: v for k, v in LEGACY_VALUES.items() if k not in data}, **data}
         try:
             return cls(**data)
         except TypeError as exc:

@@ -66,3 +66,48 @@ def open_loop_error(model: ActJepa, observations: np.ndarray, actions: np.ndarra
         "scale": scale,
         "num_windows": int(len(ep)),
     }
+
+
+def _spearman(x: np.ndarray, y: np.ndarray) -> float:
+    """Rank correlation of two 1-D arrays (average ranks for ties); nan when either is constant."""
+    from scipy.stats import spearmanr
+
+    if x.size < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
+        return float("nan")
+    return float(spearmanr(x, y).statistic)
+
+
+@torch.no_grad()
+def goal_calibration(model: ActJepa, observations: np.ndarray, goal_observations: np.ndarray,
+                     true_distance: np.ndarray, steps_to_go: np.ndarray | None = None,
+                     max_points: int = 4000) -> dict[str, Any]:
+    """How well latent distance (and the learned value) rank states by their true distance to the goal.
+
+    observations (E, T+1, *obs), goal_observations (E, *obs), true_distance (E, T+1) task-space
+    goal distance; steps_to_go (E, T+1) optional steps until the demonstration first reached the
+    goal (negative where it never did). Returns Spearman correlations and a subsample of points
+    (for the scatter plot). Uses context length 1 windows (the encoder repeats the frame), so it
+    reads every state without needing its history.
+    """
+    e, t = true_distance.shape
+    rng = np.random.default_rng(0)
+    pick = rng.choice(e * t, size=min(max_points, e * t), replace=False)
+    ep, step = pick // t, pick % t
+    obs = np.asarray(observations)[ep, step]
+    z = model.encode_goal(obs)  # one frame repeated k times: the state without its history
+    g = model.encode_goal(np.asarray(goal_observations)[ep])
+    latent = (z - g).norm(dim=-1).cpu().numpy()
+    truth = np.asarray(true_distance)[ep, step]
+    out: dict[str, Any] = {"points": int(len(pick)), "latent_l2_spearman": _spearman(latent, truth),
+                           "true_distance": truth.tolist(), "latent_l2": latent.tolist()}
+    if getattr(model, "has_value", False):
+        value = model.value(z, g).cpu().numpy()
+        out["value_spearman"] = _spearman(value, truth)
+        out["value"] = value.tolist()
+    if steps_to_go is not None:
+        togo = np.asarray(steps_to_go)[ep, step]
+        ok = togo >= 0
+        out["latent_l2_steps_spearman"] = _spearman(latent[ok], togo[ok])
+        if "value" in out:
+            out["value_steps_spearman"] = _spearman(np.asarray(out["value"])[ok], togo[ok])
+    return out

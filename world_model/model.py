@@ -19,6 +19,7 @@ from world_model.encoders import ContextEncoder
 from world_model.errors import WorldModelError
 from world_model.head import ActJepaHead
 from world_model.predictor import Predictor
+from world_model.value import GoalValue
 
 NORM_KEYS = ("obs_mean", "obs_std", "action_mean", "action_std")
 LAPLACE_TO_STD = math.sqrt(2.0)
@@ -63,6 +64,7 @@ class ActJepa(nn.Module):
             self.target_encoder.requires_grad_(False)
         self.predictor = Predictor(cfg)
         self.head = ActJepaHead(cfg)
+        self.value_net = GoalValue(cfg) if cfg.value_hidden > 0 else None
         for key, value in _check_stats(cfg, norm_stats).items():
             self.register_buffer(key, value)
         # Learned Laplace scale b of the head's action error per (chunk step, action dim), normalised units.
@@ -87,9 +89,15 @@ class ActJepa(nn.Module):
 
     @property
     def inference_encoder(self) -> ContextEncoder:
-        """The encoder behind `encode`/`encode_goal`: the EMA target encoder for ACT-JEPA (the space the
-        predictor is trained to predict), the only encoder for the BC baseline."""
-        return self.encoder if self.target_encoder is None else self.target_encoder
+        """The encoder behind `encode`/`encode_goal` (cfg.inference_encoder); the BC baseline has only one."""
+        if self.target_encoder is None or self.cfg.inference_encoder == "online":
+            return self.encoder
+        return self.target_encoder
+
+    @property
+    def has_value(self) -> bool:
+        """True when the model has a goal-conditioned value network (the planner's 'value' cost)."""
+        return self.value_net is not None
 
     @property
     def device(self) -> torch.device:
@@ -157,6 +165,13 @@ class ActJepa(nn.Module):
         b, n = actions.shape[:2]
         z = z0.unsqueeze(1).expand(b, n, z0.shape[-1])
         return self.predictor.rollout(z, self.normalize_actions(actions))
+
+    def value(self, latents: Tensor, z_goal: Tensor) -> Tensor:
+        """Estimated steps to the goal: latents (B, ..., D), z_goal (B, D) -> (B, ...)."""
+        if self.value_net is None:
+            raise WorldModelError("this model has no value network; train it with value_hidden > 0 or plan with --cost l2")
+        goal = z_goal.reshape(z_goal.shape[0], *([1] * (latents.dim() - 2)), z_goal.shape[-1])
+        return self.value_net(latents, goal)
 
     def action_prior(self, z: Tensor, z_goal: Tensor, horizon: int) -> tuple[Tensor, Tensor]:
         """Mean and std (B, H, A), raw units, of an action sequence from z towards z_goal.

@@ -1,8 +1,8 @@
 """Training losses of ACT-JEPA and of the behaviour-cloning baseline on one window batch.
 
-Batch (the contract's WindowSampler.batch, as tensors, raw units):
-  obs (Bt, k+C, *obs): observations t-k+1 .. t+C; actions (Bt, k+C-1, A): actions[:, i] follows obs[:, i];
-  goal_obs (Bt, *obs): a hindsight goal from the same episode.
+Batch (the contract's WindowSampler.batch, as tensors, raw units), F >= C future steps:
+  obs (Bt, k+F, *obs): observations t-k+1 .. t+F; actions (Bt, k+F-1, A): actions[:, i] follows obs[:, i];
+  goal_obs (Bt, *obs): a hindsight goal from the same episode; goal_steps (Bt,): t_goal - t (for the value).
 """
 
 from __future__ import annotations
@@ -13,14 +13,16 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from world_model.errors import WorldModelError
 from world_model.masking import sample_block_mask
 from world_model.model import ActJepa
 from world_model.regularizers import sigreg, vicreg
+from world_model.value import expectile_loss
 
 
 @dataclass(frozen=True)
 class LossWeights:
-    """Weights of the loss terms (the BC baseline ignores all but the action and predictor weights)."""
+    """Weights and settings of the loss terms (the BC baseline ignores the latent and regularizer terms)."""
 
     action: float = 1.0
     "L1 on the action chunk, normalised units."
@@ -30,6 +32,14 @@ class LossWeights:
     "Predictor: teacher-forced one-step plus autoregressive multi-step latent error (relative MSE)."
     regularizer: float = 1.0
     "Anti-collapse term (VICReg or SIGReg) on context and goal latents."
+    value: float = 1.0
+    "Goal-conditioned value regression (expectile, in units of value_scale steps); needs value_hidden > 0."
+    vicreg_std_target: float = 1.0
+    "Per-dimension std the VICReg hinge asks for (must be reachable under the encoder's normalisation)."
+    rollout_horizon: int = 8
+    "Steps of the predictor's autoregressive rollout loss (at most the batch's future steps)."
+    value_expectile: float = 0.1
+    "Expectile of the relabelled steps-to-goal the value regresses (< 0.5: the shortest observed)."
 
 
 @dataclass
@@ -60,12 +70,32 @@ def _spread(latents: Tensor) -> Tensor:
 
 
 def _predictor_loss(model: ActJepa, latents: Tensor, start: Tensor, future_actions: Tensor) -> Tensor:
-    """Teacher-forced one-step (from target latents) plus autoregressive rollout (from `start`), relative MSE."""
-    c = future_actions.shape[1]
-    targets = latents[:, 1:]
-    teacher = model.predictor(latents[:, :c], future_actions)
+    """Teacher-forced one-step (from target latents) plus autoregressive rollout (from `start`), relative MSE.
+
+    latents (Bt, R+1, D) at t..t+R, future_actions (Bt, R, A): the rollout runs all R steps.
+    """
+    r = future_actions.shape[1]
+    targets = latents[:, 1:r + 1]
+    teacher = model.predictor(latents[:, :r], future_actions)
     rolled = model.predictor.rollout(start, future_actions)
     return (F.mse_loss(teacher, targets) + F.mse_loss(rolled, targets)) / _spread(targets)
+
+
+def _value_loss(model: ActJepa, latents: Tensor, z_goal: Tensor, goal_steps: Tensor, expectile: float) -> Tensor:
+    """Expectile regression of steps-to-goal on detached latents.
+
+    latents (Bt, L, D) at t..t+L-1 and z_goal (Bt, D) with goal_steps (Bt,) = t_goal - t give the
+    pairs (latents[:, j], z_goal) with target t_goal - t - j wherever that is >= 0, plus the goal
+    paired with itself (target 0).
+    """
+    net = model.value_net
+    steps = goal_steps.to(latents.dtype)[:, None] - torch.arange(latents.shape[1], device=latents.device)
+    valid = steps >= 0
+    pred = net.units(latents[valid], z_goal[:, None].expand_as(latents)[valid])
+    target = steps[valid] / net.scale
+    pred = torch.cat([pred, net.units(z_goal, z_goal)])
+    target = torch.cat([target, target.new_zeros(z_goal.shape[0])])
+    return expectile_loss(pred, target, expectile)
 
 
 def compute_losses(model: ActJepa, batch: dict[str, Tensor], weights: LossWeights,
@@ -75,7 +105,11 @@ def compute_losses(model: ActJepa, batch: dict[str, Tensor], weights: LossWeight
     obs_n = model.normalize_obs(batch["obs"])
     act_n = model.normalize_actions(batch["actions"])
     goal_n = model.normalize_obs(batch["goal_obs"])
+    future = obs_n.shape[1] - k
+    if future < c:
+        raise WorldModelError(f"batches hold {future} future steps but the head predicts {c}; sample longer windows")
     future_actions = act_n[:, k - 1:k - 1 + c]
+    rollout_actions = act_n[:, k - 1:k - 1 + min(weights.rollout_horizon, future)]
     z_ctx = model.encoder(obs_n[:, :k], act_n[:, :k - 1])
     z_goal = _goal_latent(model, goal_n)
     zero = z_ctx.new_zeros(())
@@ -84,22 +118,28 @@ def compute_losses(model: ActJepa, batch: dict[str, Tensor], weights: LossWeight
         pred_actions, _ = model.head(z_ctx, z_goal, predict_latents=False)
         with torch.no_grad():
             latents = model.encoder.encode_windows(obs_n, act_n)  # detached: predictor does not shape the encoder
-        pred_loss = _predictor_loss(model, latents, latents[:, 0], future_actions)
+        pred_loss = _predictor_loss(model, latents, latents[:, 0], rollout_actions)
         latent_loss, reg_loss = zero, zero
     else:
         with torch.no_grad():
-            targets = model.target_encoder.encode_windows(obs_n, act_n)  # (Bt, C+1, D), sg EMA
-        pred_loss = _predictor_loss(model, targets, z_ctx, future_actions)
+            latents = model.target_encoder.encode_windows(obs_n, act_n)  # (Bt, F+1, D), sg EMA
+        pred_loss = _predictor_loss(model, latents, z_ctx, rollout_actions)
         mask = sample_block_mask(z_ctx.shape[0], c, generator, z_ctx.device)
-        pred_actions, pred_latents = model.head(z_ctx, z_goal, future=targets[:, 1:], mask=mask)
-        per_pos = (pred_latents - targets[:, 1:]).pow(2).mean(dim=-1)  # (Bt, C)
-        latent_loss = (per_pos * mask).sum() / mask.sum().clamp_min(1) / _spread(targets)
+        chunk_latents = latents[:, 1:c + 1]
+        pred_actions, pred_latents = model.head(z_ctx, z_goal, future=chunk_latents, mask=mask)
+        per_pos = (pred_latents - chunk_latents).pow(2).mean(dim=-1)  # (Bt, C)
+        latent_loss = (per_pos * mask).sum() / mask.sum().clamp_min(1) / _spread(chunk_latents)
         both = torch.cat([z_ctx, z_goal], dim=0)
-        reg_loss = vicreg(both) if model.cfg.regularizer == "vicreg" else sigreg(both, generator)
+        reg_loss = (vicreg(both, weights.vicreg_std_target) if model.cfg.regularizer == "vicreg"
+                    else sigreg(both, generator))
+    value_loss = zero
+    if model.value_net is not None and "goal_steps" in batch:
+        value_loss = _value_loss(model, latents, z_goal.detach(), batch["goal_steps"], weights.value_expectile)
 
     abs_err = (pred_actions - future_actions).abs()
     action_loss = abs_err.mean()
     total = (weights.action * action_loss + weights.predictor * pred_loss
-             + weights.latent * latent_loss + weights.regularizer * reg_loss)
-    parts = {"action": action_loss, "latent": latent_loss, "predictor": pred_loss, "regularizer": reg_loss}
+             + weights.latent * latent_loss + weights.regularizer * reg_loss + weights.value * value_loss)
+    parts = {"action": action_loss, "latent": latent_loss, "predictor": pred_loss, "regularizer": reg_loss,
+             "value": value_loss}
     return LossOutput(total, parts, z_ctx.detach(), abs_err.detach().mean(dim=0))

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 
 from actjepa_common import atomic_write  # noqa: E402
 
-LOSS_KEYS = ("loss", "action", "latent", "predictor", "regularizer")
+LOSS_KEYS = ("loss", "action", "latent", "predictor", "regularizer", "value")
 
 
 def _save(fig, path: Path) -> None:
@@ -68,4 +68,18 @@ def plot_open_loop(result: dict[str, Any], path: Path, title: str = "") -> None:
     ax.grid(alpha=0.3)
     ax.legend()
     ax.set_title(title or f"open-loop prediction on {result['num_windows']} held-out windows")
+    _save(fig, path)
+
+
+def plot_calibration(result: dict[str, Any], path: Path, title: str = "") -> None:
+    """Latent distance (and learned value) against the true goal distance of held-out states."""
+    panels = [("latent_l2", "latent L2 distance to goal")] + ([("value", "learned value (steps)")] if "value" in result else [])
+    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.5), squeeze=False)
+    for ax, (key, label) in zip(axes[0], panels):
+        ax.scatter(result["true_distance"], result[key], s=3, alpha=0.3)
+        ax.set_xlabel("true distance to goal")
+        ax.set_ylabel(label)
+        ax.set_title(f"Spearman {result[key + '_spearman']:.2f}")
+        ax.grid(alpha=0.3)
+    fig.suptitle(title or f"goal-distance calibration on {result['points']} held-out states")
     _save(fig, path)

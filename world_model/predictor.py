@@ -1,4 +1,7 @@
-"""Action-conditioned latent predictor g_phi: z_{t+1} = z_t + MLP(LayerNorm(z_t), a_t).
+"""Action-conditioned latent predictor g_phi: z_{t+1} = N(z_t + MLP(LayerNorm(z_t), a_t)).
+
+N is the encoder's own output normalisation (LayerNorm without affine parameters) when
+cfg.predictor_norm is set, so predicted latents live where encoded ones do.
 
 Kept deliberately cheap because planning calls it N x H x iterations times per action.
 The first layer is split into a latent part and an action part so that `rollout`
@@ -8,6 +11,7 @@ projects all H actions in one matmul and each step costs only the latent path.
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import Tensor, nn
 
 from world_model.config import ModelConfig
@@ -25,6 +29,7 @@ class Predictor(nn.Module):
         self.hidden = nn.ModuleList(nn.Linear(h, h) for _ in range(cfg.predictor_layers - 1))
         self.out = nn.Linear(h, cfg.latent_dim)
         self.act = nn.SiLU()
+        self.normalize_output = cfg.predictor_norm
 
     def project_actions(self, a: Tensor) -> Tensor:
         """Action part of the first layer: (..., A) -> (..., hidden)."""
@@ -35,7 +40,10 @@ class Predictor(nn.Module):
         x = self.act(self.in_z(self.norm(z)) + a_proj)
         for layer in self.hidden:
             x = self.act(layer(x))
-        return z + self.out(x)
+        z_next = z + self.out(x)
+        if self.normalize_output:
+            z_next = F.layer_norm(z_next, z_next.shape[-1:])
+        return z_next
 
     def forward(self, z: Tensor, a: Tensor) -> Tensor:
         """One transition: (..., D), (..., A) -> (..., D)."""

@@ -11,11 +11,16 @@ VICREG_COV_WEIGHT = 0.04
 "Covariance weight relative to the variance hinge (VICReg's 1:25 ratio)."
 
 
-def vicreg(z: Tensor) -> Tensor:
-    """VICReg variance hinge (every dimension's std at least 1) plus off-diagonal covariance; z (n, D)."""
+def vicreg(z: Tensor, std_target: float = 1.0) -> Tensor:
+    """VICReg variance hinge (every dimension's std at least `std_target`) plus off-diagonal covariance; z (n, D).
+
+    After a LayerNorm without affine parameters the per-dimension variances of a batch average
+    at most 1, so a target of 1 can only be met by latents spread evenly over the whole sphere;
+    a target below 1 leaves room for latents whose geometry follows the state.
+    """
     zc = z - z.mean(dim=0)
     std = torch.sqrt(zc.var(dim=0) + 1e-4)
-    var_loss = torch.relu(1.0 - std).mean()
+    var_loss = torch.relu(std_target - std).mean()
     cov = zc.T @ zc / max(z.shape[0] - 1, 1)
     off = cov - torch.diag(torch.diagonal(cov))
     cov_loss = off.pow(2).sum() / z.shape[1]

@@ -23,8 +23,10 @@ RUN_FILES = (
     "embedding_health.png",
     "open_loop.png",
     "open_loop.json",
+    "calibration.json",
+    "calibration.png",
 )
-"The files a training run writes in its folder; --force removes these (and their temporaries), nothing else."
+"The files a training run writes in its folder (calibration.*: the goal calibration `actjepa train` adds);\n--force removes these (and their temporaries), nothing else."
 
 
 def is_run_file(name: str) -> bool:

@@ -76,7 +76,9 @@ def _batch_to_tensors(batch: dict[str, np.ndarray], step: int, device: torch.dev
     if missing:
         raise WorldModelError(f"the batch sampler returned no {missing}; it must follow the WindowSampler contract")
     out = {}
-    for key in ("obs", "actions", "goal_obs"):
+    for key in ("obs", "actions", "goal_obs", "goal_steps"):
+        if key not in batch:  # goal_steps is optional: without it the value network is not trained
+            continue
         arr = np.asarray(batch[key])
         if arr.shape[0] == 0:
             raise WorldModelError("the dataset yields no training windows; collect more or longer episodes")

@@ -11,7 +11,8 @@ from world_model.objective import LossWeights
 
 DEVICES = ("cpu", "cuda")
 RESUME_MUST_MATCH = ("batch_size", "lr", "weight_decay", "warmup_steps", "seed", "ema_start", "ema_end",
-                     "bc_encoder_lr_scale", "action_weight", "latent_weight", "predictor_weight", "regularizer_weight")
+                     "bc_encoder_lr_scale", "action_weight", "latent_weight", "predictor_weight", "regularizer_weight",
+                     "value_weight", "vicreg_std_target", "rollout_horizon", "value_expectile")
 "Fields a resumed run must share with the checkpoint so it continues the same optimisation."
 
 
@@ -57,10 +58,18 @@ class TrainConfig:
     "Weight of the predictor's one-step plus rollout loss."
     regularizer_weight: float = 1.0
     "Weight of the anti-collapse regularizer."
+    vicreg_std_target: float = 1.0
+    "Per-dimension std the VICReg hinge asks for; the encoder's LayerNorm caps the mean variance at 1."
+    rollout_horizon: int = 8
+    "Steps of the predictor's rollout loss; windows hold max(chunk, this) future steps. Train it as far\n    as the planner looks ahead: error compounds past the trained length."
+    value_weight: float = 1.0
+    "Weight of the goal-conditioned value regression (models with value_hidden > 0)."
+    value_expectile: float = 0.1
+    "Expectile of the relabelled steps-to-goal that the value regresses (< 0.5 estimates the shortest)."
     scale_momentum: float = 0.99
     "EMA momentum of the action-error scale that calibrates the action prior's std."
-    eval_horizon: int = 16
-    "Rollout steps of the final open-loop diagnostic."
+    eval_horizon: int = 32
+    "Rollout steps of the final open-loop diagnostic (errors at 8, 16 and 32 steps are reported)."
     eval_starts_per_episode: int = 8
     "Start times per held-out episode in the open-loop diagnostic."
     collapse_std: float = 0.05
@@ -75,13 +84,16 @@ class TrainConfig:
             raise WorldModelError(f"device {self.device!r} is unknown; use cpu or cuda")
         if not self.bc_encoder_lr_scale > 0.0:
             raise WorldModelError(f"bc_encoder_lr_scale must be positive, got {self.bc_encoder_lr_scale}")
+        if self.rollout_horizon < 1 or not 0.0 < self.value_expectile < 1.0 or self.vicreg_std_target <= 0:
+            raise WorldModelError("rollout_horizon must be >= 1, value_expectile in (0, 1), vicreg_std_target > 0")
         if self.log_every < 1 or self.checkpoint_every < 1 or self.first_checkpoint < 1:
             raise WorldModelError("log_every, checkpoint_every and first_checkpoint must be at least 1")
 
     @property
     def weights(self) -> LossWeights:
         """Loss weights for the objective."""
-        return LossWeights(self.action_weight, self.latent_weight, self.predictor_weight, self.regularizer_weight)
+        return LossWeights(self.action_weight, self.latent_weight, self.predictor_weight, self.regularizer_weight,
+                           self.value_weight, self.vicreg_std_target, self.rollout_horizon, self.value_expectile)
 
     def checkpoint_due(self, done: int) -> bool:
         """Whether a checkpoint is written after `done` steps: the early first one, every checkpoint_every, the last."""

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 import tyro
 
 from benchmarks.errors import UserError
+from envs.seeds import SPLITS
 from planner import CONTROLLER_NAMES, ControllerConfig, PlannerConfig
 
 BUDGET_FIELDS = ("num_samples", "horizon", "iterations")
@@ -21,7 +22,9 @@ class EvalConfig:
     controllers: Annotated[tuple[str, ...], tyro.conf.arg(name="controller")] = ("policy", "mppi+prior")
     "Controller names, among policy, cem, mppi, cem+prior, mppi+prior, oracle (repeat --controller for several)."
     episodes: int = 100
-    "Held-out episodes per controller (the first seeds of the task's evaluation range)."
+    "Held-out episodes per controller (the first seeds of the split's reserved range)."
+    split: str = "test"
+    "Held-out episodes to run: 'test' (reported numbers; used for nothing else) or 'validation' (choosing settings)."
     batch_size: int = 50
     "Episodes run side by side in one batched environment and one batched plan."
     control: ControllerConfig = field(default_factory=ControllerConfig)
@@ -31,6 +34,8 @@ class EvalConfig:
         unknown = [c for c in self.controllers if c not in CONTROLLER_NAMES]
         if unknown:
             raise UserError(f"unknown controller {unknown[0]!r}; choose from {', '.join(CONTROLLER_NAMES)}")
+        if self.split not in SPLITS:
+            raise UserError(f"--split {self.split!r} is unknown; use test or validation")
         if self.episodes < 1 or self.batch_size < 1:
             raise UserError("--episodes and --batch-size must be at least 1")
         planner, default = self.control.planner, PlannerConfig()
@@ -71,6 +76,7 @@ class EvalConfig:
         }
         return {
             "episodes": self.episodes,
+            "split": self.split,
             "batch_size": self.batch_size,
             "device": self.device,
             "seed": self.seed,

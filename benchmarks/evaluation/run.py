@@ -18,6 +18,7 @@ from benchmarks.evaluation.episodes import EpisodeRecord, run_episodes
 from benchmarks.evaluation.summary import summarize
 from envs.seeds import evaluation_seeds
 from planner import ControllerConfig
+from planner.controller import ORACLES
 
 RESULTS_SCHEMA = 1
 
@@ -29,7 +30,7 @@ def evaluate_controller(
 
     Episode i's search noise is seeded by cfg.seed + i, so results do not depend on the batch size.
     """
-    seeds = evaluation_seeds(cfg.episodes)
+    seeds = evaluation_seeds(cfg.episodes, cfg.split)
     steps = envs.task_spec(task).max_episode_steps
     batches = [np.arange(s, min(s + cfg.batch_size, len(seeds))) for s in range(0, len(seeds), cfg.batch_size)]
     control = replace(cfg.control, device=cfg.device)
@@ -67,9 +68,38 @@ def evaluate(
     model: Any, info: dict, cfg: EvalConfig, prior: Any = None, progress: bool = True, checkpoint: str | None = None
 ) -> dict:
     """Evaluate every requested controller; the returned dict is results.json."""
+    return evaluate_seeds({None: model}, info, cfg, {None: prior}, progress=progress, checkpoint=checkpoint)
+
+
+def evaluate_seeds(
+    models: dict[Any, Any],
+    info: dict,
+    cfg: EvalConfig,
+    priors: dict[Any, Any] | None = None,
+    progress: bool = True,
+    checkpoint: str | None = None,
+) -> dict:
+    """results.json for models of several training seeds: each controller's episodes pooled over the seeds.
+
+    models: training seed -> model (priors alike, or None). The oracles do not depend on the model's
+    training (the plain oracle) or are costly (oracle+cost), so they run with the first seed's model only.
+    Every entry keeps the per-seed success rates beside the pooled rate and interval.
+    """
     controllers = {}
     for name in cfg.controllers:
-        entry, ctrl_cfg = controller_entry(name, model, info, cfg, prior=prior, progress=progress)
+        seeds = list(models)[:1] if name in ORACLES else list(models)
+        records, ctrl_cfg = [], None
+        for seed in seeds:
+            prior = (priors or {}).get(seed)
+            record, ctrl_cfg = evaluate_controller(
+                name, models[seed], info["task"], info["obs_mode"], cfg, prior=prior, progress=progress
+            )
+            records.append(record)
+        entry = summarize(
+            EpisodeRecord.concatenate(records), min(cfg.batch_size, cfg.episodes), ctrl_cfg.replan_every
+        )
+        entry["per_seed"] = [float(r.success.mean()) for r in records]
+        entry["training_seeds"] = [s for s in seeds if s is not None]
         entry["controller_config"] = asdict(ctrl_cfg)
         controllers[name] = entry
         if progress:
@@ -78,14 +108,23 @@ def evaluate(
                 f"[{entry['success_ci95'][0]:.0%}, {entry['success_ci95'][1]:.0%}], "
                 f"{entry['median_ms_per_action']:.1f} ms/action"
             )
-    seeds = evaluation_seeds(cfg.episodes)
+    return _results_record(info, cfg, controllers, checkpoint)
+
+
+def _results_record(info: dict, cfg: EvalConfig, controllers: dict, checkpoint: str | None) -> dict:
+    seeds = evaluation_seeds(cfg.episodes, cfg.split)
     return {
         "schema_version": RESULTS_SCHEMA,
         "task": info["task"],
         "obs_mode": info["obs_mode"],
         "checkpoint": checkpoint,
         "episodes": cfg.episodes,
-        "evaluation_seeds": {"first": int(seeds[0]), "last": int(seeds[-1]), "count": int(len(seeds))},
+        "evaluation_seeds": {
+            "split": cfg.split,
+            "first": int(seeds[0]),
+            "last": int(seeds[-1]),
+            "count": int(len(seeds)),
+        },
         "settings": cfg.settings(),
         "controllers": controllers,
         "package_version": package_version(),

@@ -7,7 +7,6 @@ starts over). The report is regenerated from the JSON files at the end.
 
 from __future__ import annotations
 
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
@@ -16,11 +15,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from benchmarks.evaluation.config import EvalConfig
-from benchmarks.evaluation.run import evaluate, with_controllers
+from benchmarks.evaluation.run import evaluate_seeds, with_controllers
 from benchmarks.experiments.protocols import ProtocolConfig
 from benchmarks.experiments.training import TrainRequest, train_on_dataset
 from benchmarks.io import read_json, write_json_atomic
-from benchmarks.reporting import plots
 
 
 class Pipeline:
@@ -39,8 +37,10 @@ class Pipeline:
     def data(self) -> Path:
         return self.workdir / "data.h5"
 
-    def run_dir(self, kind: str) -> Path:
-        return self.workdir / kind
+    def run_dir(self, kind: str, seed: int | None = None) -> Path:
+        """Checkpoint folder of a model kind ('jepa' or 'bc'); seeds after the first get their own."""
+        first = self.cfg.seeds[0] if self.cfg.seeds else None
+        return self.workdir / (kind if seed is None or seed == first else f"{kind}-s{seed}")
 
     def json_path(self, name: str) -> Path:
         return self.report_dir / f"{name}.json"
@@ -60,23 +60,23 @@ class Pipeline:
         """The protocol's evaluation settings for other controllers and episode counts."""
         return with_controllers(self.cfg.eval, controllers, episodes)
 
-    def train_request(self, kind: str) -> TrainRequest:
-        """The run of `kind`; it resumes from the checkpoint an interrupted earlier invocation left."""
+    def train_request(self, kind: str, seed: int | None = None) -> TrainRequest:
+        """The run of `kind` (and seed); it resumes from the checkpoint an interrupted earlier invocation left."""
+        settings = self.cfg.train if seed is None else replace(self.cfg.train, seed=seed)
+        out = self.run_dir(kind, seed)
         return TrainRequest(
-            data=self.data,
-            out=self.run_dir(kind),
-            baseline="bc" if kind == "bc" else None,
-            settings=self.cfg.train,
-            resume=(self.run_dir(kind) / "checkpoint.json").is_file(),
+            data=self.data, out=out, baseline="bc" if kind == "bc" else None, settings=settings,
+            resume=(out / "checkpoint.json").is_file(),
         )
 
-    def model(self, kind: str):
-        """The trained model of `kind` ('jepa' or 'bc'), loaded once."""
-        if kind not in self._models:
+    def model(self, kind: str, seed: int | None = None):
+        """The trained model of `kind` ('jepa' or 'bc') and training seed (the first by default), loaded once."""
+        key = (kind, seed if seed is not None else (self.cfg.seeds or (None,))[0])
+        if key not in self._models:
             from world_model import load_model
 
-            self._models[kind], _ = load_model(self.run_dir(kind), device=self.cfg.eval.device)
-        return self._models[kind]
+            self._models[key], _ = load_model(self.run_dir(kind, seed), device=self.cfg.eval.device)
+        return self._models[key]
 
     @property
     def info(self) -> dict:
@@ -106,25 +106,27 @@ class Pipeline:
             ),
         )
 
-    def train(self, kind: str) -> None:
+    def train(self, kind: str, seed: int | None = None) -> None:
+        label = f"train {kind}" if seed is None or seed == self.cfg.seeds[0] else f"train {kind} seed {seed}"
         self._stage(
-            f"train {kind}",
-            self.run_dir(kind) / "open_loop.json",
-            lambda: train_on_dataset(self.train_request(kind), progress=self.progress),
+            label,
+            self.run_dir(kind, seed) / "open_loop.json",
+            lambda: train_on_dataset(self.train_request(kind, seed), progress=self.progress),
         )
 
     def compare_controllers(self) -> None:
         def work() -> None:
             cfg = self.cfg.eval
-            results = evaluate(
-                self.model("jepa"), self.info, cfg, progress=self.progress, checkpoint=str(self.run_dir("jepa"))
-            )
+            seeds = self.cfg.seeds
+            jepa = {s: self.model("jepa", s) for s in seeds}
+            results = evaluate_seeds(jepa, self.info, cfg, progress=self.progress, checkpoint=str(self.run_dir("jepa")))
+            results["training_seeds"] = list(seeds)
             bc_cfg = self.eval_config(("policy", "mppi+prior"), cfg.episodes)
-            bc = evaluate(
-                self.model("jepa"),
+            bc = evaluate_seeds(
+                jepa,
                 self.info,
                 bc_cfg,
-                prior=self.model("bc"),
+                priors={s: self.model("bc", s) for s in seeds},
                 progress=self.progress,
                 checkpoint=str(self.run_dir("jepa")),
             )
@@ -177,7 +179,7 @@ class Pipeline:
                 {"act-jepa": self.model("jepa"), "bc": self.model("bc")},
                 dataset.observations[val],
                 dataset.actions[val],
-                16,
+                32,
                 self.cfg.task,
             )
             write_json_atomic(self.json_path("open_loop"), result)
@@ -205,45 +207,37 @@ class Pipeline:
         if self.cfg.data_efficiency_demos:
             self._stage("data efficiency", self.json_path("data_efficiency"), work)
 
+    def ablation(self) -> None:
+        from benchmarks.experiments.ablation import run_ablation
+
+        def work() -> None:
+            base = self.eval_config((), self.cfg.eval.episodes)
+            request = TrainRequest(data=self.data, out=self.workdir, settings=self.cfg.train)
+            result = run_ablation(self.data, self.workdir / "ablation", base, request, progress=self.progress)
+            write_json_atomic(self.json_path("ablation"), result)
+
+        if self.cfg.ablation:
+            self._stage("ablation", self.json_path("ablation"), work)
+
+    def training_steps(self) -> None:
+        from benchmarks.experiments.training_steps import run_training_steps
+
+        def work() -> None:
+            base = self.eval_config(self.cfg.eval.controllers, self.cfg.eval.episodes)
+            request = TrainRequest(data=self.data, out=self.workdir, settings=self.cfg.train)
+            steps = self.cfg.training_steps
+            result = run_training_steps(self.data, self.workdir / "steps", steps, base, request, self.progress)
+            write_json_atomic(self.json_path("training_steps"), result)
+
+        if self.cfg.training_steps:
+            self._stage("training steps", self.json_path("training_steps"), work)
+
     def figures(self) -> list[Path]:
-        """Every figure that the available JSON results allow."""
-        out, made = self.report_dir, []
-        if self.json_path("horizon").exists():
-            made.append(
-                plots.sweep_plot(
-                    read_json(self.json_path("horizon")),
-                    "horizon",
-                    "planning horizon H",
-                    out / "horizon.png",
-                    "Success against planning horizon",
-                )
-            )
-        if self.json_path("results").exists():
-            made.append(
-                plots.controllers_plot({self.cfg.task: read_json(self.json_path("results"))}, out / "controllers.png")
-            )
-        if self.json_path("budget").exists():
-            made.append(
-                plots.sweep_plot(
-                    read_json(self.json_path("budget")),
-                    "num_samples",
-                    "samples N",
-                    out / "budget.png",
-                    "Success against sample budget",
-                )
-            )
-        if self.json_path("data_efficiency").exists():
-            made.append(
-                plots.data_efficiency_plot(read_json(self.json_path("data_efficiency")), out / "data_efficiency.png")
-            )
-        if self.json_path("open_loop").exists():
-            made.append(plots.open_loop_plot(read_json(self.json_path("open_loop")), out / "open_loop.png"))
-        for kind in ("jepa", "bc"):
-            for name in ("loss_curves.png", "embedding_health.png"):
-                source = self.run_dir(kind) / name
-                if source.exists():
-                    shutil.copyfile(source, out / f"{kind}_{name}")
-        return made
+        """Every figure that the available JSON results allow, and the first models' training plots."""
+        from benchmarks.reporting.figures import copy_training_plots, protocol_figures
+
+        copy_training_plots({kind: self.run_dir(kind) for kind in ("jepa", "bc")}, self.report_dir)
+        return protocol_figures(self.report_dir, self.cfg.task)
 
     def run(self) -> Path:
         """All stages in order, then the figures and the report page."""
@@ -251,13 +245,21 @@ class Pipeline:
         self.report_dir.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
         self.collect()
-        self.train("jepa")
-        self.train("bc")
-        self.compare_controllers()
-        self.horizon_sweep()
-        self.budget_sweep()
-        self.open_loop()
-        self.data_efficiency()
+        if self.cfg.compare:
+            for seed in self.cfg.seeds:
+                self.train("jepa", seed)
+                self.train("bc", seed)
+            self.compare_controllers()
+            self.horizon_sweep()
+            self.budget_sweep()
+            self.open_loop()
+            self.data_efficiency()
+        self.ablation()
+        self.training_steps()
+        return self._finish(start)
+
+    def _finish(self, start: float) -> Path:
+        """Figures, protocol.json with the stage timings, and the report page."""
         self.figures()
         from benchmarks.reporting.report import write_report_page
 

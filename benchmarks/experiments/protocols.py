@@ -26,6 +26,8 @@ class ProtocolConfig:
     "Training of both models (ACT-JEPA and BC)."
     eval: EvalConfig = field(default_factory=lambda: EvalConfig(controllers=CONTROLLER_NAMES))
     "The controller comparison: controllers, episodes, and the base budget every experiment starts from."
+    seeds: tuple[int, ...] = (0,)
+    "Training seeds of the controller comparison: one ACT-JEPA and one BC model each, episodes pooled over them\n    (the oracles run once); the first seed's models serve every other experiment."
     horizons: tuple[int, ...] = (1, 2, 4, 8, 16, 32)
     "Planning horizons of the horizon sweep (empty skips it)."
     horizon_planners: tuple[str, ...] = ("cem", "mppi", "cem+prior", "mppi+prior")
@@ -40,6 +42,12 @@ class ProtocolConfig:
     "Training seeds per demonstration count."
     data_efficiency_steps: int | None = None
     "Optimizer steps of each data-efficiency model (None keeps the training steps)."
+    training_steps: tuple[int, ...] = ()
+    "Training lengths of the planning-against-training-steps experiment (empty skips it)."
+    compare: bool = True
+    "Train the comparison models and compare controllers (and run the sweeps, open loop and data efficiency);\n    off for protocols whose experiments train their own models."
+    ablation: bool = False
+    "Run the ablation table: the planning-quality changes switched on one at a time (experiments/ablation.py)."
 
     def with_device(self, device: str) -> ProtocolConfig:
         """The same protocol trained and evaluated on another torch device."""
@@ -57,7 +65,8 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
     ),
     "compare": ProtocolConfig(
         train=_demo_training(),
-        eval=EvalConfig(controllers=("policy", "mppi", "mppi+prior", "oracle"), episodes=50),
+        eval=EvalConfig(controllers=("policy", "mppi", "mppi+prior", "oracle", "oracle+cost"), episodes=50),
+        seeds=(0, 1, 2),
         horizons=(),
     ),
     "efficiency": ProtocolConfig(
@@ -67,11 +76,28 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
         data_efficiency_demos=(10, 25, 50),
         sweep_episodes=25,
     ),
-    "full": ProtocolConfig(budgets=(16, 32, 64, 128, 256, 512), data_efficiency_demos=(10, 25, 50, 100, 200)),
+    "ablation": ProtocolConfig(
+        train=_demo_training(),
+        eval=EvalConfig(controllers=("policy", "mppi+prior"), episodes=50),
+        horizons=(),
+        compare=False,
+        ablation=True,
+    ),
+    "steps": ProtocolConfig(
+        eval=EvalConfig(controllers=("policy", "mppi+prior"), episodes=50),
+        horizons=(),
+        compare=False,
+        training_steps=(400, 800, 1600, 3000, 6000),
+    ),
+    "full": ProtocolConfig(
+        budgets=(16, 32, 64, 128, 256, 512),
+        data_efficiency_demos=(10, 25, 50, 100, 200),
+        training_steps=(400, 800, 1600, 3000, 6000),
+    ),
 }
 """'demo': reacher in minutes on 2 CPU cores; 'compare': controllers only, any task, a few minutes;
-'efficiency': ACT-JEPA against BC at 10/25/50 demonstrations, 3 seeds, demo training; 'full': the complete
-protocol of one task."""
+'efficiency': ACT-JEPA against BC at 10/25/50 demonstrations, 3 seeds, demo training; 'ablation': the
+planning-quality changes one at a time (ablation.json only); 'full': the complete protocol of one task."""
 
 
 def protocol(

@@ -85,8 +85,13 @@ def _check_resumed_task(dataset, request: TrainRequest) -> None:
         )
 
 
-def train_on_dataset(request: TrainRequest, progress: bool = True):
-    """Train (or resume) a model as requested and return it in eval mode."""
+def train_on_dataset(request: TrainRequest, progress: bool = True, model_overrides: dict | None = None,
+                     train_overrides: dict | None = None):
+    """Train (or resume) a model as requested and return it in eval mode.
+
+    model_overrides / train_overrides replace ModelConfig / TrainConfig fields (the ablation rows use them).
+    After training, the goal calibration of the held-out episodes is written beside the checkpoint.
+    """
     from envs.dataset import WindowSampler, load_dataset, normalization_stats, split_episodes
     from world_model import ModelConfig
     from world_model.train import train
@@ -101,15 +106,8 @@ def train_on_dataset(request: TrainRequest, progress: bool = True):
     train_idx, val_idx = used[train_rel], used[val_rel]
     if request.resume:
         _check_resumed_task(dataset, request)
-    cfg = preset(
-        s.preset,
-        steps=s.steps,
-        batch_size=s.batch_size,
-        seed=s.seed,
-        device=s.device,
-        lr=s.lr,
-        checkpoint_every=s.checkpoint_every,
-    )
+    overrides = {"lr": s.lr, "checkpoint_every": s.checkpoint_every, **(train_overrides or {})}
+    cfg = preset(s.preset, steps=s.steps, batch_size=s.batch_size, seed=s.seed, device=s.device, **overrides)
     obs_mode = dataset.meta["obs_mode"]
     model_cfg = ModelConfig(
         obs_shape=tuple(dataset.observations.shape[2:]),
@@ -118,11 +116,12 @@ def train_on_dataset(request: TrainRequest, progress: bool = True):
         context_len=3 if obs_mode == "pixels" else 1,
         regularizer=s.regularizer,
         baseline=request.baseline or "none",
+        **(model_overrides or {}),
     )
     sampler = WindowSampler(
         dataset,
         model_cfg.context_len,
-        model_cfg.chunk_len,
+        max(model_cfg.chunk_len, cfg.rollout_horizon),
         seed=s.seed,
         episodes=train_idx,
         final_goal_prob=s.final_goal_prob,
@@ -142,4 +141,9 @@ def train_on_dataset(request: TrainRequest, progress: bool = True):
         force=request.force,
         progress=progress,
     )
-    return result.model.eval()
+    model = result.model.eval()
+    if val_idx.size:
+        from benchmarks.experiments.calibration import write_calibration
+
+        write_calibration(model, dataset, val_idx, Path(request.out), progress=progress)
+    return model

@@ -128,3 +128,20 @@ def open_loop_plot(result: dict, path: Path) -> Path:
     ax.legend(fontsize=8)
     ax.set_title(f"Open-loop prediction on held-out episodes ({result.get('task', '')})")
     return _save(fig, path)
+
+
+def training_steps_plot(result: dict, path: Path) -> Path:
+    """Success (95% Wilson intervals) of each controller against the model's training steps."""
+    fig, ax = plt.subplots(figsize=(6, 4))
+    steps = np.array([p["steps"] for p in result["points"]])
+    for name in result["points"][0]["controllers"]:
+        rate, err = _rate_and_errors([p["controllers"][name] for p in result["points"]])
+        ax.errorbar(steps, rate, yerr=err, marker="o", capsize=3, label=name)
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("training steps")
+    ax.set_ylabel("success rate (95% Wilson interval)")
+    ax.set_ylim(-0.02, 1.02)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8)
+    ax.set_title(f"Success against training steps ({result['task']}, {result['episodes']} episodes per point)")
+    return _save(fig, path)

@@ -46,7 +46,7 @@ def controllers_section(results: dict, figure_prefix: str = "") -> list[str]:
     parts = [
         f"### Controllers on {results['task']}",
         "",
-        f"{results['episodes']} held-out episodes (evaluation seeds {seeds['first']}–{seeds['last']}), "
+        f"{results['episodes']} held-out episodes ({seeds.get('split', 'test')} split, seeds {seeds['first']}–{seeds['last']}), "
         f"N={settings['num_samples']}, H={settings['horizon']}, {settings['iterations']} iterations, replanning "
         f"every {settings['replan_every']} steps, {settings['batch_size']} episodes side by side, "
         f"{results.get('torch_threads', '?')} CPU threads. Success: the task's rule holds at the final step.",
@@ -95,23 +95,6 @@ def efficiency_section(result: dict, figure_prefix: str = "") -> list[str]:
             )
         parts += ["ACT-JEPA against BC as pure policies:", "", *lines, ""]
     return parts
-
-
-def open_loop_section(open_loop: dict, figure_prefix: str = "") -> list[str]:
-    """Open-loop latent error of each model at the first and last step."""
-    rows = ["| model | error at step 1 | error at last step | copy-last at last step |", "|---|---|---|---|"]
-    for label, curve in open_loop["models"].items():
-        rows.append(f"| {label} | {curve['model'][0]:.3f} | {curve['model'][-1]:.3f} | {curve['copy_last'][-1]:.3f} |")
-    return [
-        "### Open-loop latent prediction (held-out episodes)",
-        "",
-        f"![open-loop error]({figure_prefix}open_loop.png)",
-        "",
-        "Errors are divided by the mean distance between latents of random windows (1.0 = uninformative).",
-        "",
-        "\n".join(rows),
-        "",
-    ]
 
 
 def bench_planner_section(planner: dict) -> list[str]:

@@ -14,14 +14,16 @@ def num(x: float | None, fmt: str = "{:.3f}") -> str:
 def controllers_table(result: dict) -> str:
     """One row per controller of a results.json: success with interval, distance, steps, speed."""
     rows = [
-        "| controller | success | 95% interval | final goal distance | steps to success "
+        "| controller | success | 95% interval | per training seed | final goal distance | steps to success "
         "| ms per action (whole batch) | episodes |",
-        "|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for name, entry in result["controllers"].items():
         lo, hi = entry["success_ci95"]
+        per_seed = entry.get("per_seed", [])
+        seeds = " / ".join(pct(x) for x in per_seed) if len(per_seed) > 1 else "one seed"
         rows.append(
-            f"| `{name}` | {pct(entry['success_rate'])} | {pct(lo)} – {pct(hi)} | "
+            f"| `{name}` | {pct(entry['success_rate'])} | {pct(lo)} – {pct(hi)} | {seeds} | "
             f"{num(entry['mean_final_distance'])} | {num(entry['mean_steps_to_success'], '{:.1f}')} | "
             f"{num(entry['median_ms_per_action'], '{:.1f}')} | {entry['episodes']} |"
         )

@@ -57,7 +57,10 @@ class WindowSampler:
             raise DatasetError("no episodes to sample windows from")
 
     def batch(self, step: int, batch_size: int) -> dict[str, np.ndarray]:
-        """`obs` (Bt, k+C, *obs), `actions` (Bt, k+C-1, A), `goal_obs` (Bt, *obs)."""
+        """`obs` (Bt, k+C, *obs), `actions` (Bt, k+C-1, A), `goal_obs` (Bt, *obs), `goal_steps` (Bt,).
+
+        goal_steps is t_goal - t, the steps from the window's last context observation to its goal.
+        """
         rng = np.random.default_rng([self.seed, int(step)])
         t_max = self.data.episode_steps
         ep = self.episodes[rng.integers(0, len(self.episodes), size=batch_size)]
@@ -75,4 +78,5 @@ class WindowSampler:
             "obs": self.data.observations[ep[:, None], obs_idx],
             "actions": self.data.actions[ep[:, None], act_idx],
             "goal_obs": goal_obs,
+            "goal_steps": (goal_t - t).astype(np.int64),
         }

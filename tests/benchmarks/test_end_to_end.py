@@ -86,7 +86,7 @@ def test_eval_writes_results_with_schema(trained, tmp_path):
     assert results["task"] == "reacher" and results["episodes"] == 3
     assert set(results["controllers"]) == {"policy", "mppi+prior", "oracle"}
     first = int(envs.seeds.evaluation_seeds(1)[0])
-    assert results["evaluation_seeds"] == {"first": first, "last": first + 2, "count": 3}
+    assert results["evaluation_seeds"] == {"split": "test", "first": first, "last": first + 2, "count": 3}
     for entry in results["controllers"].values():
         assert entry["episodes"] == 3
         assert 0 <= entry["successes"] <= 3

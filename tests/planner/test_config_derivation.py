@@ -26,6 +26,7 @@ def test_controller_names_parse_to_method_and_prior():
         "cem+prior": ("cem", True),
         "mppi+prior": ("mppi", True),
         "oracle": ("mppi", False),
+        "oracle+cost": ("mppi", False),
     }
     with pytest.raises(PlannerError, match="unknown controller"):
         parse_controller_name("ppo+prior")

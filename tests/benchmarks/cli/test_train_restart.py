@@ -149,3 +149,12 @@ def test_resume_after_a_torn_metrics_line_warns_in_one_line(tmp_path, point_mass
     dropped = "dropped a half-written last line (the run was stopped while logging)"
     assert done.stderr.strip().splitlines() == [f"actjepa: warning: {out / 'metrics.jsonl'}: {dropped}"]
     assert json.loads((out / "checkpoint.json").read_text())["step"] == 3
+
+
+def test_every_file_train_writes_is_a_run_file(cli, tmp_path, point_mass_data):
+    """--force may remove exactly what a run writes; a new output file must join RUN_FILES."""
+    from world_model.resume import is_run_file
+
+    out = tmp_path / "run"
+    assert cli("train", "--data", point_mass_data, "--out", out, "--steps", "2", *FAST)[0] == 0
+    assert [p.name for p in out.iterdir() if not is_run_file(p.name)] == []

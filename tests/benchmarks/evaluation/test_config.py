@@ -58,6 +58,7 @@ def test_settings_record_is_flat_and_lists_only_real_overrides():
     plain = EvalConfig(episodes=3, batch_size=2)
     assert plain.settings() == {
         "episodes": 3,
+        "split": "test",
         "batch_size": 2,
         "device": "cpu",
         "seed": 0,

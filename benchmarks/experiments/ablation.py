@@ -1,0 +1,80 @@
+"""Which change buys what: the planning-quality changes switched on one at a time, in order.
+
+Each row keeps the changes of the rows above it and adds one more, so the difference between
+consecutive rows is that change's contribution on this task (on top of the earlier ones). The
+first row is the model and planner as they were before any of the changes. Rows that change
+only the planner reuse the model of the row above.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from benchmarks.evaluation.config import EvalConfig
+from benchmarks.evaluation.run import evaluate
+from benchmarks.experiments.training import TrainRequest, train_on_dataset
+
+
+@dataclass(frozen=True)
+class AblationRow:
+    """One row: a name, what it adds, and the settings that differ from today's defaults."""
+
+    name: str
+    "Row label."
+    adds: str
+    "The change this row adds to the one above, in words."
+    model: dict = field(default_factory=dict)
+    "ModelConfig fields that differ from the defaults in this row."
+    train: dict = field(default_factory=dict)
+    "TrainConfig fields that differ from the defaults in this row."
+    planner: dict = field(default_factory=dict)
+    "PlannerConfig fields of the planning controllers that differ from the defaults in this row."
+
+
+_BEFORE_MODEL = {"predictor_norm": False, "inference_encoder": "target"}
+_BEFORE_TRAIN = {"regularizer_weight": 1.0, "vicreg_std_target": 1.0, "rollout_horizon": 8}
+_L2 = {"cost": "l2", "prior_trust": 0.0}
+
+ROWS = (
+    AblationRow("before", "the model and planner before these changes", _BEFORE_MODEL, _BEFORE_TRAIN, _L2),
+    AblationRow("+ regularizer", "VICReg target and weight that the latent normalisation can meet",
+                _BEFORE_MODEL, {"rollout_horizon": 8}, _L2),
+    AblationRow("+ normalised predictions", "predicted latents normalised like encoded ones",
+                {"inference_encoder": "target"}, {"rollout_horizon": 8}, _L2),
+    AblationRow("+ one encoder", "the head and the planner read the encoder the head was trained on",
+                {}, {"rollout_horizon": 8}, _L2),
+    AblationRow("+ long rollout loss", "predictor rollout loss over 32 steps instead of 8", {}, {}, _L2),
+    AblationRow("+ value cost", "learned steps-to-goal as the planning cost", {}, {}, {"cost": "value",
+                                                                                          "prior_trust": 0.0}),
+    AblationRow("+ trust region", "the prior's plan is kept unless a search plan is clearly better", {}, {}, {}),
+)
+"The rows, in order; the last row is today's defaults."
+
+
+def row_model_key(row: AblationRow) -> str:
+    """Rows with the same model and training settings share one trained model."""
+    return repr((sorted(row.model.items()), sorted(row.train.items())))
+
+
+def run_ablation(data: Path, workdir: Path, base: EvalConfig, request: TrainRequest, progress: bool = True) -> dict:
+    """Train one model per distinct row setting, evaluate policy and mppi+prior per row; the ablation JSON."""
+    from envs.dataset import load_dataset
+
+    dataset = load_dataset(data)
+    info = {"task": dataset.meta["task"], "obs_mode": dataset.meta["obs_mode"]}
+    models: dict[str, object] = {}
+    rows = []
+    for index, row in enumerate(ROWS):
+        key = row_model_key(row)
+        if key not in models:
+            out = workdir / f"row{index}"
+            models[key] = train_on_dataset(replace(request, data=data, out=out), progress=progress,
+                                           model_overrides=row.model, train_overrides=row.train)
+        planner = replace(base.control.planner, **row.planner)
+        cfg = replace(base, controllers=("policy", "mppi+prior"), control=replace(base.control, planner=planner))
+        results = evaluate(models[key], info, cfg, progress=progress)
+        rows.append({"name": row.name, "adds": row.adds, "model": row.model, "train": row.train,
+                     "planner": row.planner, "controllers": results["controllers"]})
+    return {"task": info["task"], "episodes": base.episodes, "split": base.split,
+            "train_steps": request.settings.steps, "preset": request.settings.preset, "rows": rows}

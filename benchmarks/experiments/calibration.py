@@ -1,0 +1,49 @@
+"""Does the latent space (and the learned value) measure progress? Goal calibration on held-out episodes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from tqdm import tqdm
+
+from actjepa_common import write_text_atomic
+
+CALIBRATION_FILE = "calibration.json"
+
+
+def steps_to_success(successes: np.ndarray) -> np.ndarray:
+    """(E, T+1) steps until each episode first met its goal, -1 after that point or where it never did."""
+    first = np.where(successes.any(axis=1), successes.argmax(axis=1), -1)
+    togo = first[:, None] - np.arange(successes.shape[1])[None]
+    return np.where((first[:, None] >= 0) & (togo >= 0), togo, -1)
+
+
+def calibration_record(model: Any, dataset: Any, episodes: np.ndarray) -> dict[str, Any]:
+    """Spearman correlations of latent distance and value with the true goal distance (and steps to go)."""
+    from world_model.diagnostics import goal_calibration
+
+    truth = np.linalg.norm(dataset.achieved_goals[episodes] - dataset.desired_goals[episodes][:, None], axis=-1)
+    return goal_calibration(
+        model,
+        dataset.observations[episodes],
+        dataset.goal_observations[episodes],
+        truth,
+        steps_to_success(dataset.successes[episodes]),
+    )
+
+
+def write_calibration(model: Any, dataset: Any, episodes: np.ndarray, out: Path, progress: bool = True) -> dict:
+    """calibration.json (numbers and scatter points) and calibration.png in the checkpoint folder."""
+    import json
+
+    from world_model.plots import plot_calibration
+
+    record = calibration_record(model, dataset, episodes)
+    write_text_atomic(out / CALIBRATION_FILE, json.dumps(record) + "\n")
+    plot_calibration(record, out / "calibration.png", title=f"{dataset.meta['task']}: goal calibration (held out)")
+    if progress:
+        parts = [f"{k.removesuffix('_spearman')} {v:.2f}" for k, v in record.items() if k.endswith("_spearman")]
+        tqdm.write("goal calibration (Spearman vs true distance / steps to go): " + ", ".join(parts))
+    return record
