@@ -20,7 +20,7 @@ class BenchPlannerCommand:
         from benchmarks.perf.planner import run
 
         guards.check_output_file(self.bench.out, self.bench.force)
-        guards.check_positive("--threads", self.bench.threads)
+        guards.check_threads(self.bench.threads)
         guards.check_positive("--repeats", self.bench.repeats)
         guards.check_positive("--replan-every", self.bench.replan_every)
         guards.check_device(self.bench.device)

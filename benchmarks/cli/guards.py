@@ -8,6 +8,7 @@ a temporary file, which also catches read-only file systems and folders root can
 from __future__ import annotations
 
 import math
+import os
 import tempfile
 from pathlib import Path
 
@@ -86,6 +87,15 @@ def check_not_negative(flag: str, value: int | None) -> None:
     """A count option where 0 means none (when set) is not negative."""
     if value is not None and value < 0:
         raise UserError(f"{flag} must be 0 or more, got {value}")
+
+
+def check_threads(threads: int | None) -> None:
+    """--threads (when set) is between 1 and the CPU count: more only slows torch down, and a huge count crashes
+    the OpenMP runtime (a segmentation fault at the first matrix product)."""
+    check_positive("--threads", threads)
+    cores = os.cpu_count() or 1
+    if threads is not None and threads > cores:
+        raise UserError(f"--threads {threads} exceeds the {cores} CPU cores of this machine; pass at most {cores}")
 
 
 def check_device(device: str | None) -> None:

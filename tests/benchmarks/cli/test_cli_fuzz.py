@@ -20,6 +20,7 @@ from contextlib import chdir, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
+import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -47,6 +48,7 @@ def _stop(*args, **kwargs):
 def _invoke(argv: list[str]) -> tuple[int | str, str, str]:
     """(exit code or 'work', stdout, stderr) of one in-process invocation."""
     out, err = io.StringIO(), io.StringIO()
+    threads = torch.get_num_threads()  # `bench planner --threads N` sets it for the process
     try:
         with redirect_stdout(out), redirect_stderr(err):
             main(argv)
@@ -55,6 +57,8 @@ def _invoke(argv: list[str]) -> tuple[int | str, str, str]:
         code = exc.code if isinstance(exc.code, int) else 1
     except ReachedWork:
         code = "work"
+    finally:
+        torch.set_num_threads(threads)
     return code, out.getvalue(), err.getvalue()
 
 

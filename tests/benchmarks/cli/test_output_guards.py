@@ -80,6 +80,7 @@ def test_cuda_without_a_gpu_is_one_line_for_every_command(cli, tmp_path, point_m
     [
         ("bench planner --out {t}/b.json --threads -1", "--threads must be at least 1, got -1"),
         ("bench planner --out {t}/b.json --threads 0", "--threads must be at least 1, got 0"),
+        ("bench planner --out {t}/b.json --threads 100000", "--threads 100000 exceeds the"),
         ("bench planner --out {t}/b.json --repeats 0", "--repeats must be at least 1"),
         ("bench train --out {t}/b.json --steps -3", "--steps must be at least 1, got -3"),
         ("train --data {d} --out {t}/run --steps 0", "--steps must be at least 1"),
