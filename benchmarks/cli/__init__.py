@@ -90,12 +90,15 @@ def main(argv: list[str] | None = None) -> None:
     default_format, warnings.formatwarning = warnings.formatwarning, _one_line_warning
     try:
         _run(argv)
+    except KeyboardInterrupt:  # also while the packages are still being imported
+        print("actjepa: interrupted", file=sys.stderr)
+        sys.exit(130)
     finally:
         warnings.formatwarning = default_format
 
 
 def _run(argv: list[str] | None) -> None:
-    """Dispatch argv; user errors, file-system faults, memory exhaustion and Ctrl-C end in one line."""
+    """Dispatch argv; user errors, file-system faults and memory exhaustion end in one line."""
     from envs.errors import EnvError
     from planner.errors import PlannerError
     from world_model.errors import WorldModelError
@@ -114,6 +117,3 @@ def _run(argv: list[str] | None) -> None:
     except MemoryError:
         print("actjepa: error: out of memory; lower --batch-size, --num-samples or --episodes", file=sys.stderr)
         sys.exit(2)
-    except KeyboardInterrupt:
-        print("actjepa: interrupted", file=sys.stderr)
-        sys.exit(130)
