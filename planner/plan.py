@@ -149,6 +149,8 @@ def plan(model: Any, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig, prior: Prio
         noise.mul_(std[:, None]).add_(mean[:, None])
         pool[:, num_prior:] = noise.clamp_(min=low, max=high)
         costs = scorer(pool)
+        if cfg.prior_penalty and prior_mean is not None:
+            costs = costs + cfg.prior_penalty * _prior_deviation(pool, prior_mean, prior_std)
         finite &= torch.isfinite(costs).all()
         elites = select_elites(pool, costs, num_elites)
         cost_history[:, it] = elites.costs[:, 0]
@@ -167,6 +169,12 @@ def plan(model: Any, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig, prior: Prio
     cost = goal_cost(latents[:, None], z_goal, cfg.cost, cfg.running_weight, cfg.terminal_weight, model)[:, 0]
     return PlanResult(actions=chosen, mean=mean, std=std, cost=cost, cost_history=cost_history,
                       elites=elites.actions, elite_costs=elites.costs, latents=latents, kept_prior=kept_prior)
+
+
+def _prior_deviation(pool: Tensor, prior_mean: Tensor, prior_std: Tensor) -> Tensor:
+    """Mean squared deviation (B, N) of pool (B, N, H, A) from the prior mean (B, H, A), in prior stds."""
+    z = (pool - prior_mean[:, None]) / prior_std[:, None].clamp_min(1e-6)
+    return z.pow(2).mean(dim=(-1, -2))
 
 
 def _trust_region(scorer: Scorer, chosen: Tensor, prior_mean: Tensor | None, trust: float) -> tuple[Tensor, Tensor]:

@@ -56,11 +56,11 @@ class TrainConfig:
     "Weight of the head's masked future-latent loss."
     predictor_weight: float = 1.0
     "Weight of the predictor's one-step plus rollout loss."
-    regularizer_weight: float = 1.0
-    "Weight of the anti-collapse regularizer."
-    vicreg_std_target: float = 1.0
-    "Per-dimension std the VICReg hinge asks for; the encoder's LayerNorm caps the mean variance at 1."
-    rollout_horizon: int = 8
+    regularizer_weight: float = 0.04
+    "Weight of the anti-collapse regularizer. At 1.0 it dominated the other losses and flattened latent\n    distances; 0.04 keeps the latents diverse without spreading them over the whole sphere."
+    vicreg_std_target: float = 0.5
+    "Per-dimension std the VICReg hinge asks for. The encoder's LayerNorm caps the mean variance at 1, so a\n    target of 1 is met only by latents spread evenly over the sphere; 0.5 leaves them free to follow the state."
+    rollout_horizon: int = 32
     "Steps of the predictor's rollout loss; windows hold max(chunk, this) future steps. Train it as far\n    as the planner looks ahead: error compounds past the trained length."
     value_weight: float = 1.0
     "Weight of the goal-conditioned value regression (models with value_hidden > 0)."

@@ -19,6 +19,7 @@ from benchmarks.errors import UserError  # noqa: E402
 COMMANDS: dict[tuple[str, ...], str] = {
     ("tasks",): "benchmarks.cli.data:TasksCommand",
     ("collect",): "benchmarks.cli.data:CollectCommand",
+    ("import",): "benchmarks.cli.importing:ImportCommand",
     ("train",): "benchmarks.cli.train:TrainCommand",
     ("eval",): "benchmarks.cli.evaluate:EvalCommand",
     ("demo",): "benchmarks.cli.protocols:DemoCommand",

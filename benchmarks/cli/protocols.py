@@ -29,12 +29,14 @@ class DemoCommand:
     "Start over instead of continuing an interrupted demo."
 
     def run(self) -> None:
-        from benchmarks.cli.guards import check_device, check_protocol
+        from benchmarks.cli import guards
         from benchmarks.experiments.pipeline import Pipeline
+        from benchmarks.experiments.preflight import check_protocol
 
-        check_device(self.device)
+        guards.check_device(self.device)
         cfg = protocol("demo", device=self.device)
-        check_protocol(cfg, self.workdir, self.report, self.force)
+        guards.check_protocol(cfg, self.workdir, self.report, self.force)
+        check_protocol(cfg, (self.workdir, self.report))
         _fresh([self.workdir, self.report], self.force)
         page = Pipeline(cfg, self.workdir, self.report).run()
         print(f"report: {page}")
@@ -61,16 +63,18 @@ class ReproduceCommand:
 
     def run(self) -> None:
         import envs
-        from benchmarks.cli.guards import check_device, check_positive, check_protocol
+        from benchmarks.cli import guards
         from benchmarks.experiments.pipeline import Pipeline
+        from benchmarks.experiments.preflight import check_protocol
 
         envs.task_spec(self.task)  # one-line error for unknown tasks
-        check_positive("--steps", self.steps)
-        check_device(self.device)
+        guards.check_positive("--steps", self.steps)
+        guards.check_device(self.device)
         cfg = protocol(self.protocol, task=self.task, train_steps=self.steps, device=self.device)
         workdir = self.workdir or Path(f"runs/{self.protocol}-{self.task}")
         report = self.report or Path(f"results/{self.task}")
-        check_protocol(cfg, workdir, report, self.force)
+        guards.check_protocol(cfg, workdir, report, self.force)
+        check_protocol(cfg, (workdir, report))  # before any folder is created or removed
         _fresh([workdir, report], self.force)
         page = Pipeline(cfg, workdir, report).run()
         print(f"report: {page}")

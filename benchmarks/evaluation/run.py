@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 import envs
 from actjepa_common import package_version
+from benchmarks.evaluation.availability import check_controllers_available
 from benchmarks.evaluation.config import EvalConfig
 from benchmarks.evaluation.controllers import build_controller
 from benchmarks.evaluation.episodes import EpisodeRecord, run_episodes
@@ -37,19 +38,19 @@ def evaluate_controller(
     records, ctrl_cfg = [], None
     with tqdm(total=len(batches) * steps, desc=f"eval {name}", unit="step", disable=not progress, leave=False) as bar:
         for index in batches:
-            env = envs.make(task, num_envs=len(index), obs_mode=obs_mode)
-            controller = build_controller(name, model, env, control, prior=prior)
-            ctrl_cfg = controller.cfg
-            records.append(
-                run_episodes(
-                    env,
-                    controller,
-                    seeds[index],
-                    device=cfg.device,
-                    progress=bar,
-                    controller_seeds=[cfg.seed + int(i) for i in index],
+            with envs.make(task, num_envs=len(index), obs_mode=obs_mode) as env:
+                controller = build_controller(name, model, env, control, prior=prior)
+                ctrl_cfg = controller.cfg
+                records.append(
+                    run_episodes(
+                        env,
+                        controller,
+                        seeds[index],
+                        device=cfg.device,
+                        progress=bar,
+                        controller_seeds=[cfg.seed + int(i) for i in index],
+                    )
                 )
-            )
     return EpisodeRecord.concatenate(records), ctrl_cfg
 
 
@@ -85,6 +86,7 @@ def evaluate_seeds(
     training (the plain oracle) or are costly (oracle+cost), so they run with the first seed's model only.
     Every entry keeps the per-seed success rates beside the pooled rate and interval.
     """
+    check_controllers_available(info["task"], cfg.controllers)
     controllers = {}
     for name in cfg.controllers:
         seeds = list(models)[:1] if name in ORACLES else list(models)

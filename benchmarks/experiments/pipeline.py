@@ -121,24 +121,30 @@ class Pipeline:
             jepa = {s: self.model("jepa", s) for s in seeds}
             results = evaluate_seeds(jepa, self.info, cfg, progress=self.progress, checkpoint=str(self.run_dir("jepa")))
             results["training_seeds"] = list(seeds)
-            bc_cfg = self.eval_config(("policy", "mppi+prior"), cfg.episodes)
-            bc = evaluate_seeds(
-                jepa,
-                self.info,
-                bc_cfg,
-                priors={s: self.model("bc", s) for s in seeds},
-                progress=self.progress,
-                checkpoint=str(self.run_dir("jepa")),
-            )
-            for name, entry in bc["controllers"].items():
-                results["controllers"][f"bc:{name}"] = entry
-            results["notes"] = (
-                "bc:policy is the behaviour-cloning baseline's head alone; bc:mppi+prior plans "
-                "on the ACT-JEPA world model with the BC head as sampling prior."
-            )
+            if self.cfg.baseline:
+                self._add_baseline(results, jepa)
             write_json_atomic(self.json_path("results"), results)
 
         self._stage("compare controllers", self.json_path("results"), work)
+
+    def _add_baseline(self, results: dict, jepa: dict) -> None:
+        """BC's policy, and BC's head as the prior of planning on the ACT-JEPA model, into `results`."""
+        seeds, cfg = self.cfg.seeds, self.cfg.eval
+        bc_cfg = self.eval_config(("policy", "mppi+prior"), cfg.episodes)
+        bc = evaluate_seeds(
+            jepa,
+            self.info,
+            bc_cfg,
+            priors={s: self.model("bc", s) for s in seeds},
+            progress=self.progress,
+            checkpoint=str(self.run_dir("jepa")),
+        )
+        for name, entry in bc["controllers"].items():
+            results["controllers"][f"bc:{name}"] = entry
+        results["notes"] = (
+            "bc:policy is the behaviour-cloning baseline's head alone; bc:mppi+prior plans "
+            "on the ACT-JEPA world model with the BC head as sampling prior."
+        )
 
     def _sweep(self, stage: str, name: str, key: str, values: tuple[int, ...], references: tuple[str, ...]) -> None:
         """Sweep one planning setting for every planner; references come from the controller comparison."""
@@ -176,7 +182,7 @@ class Pipeline:
             dataset = load_dataset(self.data)
             _, val = split_episodes(len(dataset.actions), self.cfg.train.val_fraction, self.cfg.train.seed)
             result = open_loop_comparison(
-                {"act-jepa": self.model("jepa"), "bc": self.model("bc")},
+                {"act-jepa": self.model("jepa"), **({"bc": self.model("bc")} if self.cfg.baseline else {})},
                 dataset.observations[val],
                 dataset.actions[val],
                 32,
@@ -240,7 +246,10 @@ class Pipeline:
         return protocol_figures(self.report_dir, self.cfg.task)
 
     def run(self) -> Path:
-        """All stages in order, then the figures and the report page."""
+        """All stages in order, then the figures and the report page (nothing is created if a check fails)."""
+        from benchmarks.experiments.preflight import check_protocol
+
+        check_protocol(self.cfg, (self.workdir, self.report_dir))
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.report_dir.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
@@ -248,7 +257,8 @@ class Pipeline:
         if self.cfg.compare:
             for seed in self.cfg.seeds:
                 self.train("jepa", seed)
-                self.train("bc", seed)
+                if self.cfg.baseline:
+                    self.train("bc", seed)
             self.compare_controllers()
             self.horizon_sweep()
             self.budget_sweep()

@@ -28,6 +28,8 @@ class ProtocolConfig:
     "The controller comparison: controllers, episodes, and the base budget every experiment starts from."
     seeds: tuple[int, ...] = (0,)
     "Training seeds of the controller comparison: one ACT-JEPA and one BC model each, episodes pooled over them\n    (the oracles run once); the first seed's models serve every other experiment."
+    baseline: bool = True
+    "Also train the behaviour-cloning baseline and compare its policy, and its head as planning prior."
     horizons: tuple[int, ...] = (1, 2, 4, 8, 16, 32)
     "Planning horizons of the horizon sweep (empty skips it)."
     horizon_planners: tuple[str, ...] = ("cem", "mppi", "cem+prior", "mppi+prior")
@@ -55,18 +57,22 @@ class ProtocolConfig:
         return replace(self, train=replace(self.train, device=device), eval=replace(self.eval, control=control))
 
 
+DEMO_CONTROLLERS = tuple(c for c in CONTROLLER_NAMES if c != "oracle+cost")
+"Every controller but the latent-scored oracle, which the compare protocol runs (it keeps the demo short)."
+
+
 def _demo_training(**fields) -> TrainSettings:
     return TrainSettings(preset="demo", **fields)
 
 
 PROTOCOLS: dict[str, ProtocolConfig] = {
-    "demo": ProtocolConfig(
-        train=_demo_training(), eval=EvalConfig(controllers=CONTROLLER_NAMES, episodes=50), sweep_episodes=25
-    ),
+    "demo": ProtocolConfig(train=_demo_training(), eval=EvalConfig(controllers=DEMO_CONTROLLERS, episodes=50),
+                           sweep_episodes=25),
     "compare": ProtocolConfig(
         train=_demo_training(),
-        eval=EvalConfig(controllers=("policy", "mppi", "mppi+prior", "oracle", "oracle+cost"), episodes=50),
+        eval=EvalConfig(controllers=("policy", "mppi+prior", "oracle", "oracle+cost"), episodes=50),
         seeds=(0, 1, 2),
+        baseline=False,
         horizons=(),
     ),
     "efficiency": ProtocolConfig(

@@ -39,6 +39,11 @@ class TrainSettings:
     "Share of the used episodes held out for the open-loop diagnostic."
     final_goal_prob: float = 0.5
     "Probability that a window's hindsight goal is the episode's last observation."
+    task_goal_prob: float = 0.0
+    """Probability that a window's goal is its episode's stored goal observation (the task's goal-observation
+    function) instead of a hindsight goal. Keep 0 for play data; use e.g. 0.25 for demonstrations that head for
+    their desired goal when goal observations differ from real end states (e.g. a resting pose the episodes
+    never quite reach)."""
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,7 @@ def train_on_dataset(request: TrainRequest, progress: bool = True, model_overrid
         seed=s.seed,
         episodes=train_idx,
         final_goal_prob=s.final_goal_prob,
+        task_goal_prob=s.task_goal_prob,
     )
     stats = normalization_stats(dataset, episodes=train_idx)
     heldout = (lambda: (dataset.observations[val_idx], dataset.actions[val_idx])) if val_idx.size else None

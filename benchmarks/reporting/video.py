@@ -24,6 +24,9 @@ from actjepa_common import atomic_write  # noqa: E402
 from benchmarks.evaluation.config import EvalConfig  # noqa: E402
 from benchmarks.evaluation.controllers import build_controller  # noqa: E402
 from benchmarks.evaluation.episodes import run_episodes  # noqa: E402
+from envs.frames import render_support, scene_frames  # noqa: E402
+from envs.gym_oracle import oracle_available  # noqa: E402
+from envs.mujoco_env import MujocoGoalVecEnv  # noqa: E402
 from envs.render import shared_renderer  # noqa: E402
 from envs.seeds import evaluation_seeds  # noqa: E402
 
@@ -39,7 +42,7 @@ def _current_plan(controller) -> np.ndarray | None:
 
 def _frame(
     scene: np.ndarray,
-    goal_image: np.ndarray,
+    goal_image: np.ndarray | None,
     path: np.ndarray,
     plan_path: np.ndarray | None,
     goal: np.ndarray,
@@ -50,7 +53,10 @@ def _frame(
     fig, axes = plt.subplots(1, 3, figsize=(7.5, 2.6), dpi=80)
     axes[0].imshow(scene)
     axes[0].set_title("observation", fontsize=8)
-    axes[1].imshow(goal_image)
+    if goal_image is not None:
+        axes[1].imshow(goal_image)
+    else:
+        axes[1].text(0.5, 0.5, "state vector", ha="center", va="center", fontsize=8)
     axes[1].set_title("goal observation", fontsize=8)
     for ax in axes[:2]:
         ax.axis("off")
@@ -73,13 +79,18 @@ def _frame(
 
 
 def record_videos(model, info: dict, cfg: EvalConfig, out: Path, count: int = 2, prior=None) -> list[Path]:
-    """One GIF per controller and episode for the first `count` held-out episodes."""
+    """One GIF per controller and episode for the first `count` held-out episodes.
+
+    Tasks that cannot render scene frames get one printed line saying why, and no files.
+    """
+    support = render_support(info["task"])
+    if not support.scene_frames:
+        print(f"no videos: {support.reason}")
+        return []
     written = []
     for name in cfg.controllers:
-        env = envs.make(info["task"], num_envs=count, obs_mode=info["obs_mode"])
-        if not hasattr(env, "task"):
-            continue  # adapter tasks have no renderer
-        frames = _episode_frames(name, model, env, cfg, count, prior)
+        with envs.make(info["task"], num_envs=count, obs_mode=info["obs_mode"]) as env:
+            frames = _episode_frames(name, model, env, cfg, count, prior)
         for b in range(count):
             target = Path(out) / "videos" / f"{name.replace('+', '_')}_episode{b}.gif"
             atomic_write(target, lambda tmp, clip=frames[b]: imageio.mimsave(tmp, clip, duration=0.08, loop=0))
@@ -89,41 +100,29 @@ def record_videos(model, info: dict, cfg: EvalConfig, out: Path, count: int = 2,
 
 def _episode_frames(name: str, model, env, cfg: EvalConfig, count: int, prior=None) -> list[list[np.ndarray]]:
     """Run `count` episodes of controller `name` and draw one frame per episode and step."""
-    renderer = shared_renderer(
-        (type(env.task).__module__, type(env.task).__qualname__),
-        env.task.build_model,
-        env.task.camera,
-        env.task.hidden_geoms,
-    )
     controller = build_controller(name, model, env, cfg.control, prior=prior)
+    can_simulate, _ = oracle_available(env.spec.name)
     frames: list[list[np.ndarray]] = [[] for _ in range(count)]
     paths: list[np.ndarray] = []
-    goal_images: list[np.ndarray] = []
+    goal_images: list[np.ndarray | None] = []
 
     def on_step(t: int, obs: dict) -> None:
         if not goal_images:
-            goal_state = env.get_sim_state()  # goal images: render the goal observation's own state
-            goal_images.extend(_goal_images(env, renderer, goal_state))
+            goal_images.extend(_goal_images(env))
         paths.append(obs["achieved_goal"].copy())
-        plan = _current_plan(controller)
+        plan = _current_plan(controller) if can_simulate else None
         plan_goals = None if plan is None else env.simulate(plan[:, None].astype(np.float64))[:, 0]
-        scenes = renderer.render(env.get_sim_state())
-        history = np.stack(paths, axis=1)
-        lim = _limits(history, env.desired_goal)
+        scenes, reason = scene_frames(env)
+        if scenes is None:
+            raise envs.EnvError(reason)
+        history = _plane(np.stack(paths, axis=1))
+        goals = _plane(env.desired_goal)
+        lim = _limits(history, goals)
         for b in range(count):
-            plan_path = None if plan_goals is None else plan_goals[b]
+            plan_path = None if plan_goals is None else _plane(plan_goals[b])
             title = f"{env.spec.name} · {name} · step {t + 1}"
             frames[b].append(
-                _frame(
-                    scenes[b],
-                    goal_images[b],
-                    history[b],
-                    plan_path,
-                    env.desired_goal[b],
-                    env.spec.success_radius,
-                    title,
-                    lim,
-                )
+                _frame(scenes[b], goal_images[b], history[b], plan_path, goals[b], env.spec.success_radius, title, lim)
             )
 
     with torch.inference_mode():
@@ -138,11 +137,25 @@ def _episode_frames(name: str, model, env, cfg: EvalConfig, count: int, prior=No
     return frames
 
 
-def _goal_images(env, renderer, current_state: np.ndarray) -> list[np.ndarray]:
-    """Render the goal observation's state when observations are vectors; reuse pixels when they are images."""
+def _plane(goals: np.ndarray) -> np.ndarray:
+    """The first two goal coordinates (..., 2) for drawing; a 1-D goal is drawn on the x axis."""
+    if goals.shape[-1] >= 2:
+        return goals[..., :2]
+    return np.concatenate([goals, np.zeros_like(goals)], axis=-1)
+
+
+def _goal_images(env) -> list[np.ndarray | None]:
+    """Goal observations as images: pixels as they are, a built-in task's goal state rendered, else None
+    (an adapter task's goal observation is a state vector with no scene to draw)."""
     if env.obs_mode == "pixels":
         return list(env.goal_obs)
-    goal_qpos, goal_qvel = env.task.goal_state(env.desired_goal, env.initial_qpos)
+    if not isinstance(env, MujocoGoalVecEnv):
+        return [None] * env.num_envs
+    task = env.task
+    renderer = shared_renderer(
+        (type(task).__module__, type(task).__qualname__), task.build_model, task.camera, task.hidden_geoms
+    )
+    goal_qpos, goal_qvel = task.goal_state(env.desired_goal, env.initial_qpos)
     return list(renderer.render(env._states_from(goal_qpos, goal_qvel)))
 
 

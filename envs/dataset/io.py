@@ -81,7 +81,9 @@ def _check_layout(path: Path, handle: h5py.File, meta: dict[str, Any]) -> None:
     missing = [k for k in (*META_KEYS, "num_episodes") if k not in meta] + \
         [k for k in EPISODE_ARRAYS if k not in handle]
     if missing:
-        raise _fail(path, f"missing {', '.join(missing)} (not an actjepa dataset?)")
+        raise _fail(path, f"missing {', '.join(missing)} (not an actjepa dataset?)",
+                    f"convert outside data with `actjepa import --source {path} --task TASK --out {path.stem}-actjepa.h5` "
+                    "(layout: docs/dataset_schema.md)")
     if meta["schema_version"] != SCHEMA_VERSION:
         raise _fail(path, f"schema version {meta['schema_version']}, this version reads {SCHEMA_VERSION}",
                     "re-collect the data with this version's `actjepa collect`")

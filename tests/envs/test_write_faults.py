@@ -67,6 +67,23 @@ class FillingDisk:
         return getattr(self.handle, name)
 
 
+def release_h5(info) -> None:
+    """Free the failed writer's HDF5 objects now, while this test's file objects still exist.
+
+    The traceback kept in `info` holds the writer's frames; left to interpreter shutdown, HDF5 frees its
+    objects after the Python file they write through is gone and crashes the process.
+    """
+    import gc
+
+    exc = info.value
+    while exc is not None:  # the OSError behind the one-line error holds the writer's frames too
+        exc.__traceback__, following = None, exc.__context__ or exc.__cause__
+        exc.__context__ = exc.__cause__ = None
+        exc = following
+    info.traceback = None
+    gc.collect()
+
+
 def full_disk_after(monkeypatch, budget):
     real_open = open
     monkeypatch.setattr(failsafe_file, "open", lambda *a, **k: FillingDisk(real_open(*a, **k), budget),
@@ -84,6 +101,7 @@ def test_no_space_left_during_collection(tmp_path, monkeypatch, budget):
     assert str(info.value) == f"no space left writing {out}; free space or choose another --out"
     assert out.read_bytes() == USER_BYTES
     assert leftovers(tmp_path, "data.h5") == []
+    release_h5(info)
 
 
 def test_no_space_left_at_the_final_sync(tmp_path, monkeypatch):
@@ -114,6 +132,8 @@ def test_writer_closes_cleanly_after_a_failed_write(tmp_path, monkeypatch):
     if writer is not None:
         writer.close()
         assert writer.write_error.errno == errno.ENOSPC
+    del writer
+    release_h5(info)
 
 
 def interrupt_inside_write(monkeypatch, on_chunk, signals):

@@ -12,7 +12,7 @@ GOAL = torch.tensor([[0.5, -0.3], [0.1, 0.6], [-0.2, -0.4]])
 def tight(method: str, **kw) -> PlannerConfig:
     # A running cost makes the optimum unique (reach the goal at once, then stay).
     base = dict(method=method, num_samples=256, horizon=4, iterations=20, num_elites=24, min_std=0.005,
-                init_std=0.5, num_prior_trajectories=8, running_weight=0.5)
+                init_std=0.5, num_prior_trajectories=8, running_weight=0.5, prior_penalty=0.0)
     base.update(kw)
     return PlannerConfig(**base)
 

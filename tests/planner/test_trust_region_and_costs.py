@@ -13,7 +13,7 @@ GOAL = torch.tensor([[0.5, -0.3], [0.1, 0.6], [-0.2, -0.4]])
 
 def cfg(**kw) -> PlannerConfig:
     base = dict(num_samples=128, horizon=4, iterations=4, num_elites=16, num_prior_trajectories=8,
-                running_weight=0.5, init_std=0.5)
+                running_weight=0.5, init_std=0.5, prior_penalty=0.0)
     base.update(kw)
     return PlannerConfig(**base)
 
@@ -69,3 +69,15 @@ def test_value_cost_uses_the_models_value_and_cosine_ignores_norm():
         goal_cost(latents, GOAL, "value", model=LinearModel())
     result = plan(model, Z0, GOAL, cfg(cost="value", iterations=12, num_samples=256), seeds=[1, 2, 3])
     assert (result.latents[:, -1] - GOAL).norm(dim=-1).max() < 0.1
+
+
+def test_prior_penalty_pulls_the_plan_toward_the_prior():
+    """With a heavy penalty the plan stays near a (wrong) prior; without it the search finds the optimum."""
+    model = LinearModel()
+    prior = PriorFromOptimum(model, offset=0.4, std=0.3)
+    mean = prior.action_prior(Z0, GOAL, 4)[0]
+    free = plan(model, Z0, GOAL, cfg(iterations=8), prior=prior, seeds=[1, 2, 3])
+    held = plan(model, Z0, GOAL, cfg(iterations=8, prior_penalty=100.0), prior=prior, seeds=[1, 2, 3])
+    assert (held.actions - mean).abs().mean() < 0.5 * (free.actions - mean).abs().mean()
+    with pytest.raises(PlannerError, match="prior_penalty"):
+        PlannerConfig(prior_penalty=-1.0)

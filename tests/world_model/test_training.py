@@ -23,7 +23,8 @@ def _run(tmp_path, data, stats, cfg, tcfg, name="run", **kw):
 def test_training_lowers_every_loss_without_collapse(tmp_path, state_data, state_stats, regularizer):
     cfg = tiny_config(regularizer=regularizer)
     heldout = lambda: (state_data["observations"][:4], state_data["actions"][:4])  # noqa: E731
-    res = _run(tmp_path, state_data, state_stats, cfg, tiny_train(steps=80, log_every=10, checkpoint_every=80, ema_start=0.9),
+    res = _run(tmp_path, state_data, state_stats, cfg, tiny_train(steps=80, log_every=10, checkpoint_every=80, ema_start=0.9,
+                                                                      eval_horizon=16),
                heldout=heldout)
     first, last = res.metrics[0], res.metrics[-1]
     for key in ("action", "latent", "predictor", "regularizer", "loss"):

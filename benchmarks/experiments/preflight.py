@@ -1,0 +1,46 @@
+"""Everything a protocol needs, checked before it creates a folder or runs a stage: one-line errors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks.errors import UserError
+from benchmarks.evaluation.availability import check_controllers_available
+from benchmarks.experiments.data_efficiency import CURVES
+from benchmarks.experiments.protocols import ProtocolConfig
+
+
+def protocol_controllers(cfg: ProtocolConfig) -> tuple[str, ...]:
+    """Every controller some stage of the protocol runs: the comparison, the planners of its sweeps, and the
+    controllers of the data-efficiency curves."""
+    swept = cfg.horizon_planners if cfg.horizons or cfg.budgets else ()
+    efficiency = [controller for controller, _ in CURVES.values()] if cfg.data_efficiency_demos else []
+    return tuple(dict.fromkeys((*cfg.eval.controllers, *swept, *efficiency)))
+
+
+def check_protocol(cfg: ProtocolConfig, folders: tuple[Path, ...] = ()) -> None:
+    """The task exists and has an expert, every controller can run on it, training settings and device are
+    valid, and `folders` are folders or absent; raises the first problem as a one-line error."""
+    import envs
+    from envs.experts import make_expert
+    from world_model.device import check_device
+    from world_model.train_config import preset
+
+    envs.task_spec(cfg.task)
+    try:
+        make_expert(cfg.task)
+    except envs.EnvError:
+        raise UserError(
+            f"task {cfg.task!r} has no expert, and a protocol collects its demonstrations with one; "
+            "pass expert=... to envs.register_task"
+        ) from None
+    check_controllers_available(cfg.task, protocol_controllers(cfg))
+    t = cfg.train
+    preset(t.preset, steps=t.steps, batch_size=t.batch_size, seed=t.seed, device=t.device)
+    check_device(t.device)
+    for name, prob in (("final_goal_prob", t.final_goal_prob), ("task_goal_prob", t.task_goal_prob)):
+        if not 0.0 <= prob <= 1.0:
+            raise UserError(f"{name} must be a probability in [0, 1], got {prob}")
+    for folder in folders:
+        if folder.exists() and not folder.is_dir():
+            raise UserError(f"{folder} is a file, not a folder; choose another path")
