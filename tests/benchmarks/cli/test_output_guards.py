@@ -28,6 +28,8 @@ CASES = [
     ("collect --task point_mass --episodes 2 --out {u}/x.h5", "choose another --out"),
     ("collect --task point_mass --episodes 2 --out {t}/afile/x.h5", "is a file, not a folder"),
     ("collect --task point_mass --episodes 2 --out {t}/existing.json", "already exists; pass --force"),
+    ("import --source {d} --task point_mass --out {t}/adir", "--out {t}/adir is a folder"),
+    ("import --source {d} --task point_mass --out {u}/x.h5", "choose another --out"),
     ("train --data {d} --out {t}/afile --steps 2", "--out {t}/afile is a file, not a folder"),
     ("train --data {d} --out {u}/run --steps 2", "choose another --out"),
     ("train --data {t}/adir --out {t}/run --steps 2", "--data {t}/adir is a folder"),
