@@ -33,10 +33,9 @@ class DemoCommand:
         from benchmarks.experiments.pipeline import Pipeline
         from benchmarks.experiments.preflight import check_protocol
 
-        guards.check_device(self.device)
         cfg = protocol("demo", device=self.device)
-        guards.check_protocol(cfg, self.workdir, self.report, self.force)
         check_protocol(cfg, (self.workdir, self.report))
+        guards.check_protocol(cfg, self.workdir, self.report, self.force)
         _fresh([self.workdir, self.report], self.force)
         page = Pipeline(cfg, self.workdir, self.report).run()
         print(f"report: {page}")
@@ -62,19 +61,15 @@ class ReproduceCommand:
     "Start over instead of continuing."
 
     def run(self) -> None:
-        import envs
         from benchmarks.cli import guards
         from benchmarks.experiments.pipeline import Pipeline
         from benchmarks.experiments.preflight import check_protocol
 
-        envs.task_spec(self.task)  # one-line error for unknown tasks
-        guards.check_positive("--steps", self.steps)
-        guards.check_device(self.device)
         cfg = protocol(self.protocol, task=self.task, train_steps=self.steps, device=self.device)
         workdir = self.workdir or Path(f"runs/{self.protocol}-{self.task}")
         report = self.report or Path(f"results/{self.task}")
-        guards.check_protocol(cfg, workdir, report, self.force)
         check_protocol(cfg, (workdir, report))  # before any folder is created or removed
+        guards.check_protocol(cfg, workdir, report, self.force)  # writable folders, --force, memory and time
         _fresh([workdir, report], self.force)
         page = Pipeline(cfg, workdir, report).run()
         print(f"report: {page}")
