@@ -26,7 +26,7 @@ from envs.errors import EnvError
 from envs.registry import make, task_spec
 from envs.seeds import check_seed, training_seeds
 from envs.signals import deferred_signals
-from envs.vec_env import GoalVecEnv
+from envs.vec_env import OBS_MODES, GoalVecEnv
 
 SOURCES = ("expert", "play")
 PLAY_CORRELATION = 0.9
@@ -66,6 +66,8 @@ def check_config(cfg: CollectConfig) -> None:
     task_spec(cfg.task)
     if cfg.source not in SOURCES:
         raise EnvError(f"unknown source {cfg.source!r}; use one of {', '.join(SOURCES)}")
+    if cfg.obs_mode not in OBS_MODES:
+        raise EnvError(f"unknown observation mode {cfg.obs_mode!r}; use one of {', '.join(OBS_MODES)}")
     if cfg.episodes < 1:
         raise EnvError(f"--episodes must be a positive number, got {cfg.episodes}")
     if cfg.batch_size < 1:

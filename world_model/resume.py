@@ -5,24 +5,76 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from world_model.checkpoint import INFO_FILE
+from world_model.checkpoint import INFO_FILE, MODEL_FILE, TRAINER_FILE
 from world_model.config import ModelConfig
 from world_model.errors import CheckpointError, WorldModelError
+from world_model.metrics_log import METRICS_FILE
 from world_model.train_config import RESUME_MUST_MATCH, TrainConfig
 
 _ELSEWHERE = "use another --out or --force"
 
 
+RUN_FILES = (
+    INFO_FILE,
+    MODEL_FILE,
+    TRAINER_FILE,
+    METRICS_FILE,
+    "loss_curves.png",
+    "embedding_health.png",
+    "open_loop.png",
+    "open_loop.json",
+    "calibration.json",
+    "calibration.png",
+)
+"The files a training run writes in its folder (calibration.*: the goal calibration `actjepa train` adds);\n--force removes these (and their temporaries), nothing else."
+
+
+def is_run_file(name: str) -> bool:
+    """Whether a file named `name` in a run folder was written by a run (a RUN_FILES name or its temporary)."""
+    return name in RUN_FILES or any(name.startswith(f".{run}.") and ".tmp" in name for run in RUN_FILES)
+
+
 def prepare_out_dir(out: Path, resume: bool, force: bool) -> bool:
-    """Decide between a fresh start and a resume; True when resuming from an existing checkpoint."""
+    """Decide between a fresh start and a resume; True when resuming from an existing checkpoint.
+
+    A fresh start with `force` removes the previous run's files, and refuses when the folder holds anything
+    else. The messages never send the user in a circle: each names an option that works from where they are.
+    """
+    if out.exists() and not out.is_dir():
+        raise WorldModelError(f"--out {out} is a file, not a folder; choose a folder path for --out")
+    entries = sorted(out.iterdir()) if out.is_dir() else []
+    foreign = [p.name for p in entries if not (p.is_file() and is_run_file(p.name))]
     has_ckpt = (out / INFO_FILE).is_file()
     if resume:
-        if not has_ckpt:
+        if has_ckpt:
+            return True
+        if not entries:
             raise CheckpointError(f"there is no checkpoint in {out} to resume; drop --resume to start a new run")
-        return True
-    if out.exists() and any(out.iterdir()) and not force:
-        what = "a checkpoint" if has_ckpt else "files"
-        raise WorldModelError(f"{out} already holds {what}; pass --resume to continue or --force to start over")
+        if foreign:
+            raise CheckpointError(
+                f"there is no checkpoint in {out} to resume and it holds other files "
+                f"({foreign[0]}); choose another --out"
+            )
+        raise CheckpointError(
+            f"{out} holds a run that stopped before its first checkpoint, which cannot resume; "
+            f"pass --force instead of --resume to start it over"
+        )
+    if not entries:
+        return False
+    if foreign:
+        keep = "pass --resume to continue or choose another --out" if has_ckpt else "choose another --out"
+        raise WorldModelError(
+            f"{out} holds files a training run does not write ({foreign[0]}); {keep} "
+            f"(--force removes only a run's own files)"
+        )
+    if not force:
+        if has_ckpt:
+            raise WorldModelError(
+                f"{out} already holds a checkpoint; pass --resume to continue or --force to start over"
+            )
+        raise WorldModelError(f"{out} holds a run that stopped before its first checkpoint; pass --force to start over")
+    for path in entries:
+        path.unlink()
     return False
 
 

@@ -27,9 +27,11 @@ from world_model.checkpoint import (
     save_checkpoint,
 )
 from world_model.config import ModelConfig
+from world_model.device import check_device
 from world_model.diagnostics import open_loop_error
 from world_model.ema import ema_momentum, ema_update
 from world_model.errors import WorldModelError
+from world_model.memory import check_training_memory, is_out_of_memory
 from world_model.metrics_log import METRICS_FILE, CollapseWarning, MetricsLog, progress_postfix
 from world_model.model import ActJepa
 from world_model.objective import LossOutput, compute_losses
@@ -41,6 +43,9 @@ __all__ = ["METRICS_FILE", "CollapseWarning", "TrainResult", "make_optimizer", "
 
 SampleBatch = Callable[[int, int], dict[str, np.ndarray]]
 HeldOut = Callable[[], tuple[np.ndarray, np.ndarray]]
+
+MEMORY_PROBE_WINDOWS = 4
+"Windows of the probe batch whose measured activations estimate a training batch's memory before step one."
 
 
 @dataclass
@@ -84,10 +89,6 @@ def _batch_to_tensors(batch: dict[str, np.ndarray], step: int, device: torch.dev
             )
         out[key] = torch.from_numpy(np.ascontiguousarray(arr)).to(device)
     return out
-
-
-def _is_oom(exc: BaseException) -> bool:
-    return isinstance(exc, MemoryError) or "out of memory" in str(exc).lower()
 
 
 def _write_plots(out: Path, metrics: list[dict[str, Any]], model: ActJepa, title: str) -> None:
@@ -153,14 +154,18 @@ def _start(
     meta: dict[str, Any],
     resume: bool,
     force: bool,
+    sample_batch: SampleBatch,
 ) -> _Run:
-    """A fresh model, optimizer and generator, or those of the checkpoint in `out` when resuming."""
-    resuming = prepare_out_dir(out, resume, force)
-    device = torch.device(cfg.device)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise WorldModelError("--device cuda was asked for but no CUDA GPU is visible; use --device cpu")
+    """A fresh model, optimizer and generator, or those of the checkpoint in `out` when resuming.
+
+    The device and the memory of a training batch are checked before the folder is touched.
+    """
+    device = check_device(cfg.device)
     torch.manual_seed(cfg.seed)
     model = ActJepa(model_cfg, norm_stats).to(device)
+    probe = _batch_to_tensors(sample_batch(0, MEMORY_PROBE_WINDOWS), 0, device)
+    check_training_memory(model, probe, cfg.batch_size, cfg.weights)
+    resuming = prepare_out_dir(out, resume, force)
     run = _Run(model, make_optimizer(model, cfg), torch.Generator().manual_seed(cfg.seed + 1), device, 0, resuming)
     if resuming:
         info = read_info(out)
@@ -180,7 +185,7 @@ def _checked_step(
     try:
         losses, total = train_step(run.model, run.optimizer, batch, cfg, step, run.generator)
     except (RuntimeError, MemoryError) as exc:
-        if _is_oom(exc):
+        if is_out_of_memory(exc):
             raise WorldModelError(
                 f"out of memory at batch size {cfg.batch_size}; pass a smaller --batch-size"
             ) from None
@@ -213,7 +218,7 @@ def train(
     heldout: returns held-out (observations (E,T+1,*obs), actions (E,T,A)) for open_loop.png.
     """
     out = Path(out_dir)
-    run = _start(model_cfg, cfg, norm_stats, out, meta, resume, force)
+    run = _start(model_cfg, cfg, norm_stats, out, meta, resume, force, sample_batch)
     log = MetricsLog(out, model_cfg, cfg, resume_from=run.start if run.resumed else None)
     ckpt_meta = {"task": meta.get("task"), "dataset_sha256": meta.get("dataset_sha256")}
     title = f"{meta.get('task') or 'model'} ({'bc' if model_cfg.is_bc else 'act-jepa'})"
@@ -227,7 +232,7 @@ def train(
         if row is not None:
             bar.set_postfix(**progress_postfix(row))
         done = step + 1
-        if done % cfg.checkpoint_every == 0 or done == cfg.steps:
+        if cfg.checkpoint_due(done):
             save_checkpoint(out, run.model, done, ckpt_meta, cfg.to_dict(), run.optimizer, run.generator)
             last_saved = done
             _write_plots(out, log.rows, run.model, title)

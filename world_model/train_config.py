@@ -44,6 +44,8 @@ class TrainConfig:
     "Steps between metrics.jsonl lines and progress-bar updates."
     checkpoint_every: int = 500
     "Steps between checkpoints (the final step always writes one)."
+    first_checkpoint: int = 50
+    "Step of an extra early checkpoint (at the earlier of this and checkpoint_every), so a run killed in its\n    first minutes can be resumed instead of started over."
     ema_start: float = 0.99
     "Target-encoder momentum at step 0."
     ema_end: float = 1.0
@@ -84,14 +86,19 @@ class TrainConfig:
             raise WorldModelError(f"bc_encoder_lr_scale must be positive, got {self.bc_encoder_lr_scale}")
         if self.rollout_horizon < 1 or not 0.0 < self.value_expectile < 1.0 or self.vicreg_std_target <= 0:
             raise WorldModelError("rollout_horizon must be >= 1, value_expectile in (0, 1), vicreg_std_target > 0")
-        if self.log_every < 1 or self.checkpoint_every < 1:
-            raise WorldModelError("log_every and checkpoint_every must be at least 1")
+        if self.log_every < 1 or self.checkpoint_every < 1 or self.first_checkpoint < 1:
+            raise WorldModelError("log_every, checkpoint_every and first_checkpoint must be at least 1")
 
     @property
     def weights(self) -> LossWeights:
         """Loss weights for the objective."""
         return LossWeights(self.action_weight, self.latent_weight, self.predictor_weight, self.regularizer_weight,
                            self.value_weight, self.vicreg_std_target, self.rollout_horizon, self.value_expectile)
+
+    def checkpoint_due(self, done: int) -> bool:
+        """Whether a checkpoint is written after `done` steps: the early first one, every checkpoint_every, the last."""
+        early = min(self.first_checkpoint, self.checkpoint_every)
+        return done == early or done % self.checkpoint_every == 0 or done == self.steps
 
     def lr_at(self, step: int) -> float:
         """Linear warm-up then cosine decay to min_lr_fraction * lr (a pure function of the step)."""

@@ -79,8 +79,27 @@ def dispatch(argv: list[str]) -> None:
     command.run()
 
 
+def _one_line_warning(message, category, filename, lineno, line=None) -> str:
+    """Warnings as `actjepa: warning: ...` lines, without the source line Python adds by default."""
+    return f"actjepa: warning: {str(message).splitlines()[0] if str(message) else category.__name__}\n"
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `actjepa` console script."""
+    import warnings
+
+    default_format, warnings.formatwarning = warnings.formatwarning, _one_line_warning
+    try:
+        _run(argv)
+    except KeyboardInterrupt:  # also while the packages are still being imported
+        print("actjepa: interrupted", file=sys.stderr)
+        sys.exit(130)
+    finally:
+        warnings.formatwarning = default_format
+
+
+def _run(argv: list[str] | None) -> None:
+    """Dispatch argv; user errors, file-system faults and memory exhaustion end in one line."""
     from envs.errors import EnvError
     from planner.errors import PlannerError
     from world_model.errors import WorldModelError
@@ -92,6 +111,10 @@ def main(argv: list[str] | None = None) -> None:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         print(f"actjepa: error: {message}", file=sys.stderr)
         sys.exit(2)
-    except KeyboardInterrupt:
-        print("actjepa: interrupted", file=sys.stderr)
-        sys.exit(130)
+    except OSError as exc:  # a file system fault no check foresaw (disk full, permissions changed meanwhile)
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(f"actjepa: error: {exc.strerror or exc}{where}; free space or fix the path and rerun", file=sys.stderr)
+        sys.exit(2)
+    except MemoryError:
+        print("actjepa: error: out of memory; lower --batch-size, --num-samples or --episodes", file=sys.stderr)
+        sys.exit(2)

@@ -16,8 +16,14 @@ class BenchPlannerCommand:
     "What to measure and where to write it."
 
     def run(self) -> None:
+        from benchmarks.cli import guards
         from benchmarks.perf.planner import run
 
+        guards.check_output_file(self.bench.out, self.bench.force)
+        guards.check_threads(self.bench.threads)
+        guards.check_positive("--repeats", self.bench.repeats)
+        guards.check_positive("--replan-every", self.bench.replan_every)
+        guards.check_device(self.bench.device)
         run(self.bench)
 
 
@@ -29,6 +35,11 @@ class BenchTrainCommand:
     "What to measure and where to write it."
 
     def run(self) -> None:
+        from benchmarks.cli import guards
         from benchmarks.perf.train import run, summary
 
+        guards.check_output_file(self.bench.out, self.bench.force)
+        guards.check_positive("--steps", self.bench.steps)
+        guards.check_positive("--batch-size", self.bench.batch_size)
+        guards.check_device(self.bench.device)
         print(summary(run(self.bench)))

@@ -28,13 +28,21 @@ class CollectCommand:
     "Print a summary of this dataset file and exit."
 
     def run(self) -> None:
+        import envs
+        from benchmarks.cli import guards
         from envs.dataset import load_dataset
         from envs.summary import dataset_summary
 
         if self.inspect is not None:
+            if self.inspect.exists():  # a missing file gets load_dataset's message
+                guards.check_input_file(self.inspect, "--inspect")
             print(dataset_summary(load_dataset(self.inspect), str(self.inspect)))
             return
         from envs.collect import collect_from
+
+        cfg = self.collect
+        guards.check_output_file(cfg.out, cfg.force, example="data.h5")
+        guards.check_simulation_time("--episodes", cfg.episodes, envs.task_spec(cfg.task).max_episode_steps)
 
         path = collect_from(self.collect)
         print(dataset_summary(load_dataset(path), str(path)))

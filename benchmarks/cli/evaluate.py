@@ -26,18 +26,23 @@ class EvalCommand:
     "Overwrite an existing results.json."
 
     def run(self) -> None:
+        from benchmarks.cli import guards
         from benchmarks.evaluation.run import evaluate, result_path
-        from benchmarks.io import ensure_writable, write_json_atomic
+        from benchmarks.io import write_json_atomic
         from benchmarks.reporting.tables import controllers_table
         from world_model import load_model
 
         target = result_path(self.out)
-        ensure_writable(target, self.force)
+        guards.check_output_folder(self.out)
+        guards.check_output_file(target, self.force)
+        guards.check_not_negative("--videos", self.videos)
         cfg = self.eval
+        guards.check_device(cfg.device)
         model, info = load_model(self.checkpoint, device=cfg.device)
         prior = None
         if self.prior_checkpoint is not None:
             prior, _ = load_model(self.prior_checkpoint, device=cfg.device, expect_task=info["task"])
+        guards.check_evaluation(cfg, info["task"], model.latent_dim)
         results = evaluate(model, info, cfg, prior=prior, checkpoint=str(self.checkpoint))
         if self.prior_checkpoint is not None:
             results["prior_checkpoint"] = str(self.prior_checkpoint)

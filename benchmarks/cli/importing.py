@@ -15,9 +15,11 @@ class ImportCommand:
     "What to import, for which task, and where to write it."
 
     def run(self) -> None:
+        from benchmarks.cli import guards
         from envs.dataset import load_dataset
         from envs.dataset.importers import import_dataset
         from envs.summary import dataset_summary
 
+        guards.check_output_file(self.config.out, self.config.force, example="data.h5")
         path = import_dataset(self.config)
         print(dataset_summary(load_dataset(path), str(path)))

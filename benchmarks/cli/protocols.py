@@ -6,7 +6,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
-from benchmarks.errors import UserError
 from benchmarks.experiments.protocols import protocol
 
 
@@ -30,11 +29,13 @@ class DemoCommand:
     "Start over instead of continuing an interrupted demo."
 
     def run(self) -> None:
+        from benchmarks.cli import guards
         from benchmarks.experiments.pipeline import Pipeline
         from benchmarks.experiments.preflight import check_protocol
 
         cfg = protocol("demo", device=self.device)
         check_protocol(cfg, (self.workdir, self.report))
+        guards.check_protocol(cfg, self.workdir, self.report, self.force)
         _fresh([self.workdir, self.report], self.force)
         page = Pipeline(cfg, self.workdir, self.report).run()
         print(f"report: {page}")
@@ -60,6 +61,7 @@ class ReproduceCommand:
     "Start over instead of continuing."
 
     def run(self) -> None:
+        from benchmarks.cli import guards
         from benchmarks.experiments.pipeline import Pipeline
         from benchmarks.experiments.preflight import check_protocol
 
@@ -67,6 +69,7 @@ class ReproduceCommand:
         workdir = self.workdir or Path(f"runs/{self.protocol}-{self.task}")
         report = self.report or Path(f"results/{self.task}")
         check_protocol(cfg, (workdir, report))  # before any folder is created or removed
+        guards.check_protocol(cfg, workdir, report, self.force)  # writable folders, --force, memory and time
         _fresh([workdir, report], self.force)
         page = Pipeline(cfg, workdir, report).run()
         print(f"report: {page}")
@@ -82,10 +85,12 @@ class ReportCommand:
     "Also rewrite the generated results block of this Markdown file."
 
     def run(self) -> None:
+        from benchmarks.cli.report_checks import check_readme, check_results_folder
         from benchmarks.reporting.report import results_markdown, update_markdown, write_report_page
 
-        if not self.folder.is_dir():
-            raise UserError(f"{self.folder} is not a folder of results; run `actjepa demo` first")
+        check_results_folder(self.folder)
+        if self.readme is not None:
+            check_readme(self.readme)
         page = write_report_page(self.folder)
         print(f"wrote {page}")
         if self.readme is not None:

@@ -20,11 +20,23 @@ class TrainCommand:
     "Show a progress bar."
 
     def run(self) -> None:
+        from benchmarks.cli import guards
         from benchmarks.experiments.training import train_on_dataset
 
-        data = self.request.data
-        if not data.is_file():
+        data, settings = self.request.data, self.request.settings
+        if not data.exists():
             raise UserError(f"{data} does not exist; collect demonstrations first with `actjepa collect --out {data}`")
+        guards.check_input_file(data, "--data")
+        guards.check_output_folder(self.request.out)
+        for flag, value in (
+            ("--steps", settings.steps),
+            ("--batch-size", settings.batch_size),
+            ("--checkpoint-every", settings.checkpoint_every),
+        ):
+            guards.check_positive(flag, value)
+        if settings.lr is not None and not 0 < settings.lr < float("inf"):
+            raise UserError(f"--lr must be a positive number, got {settings.lr}")
+        guards.check_device(settings.device)
         train_on_dataset(self.request, progress=self.progress)
         print(summary(self.request.out))
 

@@ -61,9 +61,12 @@ class Pipeline:
         return with_controllers(self.cfg.eval, controllers, episodes)
 
     def train_request(self, kind: str, seed: int | None = None) -> TrainRequest:
+        """The run of `kind` (and seed); it resumes from the checkpoint an interrupted earlier invocation left."""
         settings = self.cfg.train if seed is None else replace(self.cfg.train, seed=seed)
+        out = self.run_dir(kind, seed)
         return TrainRequest(
-            data=self.data, out=self.run_dir(kind, seed), baseline="bc" if kind == "bc" else None, settings=settings
+            data=self.data, out=out, baseline="bc" if kind == "bc" else None, settings=settings,
+            resume=(out / "checkpoint.json").is_file(),
         )
 
     def model(self, kind: str, seed: int | None = None):

@@ -25,6 +25,10 @@ class TrainSettings:
     "Optimizer steps (None keeps the preset's)."
     batch_size: int | None = None
     "Windows per step (None keeps the preset's)."
+    lr: float | None = None
+    "Peak AdamW learning rate (None keeps the preset's)."
+    checkpoint_every: int | None = None
+    "Steps between checkpoints (None keeps the preset's); an early first one comes at TrainConfig.first_checkpoint."
     seed: int = 0
     "Seed of initialisation, masking and window sampling."
     device: str = "cpu"
@@ -70,6 +74,22 @@ class TrainRequest:
             raise UserError("--resume and --force contradict each other; pass one of them")
 
 
+def _check_resumed_task(dataset, request: TrainRequest) -> None:
+    """The dataset must hold the task (and observation mode) of the run being resumed, if --out has a checkpoint."""
+    from envs.dataset import check_dataset_task
+    from world_model.checkpoint import INFO_FILE, read_info
+
+    if (request.out / INFO_FILE).is_file():
+        info = read_info(request.out)
+        check_dataset_task(
+            dataset,
+            info.get("task"),
+            info.get("obs_mode"),
+            request.data,
+            context=f"the run being resumed in {request.out} was trained on it",
+        )
+
+
 def train_on_dataset(request: TrainRequest, progress: bool = True, model_overrides: dict | None = None,
                      train_overrides: dict | None = None):
     """Train (or resume) a model as requested and return it in eval mode.
@@ -89,8 +109,10 @@ def train_on_dataset(request: TrainRequest, progress: bool = True, model_overrid
         raise UserError(f"{request.data} has no episodes to train on; collect some with `actjepa collect`")
     train_rel, val_rel = split_episodes(len(used), s.val_fraction, s.seed)
     train_idx, val_idx = used[train_rel], used[val_rel]
-    cfg = preset(s.preset, steps=s.steps, batch_size=s.batch_size, seed=s.seed, device=s.device,
-                 **(train_overrides or {}))
+    if request.resume:
+        _check_resumed_task(dataset, request)
+    overrides = {"lr": s.lr, "checkpoint_every": s.checkpoint_every, **(train_overrides or {})}
+    cfg = preset(s.preset, steps=s.steps, batch_size=s.batch_size, seed=s.seed, device=s.device, **overrides)
     obs_mode = dataset.meta["obs_mode"]
     model_cfg = ModelConfig(
         obs_shape=tuple(dataset.observations.shape[2:]),

@@ -93,7 +93,7 @@ def test_train_bc_baseline(capsys, tmp_path, datasets):
     [
         (["--baseline", "ppo"], "--baseline 'ppo' is unknown"),
         (["--regularizer", "l2"], "regularizer 'l2' is unknown"),
-        (["--device", "tpu"], "device 'tpu' is unknown"),
+        (["--device", "tpu"], "--device 'tpu' is not a device"),
         (["--resume", "--force"], "contradict"),
     ],
 )
