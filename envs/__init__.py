@@ -1,9 +1,9 @@
 """Goal-conditioned MuJoCo tasks, scripted experts, and demonstration datasets.
 
-    import envs
-    env = envs.make("reacher", num_envs=8)          # a GoalVecEnv
-    obs = env.reset(seeds=range(8))                 # dict of (B, ...) arrays
-    obs, reward, terminated, truncated, info = env.step(actions)  # actions (B, A)
+import envs
+env = envs.make("reacher", num_envs=8)          # a GoalVecEnv
+obs = env.reset(seeds=range(8))                 # dict of (B, ...) arrays
+obs, reward, terminated, truncated, info = env.step(actions)  # actions (B, A)
 """
 
 import os

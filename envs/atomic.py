@@ -13,8 +13,14 @@ from actjepa_common.files import replace_into as replace_keeping_mode
 from actjepa_common.files import target_mode as target_file_mode
 from envs.errors import EnvError
 
-__all__ = ["NO_SPACE_ERRNOS", "atomic_write", "current_umask", "replace_keeping_mode", "target_file_mode",
-           "write_failure"]
+__all__ = [
+    "NO_SPACE_ERRNOS",
+    "atomic_write",
+    "current_umask",
+    "replace_keeping_mode",
+    "target_file_mode",
+    "write_failure",
+]
 
 
 def write_failure(path: str | Path, exc: OSError) -> EnvError:

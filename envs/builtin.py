@@ -21,5 +21,7 @@ def _builder(task_cls: type[MujocoTask]):
 def register_builtin_tasks() -> None:
     """Add reacher, point_mass, maze and push to the registry."""
     for task_cls in BUILTIN_TASKS:
-        add_entry(TaskEntry(task_cls.spec, _builder(task_cls), expert=EXPERTS[task_cls.spec.name], builtin=True),
-                  overwrite=True)
+        add_entry(
+            TaskEntry(task_cls.spec, _builder(task_cls), expert=EXPERTS[task_cls.spec.name], builtin=True),
+            overwrite=True,
+        )

@@ -94,8 +94,9 @@ def check_output_file(out: Path, force: bool) -> None:
         raise EnvError(f"--out {out}: {parent} is a file, not a folder; choose another --out")
 
 
-def run_episodes(env: GoalVecEnv, seeds: np.ndarray, source: str, noise: float,
-                 rng: np.random.Generator) -> dict[str, np.ndarray]:
+def run_episodes(
+    env: GoalVecEnv, seeds: np.ndarray, source: str, noise: float, rng: np.random.Generator
+) -> dict[str, np.ndarray]:
     """Run one batch of episodes to the end and return their arrays (keyed like the file)."""
     obs = env.reset(seeds)
     t_max, half = env.max_episode_steps, (env.action_high - env.action_low) / 2
@@ -165,12 +166,33 @@ class _DeferredInterrupt:
             signal.signal(sig, handler)
 
 
-def collect(task: str, source: str = "expert", episodes: int = 200, noise: float = 0.1, seed: int = 0,
-            out: str | Path = "data/reacher.h5", obs_mode: str = "state", batch_size: int = 50,
-            force: bool = False, progress: bool = True) -> Path:
+def collect(
+    task: str,
+    source: str = "expert",
+    episodes: int = 200,
+    noise: float = 0.1,
+    seed: int = 0,
+    out: str | Path = "data/reacher.h5",
+    obs_mode: str = "state",
+    batch_size: int = 50,
+    force: bool = False,
+    progress: bool = True,
+) -> Path:
     """Collect `episodes` episodes into `out`; returns the path. Re-raises KeyboardInterrupt after saving."""
-    return collect_from(CollectConfig(task, source, int(episodes), float(noise), int(seed), Path(out), obs_mode,
-                                      int(batch_size), bool(force), bool(progress)))
+    return collect_from(
+        CollectConfig(
+            task,
+            source,
+            int(episodes),
+            float(noise),
+            int(seed),
+            Path(out),
+            obs_mode,
+            int(batch_size),
+            bool(force),
+            bool(progress),
+        )
+    )
 
 
 def collect_from(cfg: CollectConfig) -> Path:
@@ -181,8 +203,9 @@ def collect_from(cfg: CollectConfig) -> Path:
     spec = task_spec(cfg.task)
     seeds = training_seeds(cfg.seed, cfg.episodes)
     meta = {k: v for k, v in asdict(cfg).items() if k in ("task", "source", "noise", "seed", "obs_mode")}
-    meta.update(package_version=package_version(), episode_steps=spec.max_episode_steps,
-                success_radius=spec.success_radius)
+    meta.update(
+        package_version=package_version(), episode_steps=spec.max_episode_steps, success_radius=spec.success_radius
+    )
     tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
     envs_by_size: dict[int, GoalVecEnv] = {}
     writer = None
@@ -232,8 +255,15 @@ def _make_parent(out: Path) -> None:
 def _open_writer(tmp: Path, out: Path, meta: dict, env: GoalVecEnv, obs_mode: str, spec) -> DatasetWriter:
     """A writer on the temporary file; a failure to create it is reported against the user's `out`."""
     try:
-        return DatasetWriter(tmp, meta, env.observation_shape, np.uint8 if obs_mode == "pixels" else np.float32,
-                             spec.max_episode_steps, spec.action_dim, spec.goal_dim)
+        return DatasetWriter(
+            tmp,
+            meta,
+            env.observation_shape,
+            np.uint8 if obs_mode == "pixels" else np.float32,
+            spec.max_episode_steps,
+            spec.action_dim,
+            spec.goal_dim,
+        )
     except OSError as exc:
         raise write_failure(out, exc) from None
 

@@ -88,6 +88,7 @@ def make_expert(name: str) -> Expert:
 
     expert = task_entry(name).expert
     if expert is None:
-        raise EnvError(f"task {name!r} has no expert; pass expert=... to envs.register_task, or collect with "
-                       "--source play")
+        raise EnvError(
+            f"task {name!r} has no expert; pass expert=... to envs.register_task, or collect with --source play"
+        )
     return expert

@@ -29,8 +29,10 @@ class RenderSupport:
 
 
 def _no_frames_reason(task: str) -> str:
-    return (f"task {task!r} has no renderer: make its Gymnasium env with render_mode='rgb_array' in the factory "
-            "passed to envs.register_task to get videos")
+    return (
+        f"task {task!r} has no renderer: make its Gymnasium env with render_mode='rgb_array' in the factory "
+        "passed to envs.register_task to get videos"
+    )
 
 
 def render_support(task: str) -> RenderSupport:
@@ -49,8 +51,9 @@ def scene_frames(env: GoalVecEnv) -> tuple[np.ndarray | None, str]:
         from envs.render import shared_renderer
 
         task = env.task
-        renderer = shared_renderer((type(task).__module__, type(task).__qualname__), task.build_model, task.camera,
-                                   task.hidden_geoms)
+        renderer = shared_renderer(
+            (type(task).__module__, type(task).__qualname__), task.build_model, task.camera, task.hidden_geoms
+        )
         return renderer.render(env.get_sim_state()), ""
     if isinstance(env, GymGoalVecEnv):
         frames = env.render_frames()

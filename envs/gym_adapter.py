@@ -34,9 +34,17 @@ SuccessFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
 class GymGoalVecEnv(GoalVecEnv):
     """A list of Gymnasium goal envs behind the GoalVecEnv interface."""
 
-    def __init__(self, spec: TaskSpec, factory: Callable[[], Any], goal_observation_fn: GoalObservationFn,
-                 success_fn: SuccessFn | None, num_envs: int = 1, obs_mode: str = "state",
-                 oracle_problem: str = "", achieved_goal_fn: AchievedGoalFn | None = None) -> None:
+    def __init__(
+        self,
+        spec: TaskSpec,
+        factory: Callable[[], Any],
+        goal_observation_fn: GoalObservationFn,
+        success_fn: SuccessFn | None,
+        num_envs: int = 1,
+        obs_mode: str = "state",
+        oracle_problem: str = "",
+        achieved_goal_fn: AchievedGoalFn | None = None,
+    ) -> None:
         if obs_mode != "state":
             raise EnvError(f"adapter task {spec.name!r} supports only obs_mode='state' (it has no pixel renderer)")
         super().__init__(spec, num_envs, obs_mode)
@@ -60,8 +68,12 @@ class GymGoalVecEnv(GoalVecEnv):
         dict_obs = [env.reset(seed=int(s))[0] for env, s in zip(self.envs, seeds)]
         self._store(dict_obs)
         self.desired_goal = np.stack([np.asarray(o["desired_goal"], dtype=np.float64) for o in dict_obs])
-        self.goal_obs = np.stack([np.asarray(self.goal_observation_fn(env, g), dtype=np.float32)
-                                  for env, g in zip(self.envs, self.desired_goal)])
+        self.goal_obs = np.stack(
+            [
+                np.asarray(self.goal_observation_fn(env, g), dtype=np.float32)
+                for env, g in zip(self.envs, self.desired_goal)
+            ]
+        )
         self.elapsed_steps = 0
         return self.observe()
 
@@ -71,8 +83,12 @@ class GymGoalVecEnv(GoalVecEnv):
         return self.step_outputs()
 
     def observe(self) -> dict[str, np.ndarray]:
-        return {"observation": self.last_obs.copy(), "achieved_goal": self.achieved_goal.copy(),
-                "desired_goal": self.desired_goal.copy(), "goal_observation": self.goal_obs.copy()}
+        return {
+            "observation": self.last_obs.copy(),
+            "achieved_goal": self.achieved_goal.copy(),
+            "desired_goal": self.desired_goal.copy(),
+            "goal_observation": self.goal_obs.copy(),
+        }
 
     def goal_distance(self) -> np.ndarray:
         return np.linalg.norm(self.achieved_goal - self.desired_goal, axis=-1)
@@ -125,20 +141,29 @@ class GymGoalVecEnv(GoalVecEnv):
         self.envs = []
 
 
-def _read_spec(name: str, probe: Any, success_radius: float, max_episode_steps: int, description: str,
-               success_rule: str) -> TaskSpec:
+def _read_spec(
+    name: str, probe: Any, success_radius: float, max_episode_steps: int, description: str, success_rule: str
+) -> TaskSpec:
     try:
         spaces = probe.observation_space
         obs_shape = tuple(spaces["observation"].shape)
         goal_dim = int(np.prod(spaces["desired_goal"].shape))
         action_dim = int(np.prod(probe.action_space.shape))
     except (KeyError, TypeError, AttributeError):
-        raise EnvError(f"task {name!r}: the env needs a Dict observation space with observation/achieved_goal/"
-                       "desired_goal and a Box action space") from None
-    return TaskSpec(name=name, obs_shape=obs_shape, action_dim=action_dim, goal_dim=goal_dim,
-                    success_radius=float(success_radius), max_episode_steps=int(max_episode_steps),
-                    description=description or f"Gymnasium goal env {name}",
-                    success_rule=success_rule or f"goal distance below {success_radius}")
+        raise EnvError(
+            f"task {name!r}: the env needs a Dict observation space with observation/achieved_goal/"
+            "desired_goal and a Box action space"
+        ) from None
+    return TaskSpec(
+        name=name,
+        obs_shape=obs_shape,
+        action_dim=action_dim,
+        goal_dim=goal_dim,
+        success_radius=float(success_radius),
+        max_episode_steps=int(max_episode_steps),
+        description=description or f"Gymnasium goal env {name}",
+        success_rule=success_rule or f"goal distance below {success_radius}",
+    )
 
 
 def _reset_goal_dict(spec: TaskSpec, probe: Any) -> Mapping[str, Any]:
@@ -146,21 +171,35 @@ def _reset_goal_dict(spec: TaskSpec, probe: Any) -> Mapping[str, Any]:
     obs = probe.reset(seed=0)[0]
     if not isinstance(obs, Mapping) or any(key not in obs for key in GOAL_KEYS):
         found = sorted(obs) if isinstance(obs, Mapping) else type(obs).__name__
-        raise EnvError(f"task {spec.name!r}: env.reset() must return a goal dict with observation/achieved_goal/"
-                       f"desired_goal, got {found}")
+        raise EnvError(
+            f"task {spec.name!r}: env.reset() must return a goal dict with observation/achieved_goal/"
+            f"desired_goal, got {found}"
+        )
     expected = {"observation": spec.obs_shape, "achieved_goal": (spec.goal_dim,), "desired_goal": (spec.goal_dim,)}
     for key, shape in expected.items():
         got = np.asarray(obs[key]).reshape(-1).shape if key != "observation" else np.shape(obs[key])
         if tuple(got) != tuple(shape):
-            raise EnvError(f"task {spec.name!r}: reset observation {key!r} has shape {np.shape(obs[key])}, "
-                           f"expected {shape} from the observation space")
+            raise EnvError(
+                f"task {spec.name!r}: reset observation {key!r} has shape {np.shape(obs[key])}, "
+                f"expected {shape} from the observation space"
+            )
     return obs
 
 
-def register_task(name: str, factory: Callable[[], Any], goal_observation_fn: GoalObservationFn,
-                  success_fn: SuccessFn | None = None, *, success_radius: float, max_episode_steps: int,
-                  description: str = "", success_rule: str = "", expert: Any = None,
-                  achieved_goal_fn: AchievedGoalFn | None = None, overwrite: bool = False) -> TaskSpec:
+def register_task(
+    name: str,
+    factory: Callable[[], Any],
+    goal_observation_fn: GoalObservationFn,
+    success_fn: SuccessFn | None = None,
+    *,
+    success_radius: float,
+    max_episode_steps: int,
+    description: str = "",
+    success_rule: str = "",
+    expert: Any = None,
+    achieved_goal_fn: AchievedGoalFn | None = None,
+    overwrite: bool = False,
+) -> TaskSpec:
     """Register a Gymnasium goal env under `name`; returns the TaskSpec read from one probe instance.
 
     success_fn defaults to "goal distance below success_radius". Episodes are cut at
@@ -178,17 +217,23 @@ def register_task(name: str, factory: Callable[[], Any], goal_observation_fn: Go
         first_obs = _reset_goal_dict(spec, probe)
         expert_fn = None if expert is None else adapter_expert(spec, expert, first_obs)
         space = probe.action_space
-        problem = oracle_problem(probe, spec.action_dim, spec.goal_dim, achieved_goal_fn,
-                                 np.broadcast_to(space.low, (spec.action_dim,)),
-                                 np.broadcast_to(space.high, (spec.action_dim,)))
+        problem = oracle_problem(
+            probe,
+            spec.action_dim,
+            spec.goal_dim,
+            achieved_goal_fn,
+            np.broadcast_to(space.low, (spec.action_dim,)),
+            np.broadcast_to(space.high, (spec.action_dim,)),
+        )
         renders = getattr(probe, "render_mode", None) == "rgb_array"
     finally:
         if hasattr(probe, "close"):
             probe.close()
 
     def build(num_envs: int, obs_mode: str) -> GoalVecEnv:
-        return GymGoalVecEnv(spec, factory, goal_observation_fn, success_fn, num_envs, obs_mode, problem,
-                             achieved_goal_fn)
+        return GymGoalVecEnv(
+            spec, factory, goal_observation_fn, success_fn, num_envs, obs_mode, problem, achieved_goal_fn
+        )
 
     def goal_observations(goals: np.ndarray) -> np.ndarray:
         env = factory()
@@ -198,7 +243,17 @@ def register_task(name: str, factory: Callable[[], Any], goal_observation_fn: Go
         finally:
             env.close()
 
-    add_entry(TaskEntry(spec, build, expert=expert_fn, pixel_observations=False, oracle_problem=problem,
-                        scene_renderer="env.render()" if renders else "", goal_observations=goal_observations,
-                        success_fn=success_fn), overwrite=overwrite)
+    add_entry(
+        TaskEntry(
+            spec,
+            build,
+            expert=expert_fn,
+            pixel_observations=False,
+            oracle_problem=problem,
+            scene_renderer="env.render()" if renders else "",
+            goal_observations=goal_observations,
+            success_fn=success_fn,
+        ),
+        overwrite=overwrite,
+    )
     return spec

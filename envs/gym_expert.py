@@ -42,11 +42,15 @@ def check_expert_actions(spec: TaskSpec, actions: Any, batch: int) -> np.ndarray
     try:
         actions = np.asarray(actions, dtype=np.float64)
     except (TypeError, ValueError):
-        raise EnvError(f"the expert of task {spec.name!r} returned {type(actions).__name__}, expected a numeric "
-                       f"array of shape ({batch}, {spec.action_dim})") from None
+        raise EnvError(
+            f"the expert of task {spec.name!r} returned {type(actions).__name__}, expected a numeric "
+            f"array of shape ({batch}, {spec.action_dim})"
+        ) from None
     if actions.shape != (batch, spec.action_dim):
-        raise EnvError(f"the expert of task {spec.name!r} returned actions of shape {actions.shape}, expected "
-                       f"({batch}, {spec.action_dim}): it must map a batch of B observations to B actions")
+        raise EnvError(
+            f"the expert of task {spec.name!r} returned actions of shape {actions.shape}, expected "
+            f"({batch}, {spec.action_dim}): it must map a batch of B observations to B actions"
+        )
     if not np.all(np.isfinite(actions)):
         raise EnvError(f"the expert of task {spec.name!r} returned NaN or infinite actions")
     return actions
@@ -60,8 +64,9 @@ def _call(spec: TaskSpec, fn: ExpertFn, obs: Mapping[str, np.ndarray]) -> np.nda
         raise
     except Exception as exc:  # user code: one line that names the task
         detail = (str(exc).splitlines() or [""])[0]
-        raise EnvError(f"the expert of task {spec.name!r} failed on a batch of observations "
-                       f"({type(exc).__name__}: {detail})") from None
+        raise EnvError(
+            f"the expert of task {spec.name!r} failed on a batch of observations ({type(exc).__name__}: {detail})"
+        ) from None
     return check_expert_actions(spec, actions, len(batch["observation"]))
 
 
@@ -72,8 +77,10 @@ def adapter_expert(spec: TaskSpec, expert: Any, probe_obs: Mapping[str, Any]) ->
     elif callable(expert):
         fn = expert
     else:
-        raise EnvError(f"the expert of task {spec.name!r} must be a function of a batch of observations or an "
-                       f"object with predict(); got {type(expert).__name__}")
+        raise EnvError(
+            f"the expert of task {spec.name!r} must be a function of a batch of observations or an "
+            f"object with predict(); got {type(expert).__name__}"
+        )
     _call(spec, fn, {key: np.stack([np.asarray(probe_obs[key])] * 2) for key in GOAL_KEYS})
 
     def run(env: GoalVecEnv) -> np.ndarray:

@@ -44,8 +44,9 @@ def mujoco_parts(env: Any) -> tuple[mujoco.MjModel, mujoco.MjData]:
     raw = getattr(env, "unwrapped", env)
     model, data = getattr(raw, "model", None), getattr(raw, "data", None)
     if not isinstance(model, mujoco.MjModel) or not isinstance(data, mujoco.MjData):
-        raise EnvError("its env is not MuJoCo-based (the unwrapped env has no mujoco.MjModel `model` and "
-                       "mujoco.MjData `data`)")
+        raise EnvError(
+            "its env is not MuJoCo-based (the unwrapped env has no mujoco.MjModel `model` and mujoco.MjData `data`)"
+        )
     return model, data
 
 
@@ -62,8 +63,9 @@ class MujocoEnvOracle:
         self.scratch = [mujoco.MjData(self.model) for _ in range(NUM_THREADS)]
         self.pool = rollout.Rollout(nthread=NUM_THREADS)
         if achieved_goal_fn is None and not callable(getattr(self.raw, "_get_obs", None)):
-            raise EnvError("its env has no _get_obs() to read achieved goals from; pass achieved_goal_fn=... "
-                           "to envs.register_task")
+            raise EnvError(
+                "its env has no _get_obs() to read achieved goals from; pass achieved_goal_fn=... to envs.register_task"
+            )
 
     def get_state(self) -> np.ndarray:
         """The env's full physics state (nstate,) float64."""
@@ -82,7 +84,9 @@ class MujocoEnvOracle:
             goals = self.achieved_goal_fn(states[:, 1 : 1 + self.nq], states[:, 1 + self.nq : 1 + self.nq + self.nv])
             goals = np.asarray(goals, dtype=np.float64)
             if goals.shape != (len(states), self.goal_dim):
-                raise EnvError(f"achieved_goal_fn returned shape {goals.shape}, expected {(len(states), self.goal_dim)}")
+                raise EnvError(
+                    f"achieved_goal_fn returned shape {goals.shape}, expected {(len(states), self.goal_dim)}"
+                )
             return goals
         saved, warmstart = self.get_state(), self.data.qacc_warmstart.copy()
         goals = np.empty((len(states), self.goal_dim))
@@ -98,22 +102,35 @@ class MujocoEnvOracle:
     def _advance(self, states: np.ndarray, controls: np.ndarray) -> np.ndarray:
         out = np.empty((len(states), controls.shape[1], self.nstate))
         warmstart = np.repeat(self.data.qacc_warmstart[None], len(states), axis=0)
-        self.pool.rollout(self.model, self.scratch, np.ascontiguousarray(states), np.ascontiguousarray(controls),
-                          initial_warmstart=warmstart, state=out)
+        self.pool.rollout(
+            self.model,
+            self.scratch,
+            np.ascontiguousarray(states),
+            np.ascontiguousarray(controls),
+            initial_warmstart=warmstart,
+            state=out,
+        )
         return out
 
     def simulate(self, actions: np.ndarray) -> np.ndarray:
         """Achieved goals (N, H, G) of candidate sequences (N, H, A) from the env's current state."""
-        goals = rollout_achieved_goals(self._advance, self.get_state()[None], actions[None], self.substeps,
-                                       self.achieved_goals, self.goal_dim)
+        goals = rollout_achieved_goals(
+            self._advance, self.get_state()[None], actions[None], self.substeps, self.achieved_goals, self.goal_dim
+        )
         return goals[0]
 
     def close(self) -> None:
         self.pool.close()
 
 
-def oracle_problem(env: Any, action_dim: int, goal_dim: int, achieved_goal_fn: AchievedGoalFn | None,
-                   action_low: np.ndarray, action_high: np.ndarray) -> str:
+def oracle_problem(
+    env: Any,
+    action_dim: int,
+    goal_dim: int,
+    achieved_goal_fn: AchievedGoalFn | None,
+    action_low: np.ndarray,
+    action_high: np.ndarray,
+) -> str:
     """Why the oracle cannot serve this freshly reset env ('' if it can): checked against env.step."""
     try:
         oracle = MujocoEnvOracle(env, goal_dim, achieved_goal_fn)
@@ -131,8 +148,10 @@ def oracle_problem(env: Any, action_dim: int, goal_dim: int, achieved_goal_fn: A
             real.append(oracle.get_state())
         error = float(np.max(np.abs(predicted - np.stack(real))))
         if not np.allclose(predicted, np.stack(real), rtol=1e-6, atol=1e-9):
-            return (f"rolling its MuJoCo model forward does not reproduce env.step (physics states differ by "
-                    f"{error:.3g}); the env transforms actions or steps physics its own way")
+            return (
+                f"rolling its MuJoCo model forward does not reproduce env.step (physics states differ by "
+                f"{error:.3g}); the env transforms actions or steps physics its own way"
+            )
         oracle.achieved_goals(np.stack(real))
         return ""
     except EnvError as exc:

@@ -24,9 +24,14 @@ SIMULATE_CHUNK_VALUES = 4_000_000
 """simulate() rolls out candidates in chunks of at most this many state values (32 MB)."""
 
 
-def rollout_achieved_goals(advance: Callable[[np.ndarray, np.ndarray], np.ndarray], start: np.ndarray,
-                           actions: np.ndarray, n_substeps: int, achieved_goal: Callable[[np.ndarray], np.ndarray],
-                           goal_dim: int) -> np.ndarray:
+def rollout_achieved_goals(
+    advance: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    start: np.ndarray,
+    actions: np.ndarray,
+    n_substeps: int,
+    achieved_goal: Callable[[np.ndarray], np.ndarray],
+    goal_dim: int,
+) -> np.ndarray:
     """Achieved goals (B, N, H, G) after each step of N candidate sequences (B, N, H, A) from states (B, nstate).
 
     advance(states (M, nstate), controls (M, steps, A)) -> every physics state (M, steps, nstate), one
@@ -120,8 +125,14 @@ class MujocoGoalVecEnv(GoalVecEnv):
     def _advance(self, state: np.ndarray, controls: np.ndarray) -> np.ndarray:
         """Roll states (M, nstate) through controls (M, steps, nu); all physics states (M, steps, nstate)."""
         out = np.empty((len(state), controls.shape[1], self.nstate))
-        self.pool.rollout(self.model, self.datas, np.ascontiguousarray(state), np.ascontiguousarray(controls),
-                          initial_warmstart=np.zeros((len(state), self.nv)), state=out)
+        self.pool.rollout(
+            self.model,
+            self.datas,
+            np.ascontiguousarray(state),
+            np.ascontiguousarray(controls),
+            initial_warmstart=np.zeros((len(state), self.nv)),
+            state=out,
+        )
         return out
 
     def step(self, actions: np.ndarray):

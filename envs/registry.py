@@ -75,8 +75,11 @@ def task_entry(name: str) -> TaskEntry:
     import_task_modules()
     if name not in _REGISTRY:
         loaded = requested_modules()
-        hint = (f"{ENV_VAR}={','.join(loaded)} did not register it" if loaded else
-                f"to use your own task, register it in a module and set {ENV_VAR}=<module>")
+        hint = (
+            f"{ENV_VAR}={','.join(loaded)} did not register it"
+            if loaded
+            else f"to use your own task, register it in a module and set {ENV_VAR}=<module>"
+        )
         raise EnvError(f"unknown task {name!r}; known tasks: {', '.join(_REGISTRY)}; {hint}")
     return _REGISTRY[name]
 

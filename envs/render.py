@@ -66,8 +66,9 @@ class PixelRenderer:
 _RENDERERS: dict[tuple, PixelRenderer] = {}
 
 
-def shared_renderer(key: tuple, build_model: Callable[[], mujoco.MjModel], camera: str,
-                    hidden_geoms: Sequence[str] = ()) -> PixelRenderer:
+def shared_renderer(
+    key: tuple, build_model: Callable[[], mujoco.MjModel], camera: str, hidden_geoms: Sequence[str] = ()
+) -> PixelRenderer:
     """The process-wide renderer for `key` (created on first use, closed at exit)."""
     if key not in _RENDERERS:
         first = not _RENDERERS

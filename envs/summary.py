@@ -19,14 +19,27 @@ def task_table() -> str:
     rows = [header]
     for name in task_names():
         s, entry, render = task_spec(name), task_entry(name), render_support(name)
-        rows.append((name, "x".join(map(str, s.obs_shape)), str(s.action_dim), str(s.goal_dim),
-                     str(s.max_episode_steps), _yes(render.pixel_observations), _yes(render.scene_frames),
-                     _yes(not entry.oracle_problem), _yes(entry.expert is not None), s.success_rule))
+        rows.append(
+            (
+                name,
+                "x".join(map(str, s.obs_shape)),
+                str(s.action_dim),
+                str(s.goal_dim),
+                str(s.max_episode_steps),
+                _yes(render.pixel_observations),
+                _yes(render.scene_frames),
+                _yes(not entry.oracle_problem),
+                _yes(entry.expert is not None),
+                s.success_rule,
+            )
+        )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(r[:-1], widths)) + "  " + r[-1] for r in rows]
     lines.insert(1, "-" * len(lines[0]))
-    return "\n".join(lines) + ("\npixels: 64x64x3 uint8 observations (--obs-mode pixels); video: scene frames for "
-                               "--videos; oracle: planning on the true simulator; expert: collect --source expert.")
+    return "\n".join(lines) + (
+        "\npixels: 64x64x3 uint8 observations (--obs-mode pixels); video: scene frames for "
+        "--videos; oracle: planning on the true simulator; expert: collect --source expert."
+    )
 
 
 def _range(array: np.ndarray) -> str:

@@ -80,7 +80,9 @@ class GoalVecEnv(ABC):
         """Candidate sequences as float64 (B, N, H, A) clipped to the action range, or EnvError (for simulate)."""
         actions = np.asarray(actions, dtype=np.float64)
         if actions.ndim != 4 or actions.shape[0] != self.num_envs or actions.shape[-1] != self.action_dim:
-            raise EnvError(f"simulate needs actions (B={self.num_envs}, N, H, A={self.action_dim}), got {actions.shape}")
+            raise EnvError(
+                f"simulate needs actions (B={self.num_envs}, N, H, A={self.action_dim}), got {actions.shape}"
+            )
         return np.clip(actions, self.action_low, self.action_high)
 
     def step_outputs(self) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, np.ndarray, dict[str, Any]]:
@@ -95,7 +97,7 @@ class GoalVecEnv(ABC):
         """(B,) bool: is each episode's goal reached now (from simulator state; scoring only)."""
         return self.goal_distance() < self.spec.success_radius
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - a no-op by default; envs holding resources override it
         """Release simulator resources (thread pools, wrapped envs); idempotent."""
 
     def __enter__(self) -> "GoalVecEnv":

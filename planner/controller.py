@@ -85,7 +85,7 @@ class History:
 
     def window(self, k: int) -> tuple[Tensor, Tensor | None]:
         """The most recent k observations and their k-1 actions (None when k = 1)."""
-        actions = None if k == 1 or self.actions is None else self.actions[:, -(k - 1):]
+        actions = None if k == 1 or self.actions is None else self.actions[:, -(k - 1) :]
         return self.obs[:, -k:], actions
 
 
@@ -169,8 +169,10 @@ class PolicyController(Controller):
         obs, actions = self.history.window(int(getattr(self.model, "context_len", 1)))
         chunk = self.model.act(obs, self.goal_obs, actions)
         if chunk.shape[1] < self.cfg.replan_every:
-            raise PlannerError(f"the policy predicts {chunk.shape[1]} actions per chunk; set replan_every <= {chunk.shape[1]}")
-        return self._bounded(chunk[:, :self.cfg.replan_every])
+            raise PlannerError(
+                f"the policy predicts {chunk.shape[1]} actions per chunk; set replan_every <= {chunk.shape[1]}"
+            )
+        return self._bounded(chunk[:, : self.cfg.replan_every])
 
 
 class PlanningController(Controller):
@@ -205,8 +207,15 @@ class PlanningController(Controller):
         if self._separate_prior():
             prior = self.prior.action_prior(self._encode(self.prior), self.prior_z_goal, self.cfg.planner.horizon)
         keys = derive_keys(self._keys, self._plans)
-        result = plan(self.model, z0, self.z_goal, self.cfg.planner, prior=prior,
-                      warm_start=self._warm if self.cfg.warm_start else None, seeds=keys)
+        result = plan(
+            self.model,
+            z0,
+            self.z_goal,
+            self.cfg.planner,
+            prior=prior,
+            warm_start=self._warm if self.cfg.warm_start else None,
+            seeds=keys,
+        )
         self._plans += 1
         self.last_result = result
         step = self.cfg.replan_every

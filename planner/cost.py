@@ -31,8 +31,14 @@ def distance_to_goal(latents: Tensor, z_goal: Tensor, kind: str = "l2", model: A
     return diff.abs_().sum(dim=-1)
 
 
-def goal_cost(latents: Tensor, z_goal: Tensor, kind: str = "l2", running_weight: float = 0.5,
-              terminal_weight: float = 1.0, model: Any = None) -> Tensor:
+def goal_cost(
+    latents: Tensor,
+    z_goal: Tensor,
+    kind: str = "l2",
+    running_weight: float = 0.5,
+    terminal_weight: float = 1.0,
+    model: Any = None,
+) -> Tensor:
     """Cost (B, N) of latents (B, N, H, D) against goal latents (B, D).
 
     running_weight scales the mean distance over all H steps (reaching the goal early and

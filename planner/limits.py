@@ -27,8 +27,9 @@ MEMORY_HEADROOM = 0.8
 "Fraction of the available memory a plan may use; the model, the simulator and the rest need the remainder."
 
 
-def planning_memory_bytes(num_samples: int, horizon: int, batch: int, latent_dim: int, action_dim: int,
-                          memory_budget_mb: float) -> int:
+def planning_memory_bytes(
+    num_samples: int, horizon: int, batch: int, latent_dim: int, action_dim: int, memory_budget_mb: float
+) -> int:
     """Estimated peak bytes of one plan() call over B=batch episodes with N samples of H steps."""
     pool = batch * num_samples * horizon * action_dim * POOL_BYTES_PER_ACTION
     costs = batch * num_samples * COST_BYTES_PER_SAMPLE
@@ -68,8 +69,14 @@ def format_bytes(count: float) -> str:
     return f"{int(count)} B" if power == 0 else f"{count:.1f} {units[power]}"
 
 
-def check_planning_memory(cfg: PlannerConfig, batch: int, latent_dim: int, action_dim: int,
-                          device: str | torch.device = "cpu", available: int | None = None) -> int:
+def check_planning_memory(
+    cfg: PlannerConfig,
+    batch: int,
+    latent_dim: int,
+    action_dim: int,
+    device: str | torch.device = "cpu",
+    available: int | None = None,
+) -> int:
     """Estimated bytes of planning `batch` episodes with `cfg`; PlannerError if they exceed the free memory.
 
     `available` overrides the measured free memory (bytes); nothing is checked when neither is known.
@@ -82,5 +89,6 @@ def check_planning_memory(cfg: PlannerConfig, batch: int, latent_dim: int, actio
         raise PlannerError(
             f"planning {batch} episodes x {cfg.num_samples} samples x {cfg.horizon} steps needs about "
             f"{format_bytes(need)} but only {format_bytes(free)} is free on {device.type}; "
-            f"lower --num-samples or --batch-size")
+            f"lower --num-samples or --batch-size"
+        )
     return need

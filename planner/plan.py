@@ -53,7 +53,9 @@ def action_bounds(cfg: PlannerConfig, action_dim: int, device: torch.device) -> 
     for name in ("action_low", "action_high"):
         value = torch.as_tensor(getattr(cfg, name), dtype=torch.float32, device=device).reshape(-1)
         if value.numel() not in (1, action_dim):
-            raise PlannerError(f"{name} has {value.numel()} values but actions have {action_dim} dims; give 1 or {action_dim}")
+            raise PlannerError(
+                f"{name} has {value.numel()} values but actions have {action_dim} dims; give 1 or {action_dim}"
+            )
         bounds.append(value.expand(action_dim).clone())
     low, high = bounds
     if bool((low > high).any()):
@@ -82,8 +84,9 @@ def _check_shape(name: str, tensor: Tensor, shape: tuple[int, ...]) -> Tensor:
     return tensor
 
 
-def _noise_keys(batch: int, generator: torch.Generator | None, seeds: Sequence[int] | Tensor | None,
-                device: torch.device) -> Tensor:
+def _noise_keys(
+    batch: int, generator: torch.Generator | None, seeds: Sequence[int] | Tensor | None, device: torch.device
+) -> Tensor:
     if seeds is None:
         return random_keys(batch, generator, device)
     keys = episode_keys(seeds, device)
@@ -93,9 +96,16 @@ def _noise_keys(batch: int, generator: torch.Generator | None, seeds: Sequence[i
 
 
 @torch.inference_mode()
-def plan(model: Any, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig, prior: PriorLike = None,
-         warm_start: Tensor | None = None, generator: torch.Generator | None = None,
-         seeds: Sequence[int] | Tensor | None = None) -> PlanResult:
+def plan(
+    model: Any,
+    z0: Tensor,
+    z_goal: Tensor,
+    cfg: PlannerConfig,
+    prior: PriorLike = None,
+    warm_start: Tensor | None = None,
+    generator: torch.Generator | None = None,
+    seeds: Sequence[int] | Tensor | None = None,
+) -> PlanResult:
     """Search action sequences (B, H, A) that drive z0 (B, D) to z_goal (B, D') in `model`.
 
     prior: an ActionPrior (called as prior.action_prior(z0, z_goal, H)) or a
@@ -107,22 +117,25 @@ def plan(model: Any, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig, prior: Prio
     from `generator` (or torch's global RNG).
     """
     if z0.dim() != 2 or z_goal.dim() != 2 or z0.shape[0] != z_goal.shape[0]:
-        raise PlannerError(f"z0 and z_goal must be (B, D) with the same B, got {tuple(z0.shape)} and {tuple(z_goal.shape)}")
+        raise PlannerError(
+            f"z0 and z_goal must be (B, D) with the same B, got {tuple(z0.shape)} and {tuple(z_goal.shape)}"
+        )
     device, batch = z0.device, z0.shape[0]
     action_dim = infer_action_dim(model, cfg, prior, warm_start)
     low, high = action_bounds(cfg, action_dim, device)
     shape = (batch, cfg.horizon, action_dim)
     prior_mean, prior_std = _read_prior(prior, z0, z_goal, cfg, shape, low, high)
     mean, std = _initial_distribution(cfg, shape, prior_mean, prior_std, warm_start, low, high, device)
-    pool, num_prior, stream = _make_pool(cfg, shape, prior_mean, prior_std, _noise_keys(batch, generator, seeds, device),
-                                         low, high)
+    pool, num_prior, stream = _make_pool(
+        cfg, shape, prior_mean, prior_std, _noise_keys(batch, generator, seeds, device), low, high
+    )
     noise = torch.empty(batch, cfg.num_samples - num_prior, cfg.horizon, action_dim, device=device)
 
     scorer = Scorer(model, z0, z_goal, cfg, action_dim)
     cost_history = torch.empty(batch, cfg.iterations, device=device)
     best_actions, best_cost = mean.clone(), torch.full((batch,), float("inf"), device=device)
     finite = torch.ones((), dtype=torch.bool, device=device)
-    elites = EliteSet(actions=pool[:, :cfg.num_elites], costs=cost_history[:, :1])
+    elites = EliteSet(actions=pool[:, : cfg.num_elites], costs=cost_history[:, :1])
     for it in range(cfg.iterations):
         # 1. sample: the non-prior rows of the pool from the current Gaussian, inside the bounds
         stream.draw(out=noise)
@@ -141,18 +154,30 @@ def plan(model: Any, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig, prior: Prio
         mean = new_mean if cfg.momentum == 0 else cfg.momentum * mean + (1 - cfg.momentum) * new_mean
         std = new_std.clamp_(cfg.min_std, cfg.max_std)
     if not bool(finite):
-        raise PlannerError("the model predicted non-finite latents or costs while planning; check its inputs and weights")
+        raise PlannerError(
+            "the model predicted non-finite latents or costs while planning; check its inputs and weights"
+        )
 
     chosen = best_actions if cfg.select == "best" else torch.maximum(torch.minimum(mean, high), low)
     chosen, kept_prior = _trust_region(scorer, chosen, prior_mean, cfg.prior_trust)
     latents = scorer.latents(chosen)
     cost = goal_cost(latents[:, None], z_goal, cfg.cost, cfg.running_weight, cfg.terminal_weight, model)[:, 0]
-    return PlanResult(actions=chosen, mean=mean, std=std, cost=cost, cost_history=cost_history,
-                      elites=elites.actions, elite_costs=elites.costs, latents=latents, kept_prior=kept_prior)
+    return PlanResult(
+        actions=chosen,
+        mean=mean,
+        std=std,
+        cost=cost,
+        cost_history=cost_history,
+        elites=elites.actions,
+        elite_costs=elites.costs,
+        latents=latents,
+        kept_prior=kept_prior,
+    )
 
 
-def _read_prior(prior: PriorLike, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig, shape: tuple[int, ...],
-                low: Tensor, high: Tensor) -> tuple[Tensor | None, Tensor | None]:
+def _read_prior(
+    prior: PriorLike, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig, shape: tuple[int, ...], low: Tensor, high: Tensor
+) -> tuple[Tensor | None, Tensor | None]:
     """The prior's mean (inside the bounds) and std (scaled by prior_std_scale), each (B, H, A), or Nones."""
     if prior is None:
         return None, None
@@ -161,9 +186,16 @@ def _read_prior(prior: PriorLike, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig
     return mean, _check_shape("prior std", std, shape).float() * cfg.prior_std_scale
 
 
-def _initial_distribution(cfg: PlannerConfig, shape: tuple[int, ...], prior_mean: Tensor | None,
-                          prior_std: Tensor | None, warm_start: Tensor | None, low: Tensor, high: Tensor,
-                          device: torch.device) -> tuple[Tensor, Tensor]:
+def _initial_distribution(
+    cfg: PlannerConfig,
+    shape: tuple[int, ...],
+    prior_mean: Tensor | None,
+    prior_std: Tensor | None,
+    warm_start: Tensor | None,
+    low: Tensor,
+    high: Tensor,
+    device: torch.device,
+) -> tuple[Tensor, Tensor]:
     """Starting mean (warm start, else prior mean, else mid-range) and std (prior's, else init_std), (B, H, A)."""
     if warm_start is not None:
         mean = _check_shape("warm_start", warm_start.to(device, torch.float32), shape).clone()
@@ -175,8 +207,15 @@ def _initial_distribution(cfg: PlannerConfig, shape: tuple[int, ...], prior_mean
     return mean, std.clamp(cfg.min_std, cfg.max_std)
 
 
-def _make_pool(cfg: PlannerConfig, shape: tuple[int, ...], prior_mean: Tensor | None, prior_std: Tensor | None,
-               keys: Tensor, low: Tensor, high: Tensor) -> tuple[Tensor, int, NormalStream]:
+def _make_pool(
+    cfg: PlannerConfig,
+    shape: tuple[int, ...],
+    prior_mean: Tensor | None,
+    prior_std: Tensor | None,
+    keys: Tensor,
+    low: Tensor,
+    high: Tensor,
+) -> tuple[Tensor, int, NormalStream]:
     """The (B, N, H, A) pool with its prior rows filled once (the prior's mean, then samples of it), the
     number of those rows, and the noise stream of the rows sampled every iteration."""
     batch, horizon, action_dim = shape

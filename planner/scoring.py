@@ -33,8 +33,9 @@ def bytes_per_sample(batch: int, horizon: int, latent_dim: int, action_dim: int)
     return 4 * batch * horizon * (action_dim + ACTIVATION_FACTOR * latent_dim)
 
 
-def chunk_size(num_samples: int, batch: int, horizon: int, latent_dim: int, action_dim: int,
-               memory_budget_mb: float) -> int:
+def chunk_size(
+    num_samples: int, batch: int, horizon: int, latent_dim: int, action_dim: int, memory_budget_mb: float
+) -> int:
     """Largest sample chunk whose estimated rollout memory fits the budget (at least 1)."""
     per_sample = bytes_per_sample(batch, horizon, latent_dim, action_dim)
     return max(1, min(num_samples, int(memory_budget_mb * 2**20 // per_sample)))
@@ -104,7 +105,7 @@ class Scorer:
         num = pool.shape[1]
         if num <= self.chunk:
             return self.fn(self.z0, self.z_goal, pool)
-        parts = [self.fn(self.z0, self.z_goal, pool[:, i:i + self.chunk]) for i in range(0, num, self.chunk)]
+        parts = [self.fn(self.z0, self.z_goal, pool[:, i : i + self.chunk]) for i in range(0, num, self.chunk)]
         return torch.cat(parts, dim=1)
 
     def latents(self, actions: Tensor) -> Tensor:

@@ -67,9 +67,15 @@ def _tensors(state: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
     return {k: v.detach().to("cpu").contiguous().clone() for k, v in state.items()}
 
 
-def save_checkpoint(out_dir: str | Path, model: ActJepa, step: int, meta: dict[str, Any],
-                    train_config: dict[str, Any] | None = None, optimizer: torch.optim.Optimizer | None = None,
-                    generator: torch.Generator | None = None) -> None:
+def save_checkpoint(
+    out_dir: str | Path,
+    model: ActJepa,
+    step: int,
+    meta: dict[str, Any],
+    train_config: dict[str, Any] | None = None,
+    optimizer: torch.optim.Optimizer | None = None,
+    generator: torch.Generator | None = None,
+) -> None:
     """Write the checkpoint folder; meta holds task, obs_mode and dataset_sha256."""
     out = Path(out_dir)
     stamp = {"step": str(step), "schema_version": str(SCHEMA_VERSION)}
@@ -89,7 +95,9 @@ def save_checkpoint(out_dir: str | Path, model: ActJepa, step: int, meta: dict[s
         "obs_mode": model.cfg.obs_mode,
         "dataset_sha256": meta.get("dataset_sha256"),
         "package_version": package_version(),
-        "normalization": {k: getattr(model, k).cpu().tolist() for k in ("obs_mean", "obs_std", "action_mean", "action_std")},
+        "normalization": {
+            k: getattr(model, k).cpu().tolist() for k in ("obs_mean", "obs_std", "action_mean", "action_std")
+        },
     }
     text = json.dumps(info, indent=2, sort_keys=True) + "\n"
     files.append((out / INFO_FILE, lambda p: Path(p).write_text(text)))
@@ -105,7 +113,9 @@ def read_info(path: str | Path) -> dict[str, Any]:
     folder = Path(path)
     info_path = folder / INFO_FILE
     if not info_path.is_file():
-        raise CheckpointError(f"{folder} is not a checkpoint (no {INFO_FILE}); pass the folder `actjepa train --out` wrote")
+        raise CheckpointError(
+            f"{folder} is not a checkpoint (no {INFO_FILE}); pass the folder `actjepa train --out` wrote"
+        )
     damaged = "the checkpoint is damaged, retrain or restore it"
     try:
         info = json.loads(info_path.read_bytes().decode("utf-8"))
@@ -119,7 +129,9 @@ def read_info(path: str | Path) -> dict[str, Any]:
         raise CheckpointError(f"{info_path} holds a JSON {type(info).__name__}, not an object; {damaged}")
     version = info.get("schema_version")
     if version != SCHEMA_VERSION:
-        raise CheckpointError(f"checkpoint schema version {version} does not match this package's version {SCHEMA_VERSION}; retrain the model")
+        raise CheckpointError(
+            f"checkpoint schema version {version} does not match this package's version {SCHEMA_VERSION}; retrain the model"
+        )
     for key, kind in INFO_FIELDS.items():
         if key not in info:
             raise CheckpointError(f"{info_path} lacks {key!r}; {damaged}")
@@ -148,20 +160,32 @@ def check_state(expected: dict[str, torch.Tensor], got: dict[str, torch.Tensor],
     missing = sorted(set(expected) - set(got))
     unexpected = sorted(set(got) - set(expected))
     if missing:
-        raise CheckpointError(f"{path} lacks weights {missing[:3]}{'...' if len(missing) > 3 else ''}; it was saved by a different model")
+        raise CheckpointError(
+            f"{path} lacks weights {missing[:3]}{'...' if len(missing) > 3 else ''}; it was saved by a different model"
+        )
     if unexpected:
-        raise CheckpointError(f"{path} has unexpected weights {unexpected[:3]}{'...' if len(unexpected) > 3 else ''}; it was saved by a different model")
+        raise CheckpointError(
+            f"{path} has unexpected weights {unexpected[:3]}{'...' if len(unexpected) > 3 else ''}; it was saved by a different model"
+        )
     for key, tensor in expected.items():
         if tuple(got[key].shape) != tuple(tensor.shape):
-            raise CheckpointError(f"weight {key} in {path} has shape {tuple(got[key].shape)}, the model expects {tuple(tensor.shape)}")
+            raise CheckpointError(
+                f"weight {key} in {path} has shape {tuple(got[key].shape)}, the model expects {tuple(tensor.shape)}"
+            )
         if got[key].dtype.is_floating_point != tensor.dtype.is_floating_point:
-            raise CheckpointError(f"weight {key} in {path} has dtype {got[key].dtype}, the model expects {tensor.dtype}; it was saved by a different model")
+            raise CheckpointError(
+                f"weight {key} in {path} has dtype {got[key].dtype}, the model expects {tensor.dtype}; it was saved by a different model"
+            )
 
 
 def _placeholder_stats(cfg: ModelConfig) -> dict[str, np.ndarray]:
     n = 3 if cfg.obs_mode == "pixels" else cfg.obs_shape[0]
-    return {"obs_mean": np.zeros(n), "obs_std": np.ones(n), "action_mean": np.zeros(cfg.action_dim),
-            "action_std": np.ones(cfg.action_dim)}
+    return {
+        "obs_mean": np.zeros(n),
+        "obs_std": np.ones(n),
+        "action_mean": np.zeros(cfg.action_dim),
+        "action_std": np.ones(cfg.action_dim),
+    }
 
 
 def _build_model(info: dict[str, Any], info_path: Path) -> ActJepa:
@@ -172,21 +196,29 @@ def _build_model(info: dict[str, Any], info_path: Path) -> ActJepa:
     except WorldModelError as exc:
         raise CheckpointError(f"{info_path}: {exc}") from None
     except (TypeError, ValueError, KeyError, IndexError, AttributeError, RuntimeError) as exc:
-        raise CheckpointError(f"{info_path} has an unusable model_config ({type(exc).__name__}: "
-                              f"{str(exc)[:80]}); it was written by another version or damaged, retrain the model") from None
+        raise CheckpointError(
+            f"{info_path} has an unusable model_config ({type(exc).__name__}: "
+            f"{str(exc)[:80]}); it was written by another version or damaged, retrain the model"
+        ) from None
 
 
-def load_model(path: str | Path, device: str | torch.device = "cpu", expect_task: str | None = None) -> tuple[ActJepa, dict[str, Any]]:
+def load_model(
+    path: str | Path, device: str | torch.device = "cpu", expect_task: str | None = None
+) -> tuple[ActJepa, dict[str, Any]]:
     """Rebuild a model from a checkpoint folder -> (model in eval mode on `device`, checkpoint.json contents)."""
     folder = Path(path)
     device = check_device(device)
     info = read_info(folder)
     if expect_task is not None and info.get("task") != expect_task:
-        raise CheckpointError(f"checkpoint {folder} was trained on task {info.get('task')!r}, not {expect_task!r}; pass a checkpoint of that task")
+        raise CheckpointError(
+            f"checkpoint {folder} was trained on task {info.get('task')!r}, not {expect_task!r}; pass a checkpoint of that task"
+        )
     model = _build_model(info, folder / INFO_FILE)
     tensors, file_meta = read_tensors(folder / MODEL_FILE)
     if file_meta.get("step") not in (None, str(info.get("step"))):
-        raise CheckpointError(f"{folder / MODEL_FILE} is from step {file_meta.get('step')} but {INFO_FILE} says {info.get('step')}; the checkpoint was torn, restore it")
+        raise CheckpointError(
+            f"{folder / MODEL_FILE} is from step {file_meta.get('step')} but {INFO_FILE} says {info.get('step')}; the checkpoint was torn, restore it"
+        )
     check_state(model.state_dict(), tensors, folder / MODEL_FILE)
     model.load_state_dict(tensors, strict=True)
     return model.to(device).eval(), info
@@ -200,26 +232,34 @@ def _optimizer_tensors(optimizer: torch.optim.Optimizer) -> dict[str, torch.Tens
     return out
 
 
-def load_trainer_state(path: str | Path, optimizer: torch.optim.Optimizer, generator: torch.Generator,
-                       expect_step: int) -> None:
+def load_trainer_state(
+    path: str | Path, optimizer: torch.optim.Optimizer, generator: torch.Generator, expect_step: int
+) -> None:
     """Restore optimizer slots and the training RNG saved next to the model at `expect_step`."""
     file = Path(path) / TRAINER_FILE
     tensors, file_meta = read_tensors(file)
     if file_meta.get("step") != str(expect_step):
-        raise CheckpointError(f"{file} is from step {file_meta.get('step')}, the model from step {expect_step}; the checkpoint was torn, restore it or pass --force")
+        raise CheckpointError(
+            f"{file} is from step {file_meta.get('step')}, the model from step {expect_step}; the checkpoint was torn, restore it or pass --force"
+        )
     state = optimizer.state_dict()
     state["state"] = _optimizer_slots(tensors, optimizer, file)
     optimizer.load_state_dict(state)
     if "rng.train_generator" not in tensors:
-        raise CheckpointError(f"{file} lacks the training RNG state; it was written by another version, pass --force to start over")
+        raise CheckpointError(
+            f"{file} lacks the training RNG state; it was written by another version, pass --force to start over"
+        )
     try:
         generator.set_state(tensors["rng.train_generator"].to(torch.uint8))
     except (RuntimeError, ValueError, TypeError):
-        raise CheckpointError(f"{file} holds a training RNG state of the wrong size; it is damaged, restore it or pass --force") from None
+        raise CheckpointError(
+            f"{file} holds a training RNG state of the wrong size; it is damaged, restore it or pass --force"
+        ) from None
 
 
-def _optimizer_slots(tensors: dict[str, torch.Tensor], optimizer: torch.optim.Optimizer,
-                     file: Path) -> dict[int, dict[str, torch.Tensor]]:
+def _optimizer_slots(
+    tensors: dict[str, torch.Tensor], optimizer: torch.optim.Optimizer, file: Path
+) -> dict[int, dict[str, torch.Tensor]]:
     """Optimizer slots `optimizer.<param index>.<name>` keyed like torch's state dict, checked against the params."""
     params = [p for group in optimizer.param_groups for p in group["params"]]
     different = "it was saved by a different model, pass --force to start over"
@@ -232,10 +272,14 @@ def _optimizer_slots(tensors: dict[str, torch.Tensor], optimizer: torch.optim.Op
             raise CheckpointError(f"{file} has a malformed optimizer entry {key!r}; {different}")
         slots.setdefault(int(idx), {})[name] = value
     if any(i >= len(params) for i in slots):  # parameters that never got a gradient (BC's latent tokens) have no slots
-        raise CheckpointError(f"{file} holds optimizer state for {len(slots)} parameters, the model has a different number; {different}")
+        raise CheckpointError(
+            f"{file} holds optimizer state for {len(slots)} parameters, the model has a different number; {different}"
+        )
     for i, named in slots.items():
         for name, value in named.items():
             if value.dim() > 0 and tuple(value.shape) != tuple(params[i].shape):
-                raise CheckpointError(f"{file}: optimizer {name} of parameter {i} has shape {tuple(value.shape)}, "
-                                      f"the parameter {tuple(params[i].shape)}; {different}")
+                raise CheckpointError(
+                    f"{file}: optimizer {name} of parameter {i} has shape {tuple(value.shape)}, "
+                    f"the parameter {tuple(params[i].shape)}; {different}"
+                )
     return slots

@@ -66,15 +66,21 @@ class ModelConfig:
         if self.obs_mode not in OBS_MODES:
             raise WorldModelError(f"obs_mode {self.obs_mode!r} is unknown; use one of {', '.join(OBS_MODES)}")
         if self.obs_mode == "pixels" and (len(self.obs_shape) != 3 or self.obs_shape[2] != 3):
-            raise WorldModelError(f"pixel observations must be HxWx3, got {self.obs_shape}; use obs_mode='state' for vectors")
+            raise WorldModelError(
+                f"pixel observations must be HxWx3, got {self.obs_shape}; use obs_mode='state' for vectors"
+            )
         if self.obs_mode == "state" and len(self.obs_shape) != 1:
-            raise WorldModelError(f"state observations must be 1-D, got {self.obs_shape}; use obs_mode='pixels' for images")
+            raise WorldModelError(
+                f"state observations must be 1-D, got {self.obs_shape}; use obs_mode='pixels' for images"
+            )
         if self.regularizer not in REGULARIZERS:
             raise WorldModelError(f"regularizer {self.regularizer!r} is unknown; use one of {', '.join(REGULARIZERS)}")
         if self.inference_encoder not in INFERENCE_ENCODERS:
             raise WorldModelError(f"inference_encoder {self.inference_encoder!r} is unknown; use online or target")
         if self.value_hidden < 0 or self.value_scale <= 0:
-            raise WorldModelError(f"value_hidden must be >= 0 and value_scale > 0, got {self.value_hidden}, {self.value_scale}")
+            raise WorldModelError(
+                f"value_hidden must be >= 0 and value_scale > 0, got {self.value_hidden}, {self.value_scale}"
+            )
         if self.baseline not in BASELINES:
             raise WorldModelError(f"baseline {self.baseline!r} is unknown; use one of {', '.join(BASELINES)}")
         for name in ("action_dim", "context_len", "chunk_len", "latent_dim", "predictor_layers", "head_layers"):
@@ -100,9 +106,13 @@ class ModelConfig:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)
         if unknown:
-            raise CheckpointError(f"checkpoint model config has unknown fields {unknown}; it was written by another version")
+            raise CheckpointError(
+                f"checkpoint model config has unknown fields {unknown}; it was written by another version"
+            )
         data = {**{k: v for k, v in LEGACY_VALUES.items() if k not in data}, **data}
         try:
             return cls(**data)
         except TypeError as exc:
-            raise CheckpointError(f"checkpoint model config is incomplete ({exc}); it was written by another version") from None
+            raise CheckpointError(
+                f"checkpoint model config is incomplete ({exc}); it was written by another version"
+            ) from None

@@ -23,8 +23,10 @@ def check_device(device: str | torch.device) -> torch.device:
             raise WorldModelError(f"--device {device} was asked for but no CUDA GPU is visible; use --device cpu")
         count = torch.cuda.device_count()
         if dev.index is not None and dev.index >= count:
-            raise WorldModelError(f"--device {device} names GPU {dev.index} but only {count} are visible; "
-                                  f"use --device cuda:0 .. cuda:{count - 1}")
+            raise WorldModelError(
+                f"--device {device} names GPU {dev.index} but only {count} are visible; "
+                f"use --device cuda:0 .. cuda:{count - 1}"
+            )
     if dev.type == "mps" and not torch.backends.mps.is_available():
         raise WorldModelError(f"--device {device} was asked for but MPS is not available here; use --device cpu")
     return dev

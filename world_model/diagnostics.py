@@ -15,13 +15,21 @@ def _start_times(k: int, steps: int, horizon: int, per_episode: int) -> np.ndarr
     """Evenly spaced times t (index of the last context observation) whose future fits the episode."""
     last = steps - horizon
     if last < k - 1:
-        raise WorldModelError(f"episodes of {steps} steps are too short for context {k} plus horizon {horizon}; lower the horizon")
+        raise WorldModelError(
+            f"episodes of {steps} steps are too short for context {k} plus horizon {horizon}; lower the horizon"
+        )
     return np.unique(np.linspace(k - 1, last, num=min(per_episode, last - k + 2)).round().astype(np.int64))
 
 
 @torch.no_grad()
-def open_loop_error(model: ActJepa, observations: np.ndarray, actions: np.ndarray, horizon: int,
-                    starts_per_episode: int = 8, chunk: int = 256) -> dict[str, Any]:
+def open_loop_error(
+    model: ActJepa,
+    observations: np.ndarray,
+    actions: np.ndarray,
+    horizon: int,
+    starts_per_episode: int = 8,
+    chunk: int = 256,
+) -> dict[str, Any]:
     """Latent error of open-loop predictor rollouts vs rollout step, normalised by latent spread.
 
     observations (E, T+1, *obs) and actions (E, T, A) in raw units. For evenly spaced start
@@ -35,9 +43,13 @@ def open_loop_error(model: ActJepa, observations: np.ndarray, actions: np.ndarra
     """
     observations, actions = np.asarray(observations), np.asarray(actions)
     if observations.ndim < 3 or actions.ndim != 3 or observations.shape[:2] != (actions.shape[0], actions.shape[1] + 1):
-        raise WorldModelError(f"open-loop data must be observations (E, T+1, *obs) and actions (E, T, A), got {observations.shape} and {actions.shape}")
+        raise WorldModelError(
+            f"open-loop data must be observations (E, T+1, *obs) and actions (E, T, A), got {observations.shape} and {actions.shape}"
+        )
     if observations.shape[0] == 0:
-        raise WorldModelError("open-loop evaluation needs at least one held-out episode; lower the validation fraction only if you have more data")
+        raise WorldModelError(
+            "open-loop evaluation needs at least one held-out episode; lower the validation fraction only if you have more data"
+        )
     k = model.context_len
     starts = _start_times(k, actions.shape[1], horizon, starts_per_episode)
     ep = np.repeat(np.arange(observations.shape[0]), len(starts))
@@ -46,11 +58,11 @@ def open_loop_error(model: ActJepa, observations: np.ndarray, actions: np.ndarra
     model.eval()
     latents, preds = [], []
     for lo in range(0, len(ep), chunk):  # bounded memory for pixels; one batch for typical state data
-        e, f = ep[lo:lo + chunk, None], frame_idx[lo:lo + chunk]
+        e, f = ep[lo : lo + chunk, None], frame_idx[lo : lo + chunk]
         obs_n = model.normalize_obs(observations[e, f])
         act_n = model.normalize_actions(actions[e, f[:, :-1]])
         lat = model.inference_encoder.encode_windows(obs_n, act_n)  # (m, H+1, D)
-        preds.append(model.predictor.rollout(lat[:, 0], act_n[:, k - 1:k - 1 + horizon]))
+        preds.append(model.predictor.rollout(lat[:, 0], act_n[:, k - 1 : k - 1 + horizon]))
         latents.append(lat)
     lat, pred = torch.cat(latents), torch.cat(preds)
     future = lat[:, 1:]
@@ -78,9 +90,14 @@ def _spearman(x: np.ndarray, y: np.ndarray) -> float:
 
 
 @torch.no_grad()
-def goal_calibration(model: ActJepa, observations: np.ndarray, goal_observations: np.ndarray,
-                     true_distance: np.ndarray, steps_to_go: np.ndarray | None = None,
-                     max_points: int = 4000) -> dict[str, Any]:
+def goal_calibration(
+    model: ActJepa,
+    observations: np.ndarray,
+    goal_observations: np.ndarray,
+    true_distance: np.ndarray,
+    steps_to_go: np.ndarray | None = None,
+    max_points: int = 4000,
+) -> dict[str, Any]:
     """How well latent distance (and the learned value) rank states by their true distance to the goal.
 
     observations (E, T+1, *obs), goal_observations (E, *obs), true_distance (E, T+1) task-space
@@ -98,8 +115,12 @@ def goal_calibration(model: ActJepa, observations: np.ndarray, goal_observations
     g = model.encode_goal(np.asarray(goal_observations)[ep])
     latent = (z - g).norm(dim=-1).cpu().numpy()
     truth = np.asarray(true_distance)[ep, step]
-    out: dict[str, Any] = {"points": int(len(pick)), "latent_l2_spearman": _spearman(latent, truth),
-                           "true_distance": truth.tolist(), "latent_l2": latent.tolist()}
+    out: dict[str, Any] = {
+        "points": int(len(pick)),
+        "latent_l2_spearman": _spearman(latent, truth),
+        "true_distance": truth.tolist(),
+        "latent_l2": latent.tolist(),
+    }
     if getattr(model, "has_value", False):
         value = model.value(z, g).cpu().numpy()
         out["value_spearman"] = _spearman(value, truth)

@@ -18,7 +18,11 @@ class StateEmbedder(nn.Module):
     def __init__(self, obs_dim: int, hidden: int, out_dim: int) -> None:
         super().__init__()
         self.net = nn.Sequential(
-            nn.Linear(obs_dim, hidden), nn.SiLU(), nn.Linear(hidden, hidden), nn.SiLU(), nn.Linear(hidden, out_dim),
+            nn.Linear(obs_dim, hidden),
+            nn.SiLU(),
+            nn.Linear(hidden, hidden),
+            nn.SiLU(),
+            nn.Linear(hidden, out_dim),
             nn.LayerNorm(out_dim),
         )
 
@@ -33,10 +37,14 @@ class PixelEmbedder(nn.Module):
         super().__init__()
         c = channels
         self.conv = nn.Sequential(
-            nn.Conv2d(3, c, 4, stride=2), nn.SiLU(),
-            nn.Conv2d(c, 2 * c, 4, stride=2), nn.SiLU(),
-            nn.Conv2d(2 * c, 2 * c, 3, stride=2), nn.SiLU(),
-            nn.Conv2d(2 * c, 2 * c, 3, stride=1), nn.SiLU(),
+            nn.Conv2d(3, c, 4, stride=2),
+            nn.SiLU(),
+            nn.Conv2d(c, 2 * c, 4, stride=2),
+            nn.SiLU(),
+            nn.Conv2d(2 * c, 2 * c, 3, stride=2),
+            nn.SiLU(),
+            nn.Conv2d(2 * c, 2 * c, 3, stride=1),
+            nn.SiLU(),
             nn.Flatten(),
         )
         with torch.no_grad():
@@ -66,7 +74,10 @@ class ContextEncoder(nn.Module):
             self.frame = StateEmbedder(cfg.obs_shape[0], cfg.encoder_hidden, cfg.frame_dim)
         mix_in = self.k * cfg.frame_dim + (self.k - 1) * cfg.action_dim
         self.mixer = nn.Sequential(
-            nn.SiLU(), nn.Linear(mix_in, cfg.encoder_hidden), nn.SiLU(), nn.Linear(cfg.encoder_hidden, cfg.latent_dim),
+            nn.SiLU(),
+            nn.Linear(mix_in, cfg.encoder_hidden),
+            nn.SiLU(),
+            nn.Linear(cfg.encoder_hidden, cfg.latent_dim),
             nn.LayerNorm(cfg.latent_dim, elementwise_affine=False),
         )
 

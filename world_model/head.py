@@ -75,8 +75,14 @@ class ActJepaHead(nn.Module):
                 tokens = torch.where(mask.unsqueeze(-1), self.mask_token.to(tokens.dtype), tokens)
         return tokens + self.future_time
 
-    def forward(self, z_ctx: Tensor, z_goal: Tensor, future: Tensor | None = None, mask: Tensor | None = None,
-                predict_latents: bool = True) -> tuple[Tensor, Tensor | None]:
+    def forward(
+        self,
+        z_ctx: Tensor,
+        z_goal: Tensor,
+        future: Tensor | None = None,
+        mask: Tensor | None = None,
+        predict_latents: bool = True,
+    ) -> tuple[Tensor, Tensor | None]:
         """Normalised action chunk (B, C, A) and predicted future latents (B, C, D) or None.
 
         future (B, C, D): target latents of the next C steps; mask (B, C) bool, True = hidden.

@@ -6,8 +6,13 @@ import torch
 from torch import Tensor
 
 
-def sample_block_mask(batch: int, chunk_len: int, generator: torch.Generator, device: torch.device | str = "cpu",
-                      min_len: int | None = None) -> Tensor:
+def sample_block_mask(
+    batch: int,
+    chunk_len: int,
+    generator: torch.Generator,
+    device: torch.device | str = "cpu",
+    min_len: int | None = None,
+) -> Tensor:
     """(batch, chunk_len) bool mask, True where a future latent is hidden from the head.
 
     Each row hides one contiguous block whose length is uniform in [min_len, chunk_len]

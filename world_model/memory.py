@@ -98,8 +98,9 @@ def _format_bytes(count: float) -> str:
     return f"{int(count)} B" if power == 0 else f"{count:.1f} {units[power]}"
 
 
-def check_training_memory(model: ActJepa, probe: dict[str, Tensor], batch_size: int, weights: LossWeights,
-                          available: int | None = None) -> int:
+def check_training_memory(
+    model: ActJepa, probe: dict[str, Tensor], batch_size: int, weights: LossWeights, available: int | None = None
+) -> int:
     """Estimated bytes of training with `batch_size`; WorldModelError naming --batch-size if they do not fit.
 
     `probe` is a small batch (a few windows, as the trainer feeds them) on the training device;
@@ -109,6 +110,8 @@ def check_training_memory(model: ActJepa, probe: dict[str, Tensor], batch_size: 
     device = probe["obs"].device
     free = available_memory_bytes(device) if available is None else available
     if free is not None and need > MEMORY_HEADROOM * free:
-        raise WorldModelError(f"training batches of {batch_size} windows need about {_format_bytes(need)} but only "
-                              f"{_format_bytes(free)} is free on {device.type}; pass a smaller --batch-size")
+        raise WorldModelError(
+            f"training batches of {batch_size} windows need about {_format_bytes(need)} but only "
+            f"{_format_bytes(free)} is free on {device.type}; pass a smaller --batch-size"
+        )
     return need

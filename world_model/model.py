@@ -30,7 +30,9 @@ def _check_stats(cfg: ModelConfig, stats: dict[str, np.ndarray]) -> dict[str, Te
     """Validate the contract's normalisation statistics and return float32 tensors."""
     missing = [k for k in NORM_KEYS if k not in stats]
     if missing:
-        raise WorldModelError(f"normalisation statistics lack {missing}; compute them with envs.dataset.normalization_stats")
+        raise WorldModelError(
+            f"normalisation statistics lack {missing}; compute them with envs.dataset.normalization_stats"
+        )
     obs_len = 3 if cfg.obs_mode == "pixels" else cfg.obs_shape[0]
     want = {"obs_mean": obs_len, "obs_std": obs_len, "action_mean": cfg.action_dim, "action_std": cfg.action_dim}
     out = {}
@@ -133,7 +135,9 @@ class ActJepa(nn.Module):
         if actions is None:
             return self.normalize_actions(torch.zeros(batch, k - 1, a_dim, device=self.device))
         if tuple(actions.shape) != (batch, k - 1, a_dim):
-            raise WorldModelError(f"history actions have shape {tuple(actions.shape)}; expected {(batch, k - 1, a_dim)}")
+            raise WorldModelError(
+                f"history actions have shape {tuple(actions.shape)}; expected {(batch, k - 1, a_dim)}"
+            )
         return self.normalize_actions(actions)
 
     # ----- verbs
@@ -161,7 +165,9 @@ class ActJepa(nn.Module):
         Loops over H only; the B*N rows go through each step as one batch.
         """
         if actions.ndim != 4 or actions.shape[0] != z0.shape[0] or actions.shape[-1] != self.action_dim:
-            raise WorldModelError(f"rollout actions have shape {tuple(actions.shape)}; expected (B={z0.shape[0]}, N, H, {self.action_dim})")
+            raise WorldModelError(
+                f"rollout actions have shape {tuple(actions.shape)}; expected (B={z0.shape[0]}, N, H, {self.action_dim})"
+            )
         b, n = actions.shape[:2]
         z = z0.unsqueeze(1).expand(b, n, z0.shape[-1])
         return self.predictor.rollout(z, self.normalize_actions(actions))
@@ -169,7 +175,9 @@ class ActJepa(nn.Module):
     def value(self, latents: Tensor, z_goal: Tensor) -> Tensor:
         """Estimated steps to the goal: latents (B, ..., D), z_goal (B, D) -> (B, ...)."""
         if self.value_net is None:
-            raise WorldModelError("this model has no value network; train it with value_hidden > 0 or plan with --cost l2")
+            raise WorldModelError(
+                "this model has no value network; train it with value_hidden > 0 or plan with --cost l2"
+            )
         goal = z_goal.reshape(z_goal.shape[0], *([1] * (latents.dim() - 2)), z_goal.shape[-1])
         return self.value_net(latents, goal)
 
@@ -194,8 +202,9 @@ class ActJepa(nn.Module):
         std = (std_n * self.action_std).expand_as(mean_n)
         return self.denormalize_actions(mean_n), std
 
-    def act(self, obs: Tensor | np.ndarray, goal_obs: Tensor | np.ndarray,
-            actions: Tensor | np.ndarray | None = None) -> Tensor:
+    def act(
+        self, obs: Tensor | np.ndarray, goal_obs: Tensor | np.ndarray, actions: Tensor | np.ndarray | None = None
+    ) -> Tensor:
         """Pure policy: obs history (B, k, *obs), goal (B, *obs), history actions (B, k-1, A) -> raw chunk (B, C, A)."""
         z = self.encode(obs, actions)
         mean_n, _ = self.head(z, self.encode_goal(goal_obs), predict_latents=False)

@@ -75,7 +75,7 @@ def _predictor_loss(model: ActJepa, latents: Tensor, start: Tensor, future_actio
     latents (Bt, R+1, D) at t..t+R, future_actions (Bt, R, A): the rollout runs all R steps.
     """
     r = future_actions.shape[1]
-    targets = latents[:, 1:r + 1]
+    targets = latents[:, 1 : r + 1]
     teacher = model.predictor(latents[:, :r], future_actions)
     rolled = model.predictor.rollout(start, future_actions)
     return (F.mse_loss(teacher, targets) + F.mse_loss(rolled, targets)) / _spread(targets)
@@ -98,8 +98,9 @@ def _value_loss(model: ActJepa, latents: Tensor, z_goal: Tensor, goal_steps: Ten
     return expectile_loss(pred, target, expectile)
 
 
-def compute_losses(model: ActJepa, batch: dict[str, Tensor], weights: LossWeights,
-                   generator: torch.Generator) -> LossOutput:
+def compute_losses(
+    model: ActJepa, batch: dict[str, Tensor], weights: LossWeights, generator: torch.Generator
+) -> LossOutput:
     """All training losses for one batch; ACT-JEPA or BC according to model.cfg.baseline."""
     k, c = model.context_len, model.chunk_len
     obs_n = model.normalize_obs(batch["obs"])
@@ -108,9 +109,9 @@ def compute_losses(model: ActJepa, batch: dict[str, Tensor], weights: LossWeight
     future = obs_n.shape[1] - k
     if future < c:
         raise WorldModelError(f"batches hold {future} future steps but the head predicts {c}; sample longer windows")
-    future_actions = act_n[:, k - 1:k - 1 + c]
-    rollout_actions = act_n[:, k - 1:k - 1 + min(weights.rollout_horizon, future)]
-    z_ctx = model.encoder(obs_n[:, :k], act_n[:, :k - 1])
+    future_actions = act_n[:, k - 1 : k - 1 + c]
+    rollout_actions = act_n[:, k - 1 : k - 1 + min(weights.rollout_horizon, future)]
+    z_ctx = model.encoder(obs_n[:, :k], act_n[:, : k - 1])
     z_goal = _goal_latent(model, goal_n)
     zero = z_ctx.new_zeros(())
 
@@ -125,21 +126,32 @@ def compute_losses(model: ActJepa, batch: dict[str, Tensor], weights: LossWeight
             latents = model.target_encoder.encode_windows(obs_n, act_n)  # (Bt, F+1, D), sg EMA
         pred_loss = _predictor_loss(model, latents, z_ctx, rollout_actions)
         mask = sample_block_mask(z_ctx.shape[0], c, generator, z_ctx.device)
-        chunk_latents = latents[:, 1:c + 1]
+        chunk_latents = latents[:, 1 : c + 1]
         pred_actions, pred_latents = model.head(z_ctx, z_goal, future=chunk_latents, mask=mask)
         per_pos = (pred_latents - chunk_latents).pow(2).mean(dim=-1)  # (Bt, C)
         latent_loss = (per_pos * mask).sum() / mask.sum().clamp_min(1) / _spread(chunk_latents)
         both = torch.cat([z_ctx, z_goal], dim=0)
-        reg_loss = (vicreg(both, weights.vicreg_std_target) if model.cfg.regularizer == "vicreg"
-                    else sigreg(both, generator))
+        reg_loss = (
+            vicreg(both, weights.vicreg_std_target) if model.cfg.regularizer == "vicreg" else sigreg(both, generator)
+        )
     value_loss = zero
     if model.value_net is not None and "goal_steps" in batch:
         value_loss = _value_loss(model, latents, z_goal.detach(), batch["goal_steps"], weights.value_expectile)
 
     abs_err = (pred_actions - future_actions).abs()
     action_loss = abs_err.mean()
-    total = (weights.action * action_loss + weights.predictor * pred_loss
-             + weights.latent * latent_loss + weights.regularizer * reg_loss + weights.value * value_loss)
-    parts = {"action": action_loss, "latent": latent_loss, "predictor": pred_loss, "regularizer": reg_loss,
-             "value": value_loss}
+    total = (
+        weights.action * action_loss
+        + weights.predictor * pred_loss
+        + weights.latent * latent_loss
+        + weights.regularizer * reg_loss
+        + weights.value * value_loss
+    )
+    parts = {
+        "action": action_loss,
+        "latent": latent_loss,
+        "predictor": pred_loss,
+        "regularizer": reg_loss,
+        "value": value_loss,
+    }
     return LossOutput(total, parts, z_ctx.detach(), abs_err.detach().mean(dim=0))

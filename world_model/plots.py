@@ -73,7 +73,9 @@ def plot_open_loop(result: dict[str, Any], path: Path, title: str = "") -> None:
 
 def plot_calibration(result: dict[str, Any], path: Path, title: str = "") -> None:
     """Latent distance (and learned value) against the true goal distance of held-out states."""
-    panels = [("latent_l2", "latent L2 distance to goal")] + ([("value", "learned value (steps)")] if "value" in result else [])
+    panels = [("latent_l2", "latent L2 distance to goal")] + (
+        [("value", "learned value (steps)")] if "value" in result else []
+    )
     fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.5), squeeze=False)
     for ax, (key, label) in zip(axes[0], panels):
         ax.scatter(result["true_distance"], result[key], s=3, alpha=0.3)

@@ -67,4 +67,3 @@ class Predictor(nn.Module):
         macs += sum(layer.in_features * layer.out_features for layer in self.hidden)
         macs += self.out.in_features * self.out.out_features
         return 2 * macs
-

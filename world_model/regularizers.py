@@ -27,8 +27,9 @@ def vicreg(z: Tensor, std_target: float = 1.0) -> Tensor:
     return var_loss + VICREG_COV_WEIGHT * cov_loss
 
 
-def sigreg(z: Tensor, generator: torch.Generator, num_directions: int = 64, num_points: int = 17,
-           t_max: float = 4.0) -> Tensor:
+def sigreg(
+    z: Tensor, generator: torch.Generator, num_directions: int = 64, num_points: int = 17, t_max: float = 4.0
+) -> Tensor:
     """SIGReg: Epps-Pulley statistic of random 1-D projections of z (n, D) against N(0, 1).
 
     Compares the empirical characteristic function of each projection with exp(-t^2/2) on a

@@ -10,9 +10,24 @@ from world_model.errors import WorldModelError
 from world_model.objective import LossWeights
 
 DEVICES = ("cpu", "cuda")
-RESUME_MUST_MATCH = ("batch_size", "lr", "weight_decay", "warmup_steps", "seed", "ema_start", "ema_end",
-                     "bc_encoder_lr_scale", "action_weight", "latent_weight", "predictor_weight", "regularizer_weight",
-                     "value_weight", "vicreg_std_target", "rollout_horizon", "value_expectile")
+RESUME_MUST_MATCH = (
+    "batch_size",
+    "lr",
+    "weight_decay",
+    "warmup_steps",
+    "seed",
+    "ema_start",
+    "ema_end",
+    "bc_encoder_lr_scale",
+    "action_weight",
+    "latent_weight",
+    "predictor_weight",
+    "regularizer_weight",
+    "value_weight",
+    "vicreg_std_target",
+    "rollout_horizon",
+    "value_expectile",
+)
 "Fields a resumed run must share with the checkpoint so it continues the same optimisation."
 
 
@@ -92,8 +107,16 @@ class TrainConfig:
     @property
     def weights(self) -> LossWeights:
         """Loss weights for the objective."""
-        return LossWeights(self.action_weight, self.latent_weight, self.predictor_weight, self.regularizer_weight,
-                           self.value_weight, self.vicreg_std_target, self.rollout_horizon, self.value_expectile)
+        return LossWeights(
+            self.action_weight,
+            self.latent_weight,
+            self.predictor_weight,
+            self.regularizer_weight,
+            self.value_weight,
+            self.vicreg_std_target,
+            self.rollout_horizon,
+            self.value_expectile,
+        )
 
     def checkpoint_due(self, done: int) -> bool:
         """Whether a checkpoint is written after `done` steps: the early first one, every checkpoint_every, the last."""

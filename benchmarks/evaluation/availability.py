@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from envs.gym_oracle import require_oracle
 from envs.errors import EnvError
+from envs.gym_oracle import require_oracle
 from envs.registry import task_entry, task_spec
 
 
@@ -17,5 +17,7 @@ def check_controllers_available(task: str, controllers: Iterable[str]) -> None:
     if "oracle" in controllers:
         require_oracle(task)
     if "oracle+cost" in controllers and not task_entry(task).builtin:
-        raise EnvError(f"oracle+cost needs a built-in task (it encodes simulated observations); "
-                       f"drop it from --controller for {task!r}")
+        raise EnvError(
+            f"oracle+cost needs a built-in task (it encodes simulated observations); "
+            f"drop it from --controller for {task!r}"
+        )

@@ -97,9 +97,7 @@ def evaluate_seeds(
                 name, models[seed], info["task"], info["obs_mode"], cfg, prior=prior, progress=progress
             )
             records.append(record)
-        entry = summarize(
-            EpisodeRecord.concatenate(records), min(cfg.batch_size, cfg.episodes), ctrl_cfg.replan_every
-        )
+        entry = summarize(EpisodeRecord.concatenate(records), min(cfg.batch_size, cfg.episodes), ctrl_cfg.replan_every)
         entry["per_seed"] = [float(r.success.mean()) for r in records]
         entry["training_seeds"] = [s for s in seeds if s is not None]
         entry["controller_config"] = asdict(ctrl_cfg)

@@ -39,17 +39,34 @@ _SEARCH = {"cost": "l2", "prior_penalty": 0.0}
 
 ROWS = (
     AblationRow("before", "the model and planner before these changes", _BEFORE_MODEL, _BEFORE_TRAIN, _SEARCH),
-    AblationRow("+ regularizer", "VICReg target and weight that the latent normalisation can meet",
-                _BEFORE_MODEL, {"rollout_horizon": 8}, _SEARCH),
-    AblationRow("+ normalised predictions", "predicted latents normalised like encoded ones",
-                {"inference_encoder": "target"}, {"rollout_horizon": 8}, _SEARCH),
-    AblationRow("+ one encoder", "the head and the planner read the encoder the head was trained on",
-                {}, {"rollout_horizon": 8}, _SEARCH),
+    AblationRow(
+        "+ regularizer",
+        "VICReg target and weight that the latent normalisation can meet",
+        _BEFORE_MODEL,
+        {"rollout_horizon": 8},
+        _SEARCH,
+    ),
+    AblationRow(
+        "+ normalised predictions",
+        "predicted latents normalised like encoded ones",
+        {"inference_encoder": "target"},
+        {"rollout_horizon": 8},
+        _SEARCH,
+    ),
+    AblationRow(
+        "+ one encoder",
+        "the head and the planner read the encoder the head was trained on",
+        {},
+        {"rollout_horizon": 8},
+        _SEARCH,
+    ),
     AblationRow("+ long rollout loss", "predictor rollout loss over 32 steps instead of 8", {}, {}, _SEARCH),
-    AblationRow("+ pull toward the prior", "candidates pay for straying from the policy's plan (today's defaults)",
-                {}, {}, {}),
-    AblationRow("value cost instead of L2", "the learned steps-to-goal as the planning cost", {}, {},
-                {"cost": "value"}),
+    AblationRow(
+        "+ pull toward the prior", "candidates pay for straying from the policy's plan (today's defaults)", {}, {}, {}
+    ),
+    AblationRow(
+        "value cost instead of L2", "the learned steps-to-goal as the planning cost", {}, {}, {"cost": "value"}
+    ),
 )
 "The rows, in order; the sixth is today's defaults, the last an alternative cost on top of them."
 
@@ -71,12 +88,30 @@ def run_ablation(data: Path, workdir: Path, base: EvalConfig, request: TrainRequ
         key = row_model_key(row)
         if key not in models:
             out = workdir / f"row{index}"
-            models[key] = train_or_load(replace(request, data=data, out=out), progress=progress,
-                                        model_overrides=row.model, train_overrides=row.train)
+            models[key] = train_or_load(
+                replace(request, data=data, out=out),
+                progress=progress,
+                model_overrides=row.model,
+                train_overrides=row.train,
+            )
         planner = replace(base.control.planner, **row.planner)
         cfg = replace(base, controllers=("policy", "mppi+prior"), control=replace(base.control, planner=planner))
         results = evaluate(models[key], info, cfg, progress=progress)
-        rows.append({"name": row.name, "adds": row.adds, "model": row.model, "train": row.train,
-                     "planner": row.planner, "controllers": results["controllers"]})
-    return {"task": info["task"], "episodes": base.episodes, "split": base.split,
-            "train_steps": request.settings.steps, "preset": request.settings.preset, "rows": rows}
+        rows.append(
+            {
+                "name": row.name,
+                "adds": row.adds,
+                "model": row.model,
+                "train": row.train,
+                "planner": row.planner,
+                "controllers": results["controllers"],
+            }
+        )
+    return {
+        "task": info["task"],
+        "episodes": base.episodes,
+        "split": base.split,
+        "train_steps": request.settings.steps,
+        "preset": request.settings.preset,
+        "rows": rows,
+    }

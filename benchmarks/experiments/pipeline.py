@@ -65,7 +65,10 @@ class Pipeline:
         settings = self.cfg.train if seed is None else replace(self.cfg.train, seed=seed)
         out = self.run_dir(kind, seed)
         return TrainRequest(
-            data=self.data, out=out, baseline="bc" if kind == "bc" else None, settings=settings,
+            data=self.data,
+            out=out,
+            baseline="bc" if kind == "bc" else None,
+            settings=settings,
             resume=(out / "checkpoint.json").is_file(),
         )
 

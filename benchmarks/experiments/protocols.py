@@ -27,7 +27,10 @@ class ProtocolConfig:
     eval: EvalConfig = field(default_factory=lambda: EvalConfig(controllers=CONTROLLER_NAMES))
     "The controller comparison: controllers, episodes, and the base budget every experiment starts from."
     seeds: tuple[int, ...] = (0,)
-    "Training seeds of the controller comparison: one ACT-JEPA and one BC model each, episodes pooled over them\n    (the oracles run once); the first seed's models serve every other experiment."
+    (
+        "Training seeds of the controller comparison: one ACT-JEPA and one BC model each, episodes pooled over "
+        "them (the oracles run once); the first seed's models serve every other experiment."
+    )
     baseline: bool = True
     "Also train the behaviour-cloning baseline and compare its policy, and its head as planning prior."
     horizons: tuple[int, ...] = (1, 2, 4, 8, 16, 32)
@@ -47,7 +50,10 @@ class ProtocolConfig:
     training_steps: tuple[int, ...] = ()
     "Training lengths of the planning-against-training-steps experiment (empty skips it)."
     compare: bool = True
-    "Train the comparison models and compare controllers (and run the sweeps, open loop and data efficiency);\n    off for protocols whose experiments train their own models."
+    (
+        "Train the comparison models and compare controllers (and run the sweeps, open loop and data "
+        "efficiency); off for protocols whose experiments train their own models."
+    )
     ablation: bool = False
     "Run the ablation table: the planning-quality changes switched on one at a time (experiments/ablation.py)."
 
@@ -66,8 +72,9 @@ def _demo_training(**fields) -> TrainSettings:
 
 
 PROTOCOLS: dict[str, ProtocolConfig] = {
-    "demo": ProtocolConfig(train=_demo_training(), eval=EvalConfig(controllers=DEMO_CONTROLLERS, episodes=50),
-                           sweep_episodes=25),
+    "demo": ProtocolConfig(
+        train=_demo_training(), eval=EvalConfig(controllers=DEMO_CONTROLLERS, episodes=50), sweep_episodes=25
+    ),
     "compare": ProtocolConfig(
         train=_demo_training(),
         eval=EvalConfig(controllers=("policy", "mppi+prior", "oracle", "oracle+cost"), episodes=50),

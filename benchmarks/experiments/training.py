@@ -90,8 +90,12 @@ def _check_resumed_task(dataset, request: TrainRequest) -> None:
         )
 
 
-def train_on_dataset(request: TrainRequest, progress: bool = True, model_overrides: dict | None = None,
-                     train_overrides: dict | None = None):
+def train_on_dataset(
+    request: TrainRequest,
+    progress: bool = True,
+    model_overrides: dict | None = None,
+    train_overrides: dict | None = None,
+):
     """Train (or resume) a model as requested and return it in eval mode.
 
     model_overrides / train_overrides replace ModelConfig / TrainConfig fields (the ablation rows use them).

@@ -24,13 +24,27 @@ def protocol_figures(out: Path, task: str) -> list[Path]:
     """Every figure that the JSON results in `out` allow."""
     made = []
     if (out / "horizon.json").exists():
-        made.append(plots.sweep_plot(read_json(out / "horizon.json"), "horizon", "planning horizon H",
-                                     out / "horizon.png", "Success against planning horizon"))
+        made.append(
+            plots.sweep_plot(
+                read_json(out / "horizon.json"),
+                "horizon",
+                "planning horizon H",
+                out / "horizon.png",
+                "Success against planning horizon",
+            )
+        )
     if (out / "results.json").exists():
         made.append(plots.controllers_plot({task: read_json(out / "results.json")}, out / "controllers.png"))
     if (out / "budget.json").exists():
-        made.append(plots.sweep_plot(read_json(out / "budget.json"), "num_samples", "samples N",
-                                     out / "budget.png", "Success against sample budget"))
+        made.append(
+            plots.sweep_plot(
+                read_json(out / "budget.json"),
+                "num_samples",
+                "samples N",
+                out / "budget.png",
+                "Success against sample budget",
+            )
+        )
     if (out / "data_efficiency.json").exists():
         made.append(plots.data_efficiency_plot(read_json(out / "data_efficiency.json"), out / "data_efficiency.png"))
     if (out / "open_loop.json").exists():

@@ -20,7 +20,9 @@ def ablation_section(ablation: dict, figure_prefix: str = "") -> list[str]:
     rows = ["| row | adds | `policy` | `mppi+prior` |", "|---|---|---|---|"]
     for row in ablation["rows"]:
         ctrl = row["controllers"]
-        rows.append(f"| {row['name']} | {row['adds']} | {_cell(ctrl.get('policy'))} | {_cell(ctrl.get('mppi+prior'))} |")
+        rows.append(
+            f"| {row['name']} | {row['adds']} | {_cell(ctrl.get('policy'))} | {_cell(ctrl.get('mppi+prior'))} |"
+        )
     steps = ablation.get("train_steps") or f"the '{ablation.get('preset')}' preset's"
     return [
         f"### Ablation on {ablation['task']}: what each planning-quality change buys",

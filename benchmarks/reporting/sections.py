@@ -46,7 +46,8 @@ def controllers_section(results: dict, figure_prefix: str = "") -> list[str]:
     parts = [
         f"### Controllers on {results['task']}",
         "",
-        f"{results['episodes']} held-out episodes ({seeds.get('split', 'test')} split, seeds {seeds['first']}–{seeds['last']}), "
+        f"{results['episodes']} held-out episodes ({seeds.get('split', 'test')} split, "
+        f"seeds {seeds['first']}–{seeds['last']}), "
         f"N={settings['num_samples']}, H={settings['horizon']}, {settings['iterations']} iterations, replanning "
         f"every {settings['replan_every']} steps, {settings['batch_size']} episodes side by side, "
         f"{results.get('torch_threads', '?')} CPU threads. Success: the task's rule holds at the final step.",

@@ -47,16 +47,23 @@ class SlidePoint(gym.Env):
         self.data = mujoco.MjData(self.model)
         self.render_mode, self._renderer = render_mode, None
         goal = gym.spaces.Box(-np.inf, np.inf, shape=(2,), dtype=np.float64)
-        self.observation_space = gym.spaces.Dict({
-            "observation": gym.spaces.Box(-np.inf, np.inf, shape=(4,), dtype=np.float64),
-            "achieved_goal": goal, "desired_goal": goal})
+        self.observation_space = gym.spaces.Dict(
+            {
+                "observation": gym.spaces.Box(-np.inf, np.inf, shape=(4,), dtype=np.float64),
+                "achieved_goal": goal,
+                "desired_goal": goal,
+            }
+        )
         self.action_space = gym.spaces.Box(-1.0, 1.0, shape=(2,), dtype=np.float32)
         self.goal = np.zeros(2)
 
     def _get_obs(self):
         state = np.concatenate([self.data.qpos, self.data.qvel])
-        return {"observation": state, "achieved_goal": self.data.site("tip").xpos[:2].copy(),
-                "desired_goal": self.goal.copy()}
+        return {
+            "observation": state,
+            "achieved_goal": self.data.site("tip").xpos[:2].copy(),
+            "desired_goal": self.goal.copy(),
+        }
 
     def reset(self, *, seed=None, options=None):
         super().reset(seed=seed)

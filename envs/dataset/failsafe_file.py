@@ -37,7 +37,7 @@ class FailSafeFile:
         def write_all() -> None:
             nonlocal view
             while len(view):
-                view = view[self.raw.write(view):]
+                view = view[self.raw.write(view) :]
 
         self._guard(write_all)
         return size

@@ -68,11 +68,13 @@ def check_import(cfg: ImportConfig) -> None:
     entry = task_entry(cfg.task)
     _format_of(cfg)
     if cfg.goal_observations not in GOAL_SOURCES:
-        raise EnvError(f"unknown goal-observation source {cfg.goal_observations!r}; use one of "
-                       f"{', '.join(GOAL_SOURCES)}")
+        raise EnvError(
+            f"unknown goal-observation source {cfg.goal_observations!r}; use one of {', '.join(GOAL_SOURCES)}"
+        )
     if cfg.goal_observations == "task" and entry.goal_observations is None:
-        raise EnvError(f"task {cfg.task!r} has no goal-observation function for imported data; "
-                       "use --goal-observations final")
+        raise EnvError(
+            f"task {cfg.task!r} has no goal-observation function for imported data; use --goal-observations final"
+        )
     if cfg.episode_steps is not None and cfg.episode_steps < 1:
         raise EnvError(f"--episode-steps must be a positive number, got {cfg.episode_steps}")
     if Path(cfg.out).exists() and not cfg.force:
@@ -91,25 +93,36 @@ def _check_shapes(source: str, task: str, a: dict[str, np.ndarray]) -> tuple[int
     spec = task_entry(task).spec
     obs, actions = a["observations"], a["actions"]
     if actions.ndim != 3 or obs.ndim < 3:
-        raise DatasetError(f"cannot import {source}: actions {actions.shape} / observations {obs.shape} are not "
-                           "(E, T, A) / (E, T+1, *obs)")
+        raise DatasetError(
+            f"cannot import {source}: actions {actions.shape} / observations {obs.shape} are not "
+            "(E, T, A) / (E, T+1, *obs)"
+        )
     e, t = actions.shape[:2]
     g = spec.goal_dim
     desired = a["desired_goals"]
-    expected = {"observations": (e, t + 1, *spec.obs_shape), "actions": (e, t, spec.action_dim),
-                "achieved_goals": (e, t + 1, g), "desired_goals": (e, g) if desired.ndim == 2 else (e, t + 1, g),
-                "goal_observations": (e, *spec.obs_shape), "successes": (e, t + 1), "episode_seeds": (e,)}
+    expected = {
+        "observations": (e, t + 1, *spec.obs_shape),
+        "actions": (e, t, spec.action_dim),
+        "achieved_goals": (e, t + 1, g),
+        "desired_goals": (e, g) if desired.ndim == 2 else (e, t + 1, g),
+        "goal_observations": (e, *spec.obs_shape),
+        "successes": (e, t + 1),
+        "episode_seeds": (e,),
+    }
     for name, array in a.items():
         if array.shape != expected[name]:
-            raise DatasetError(f"cannot import {source}: {name} has shape {array.shape}, expected {expected[name]} "
-                               f"for task {task!r}")
+            raise DatasetError(
+                f"cannot import {source}: {name} has shape {array.shape}, expected {expected[name]} for task {task!r}"
+            )
         if np.issubdtype(array.dtype, np.floating) and not np.all(np.isfinite(array)):
             raise DatasetError(f"cannot import {source}: {name} contains NaN or infinity")
     if e == 0 or t == 0:
         raise DatasetError(f"cannot import {source}: no episodes or no steps")
     if desired.ndim == 3 and not np.allclose(desired, desired[:, :1], atol=1e-6):
-        raise DatasetError(f"cannot import {source}: desired_goal changes within an episode; actjepa episodes have "
-                           "one goal each (split such episodes at goal changes first)")
+        raise DatasetError(
+            f"cannot import {source}: desired_goal changes within an episode; actjepa episodes have "
+            "one goal each (split such episodes at goal changes first)"
+        )
     return e, t
 
 
@@ -122,10 +135,15 @@ def _episode_arrays(cfg: ImportConfig, a: dict[str, np.ndarray], e: int, t: int)
     if source == "auto":
         source = "file" if "goal_observations" in a else "task"
     if source == "task" and entry.goal_observations is None:
-        raise EnvError(f"task {cfg.task!r} has no goal-observation function and {cfg.source} has no "
-                       "goal_observations; use --goal-observations final")
-    goal_obs = {"file": lambda: a["goal_observations"], "final": lambda: a["observations"][:, -1],
-                "task": lambda: entry.goal_observations(desired)}[source]()
+        raise EnvError(
+            f"task {cfg.task!r} has no goal-observation function and {cfg.source} has no "
+            "goal_observations; use --goal-observations final"
+        )
+    goal_obs = {
+        "file": lambda: a["goal_observations"],
+        "final": lambda: a["observations"][:, -1],
+        "task": lambda: entry.goal_observations(desired),
+    }[source]()
     if "successes" in a:
         successes = a["successes"].astype(bool)
     else:
@@ -151,10 +169,19 @@ def import_dataset(cfg: ImportConfig) -> Path:
     e, t = _check_shapes(cfg.source, cfg.task, raw)
     arrays, goal_source = _episode_arrays(cfg, raw, e, t)
     spec = task_entry(cfg.task).spec
-    meta = {"task": cfg.task, "obs_mode": "state", "source": "import", "noise": float("nan"), "seed": -1,
-            "package_version": package_version(), "episode_steps": t, "success_radius": spec.success_radius,
-            "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-            "goal_observation_source": goal_source, **provenance}
+    meta = {
+        "task": cfg.task,
+        "obs_mode": "state",
+        "source": "import",
+        "noise": float("nan"),
+        "seed": -1,
+        "package_version": package_version(),
+        "episode_steps": t,
+        "success_radius": spec.success_radius,
+        "imported_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "goal_observation_source": goal_source,
+        **provenance,
+    }
     return _write(Path(cfg.out), meta, arrays, spec.goal_dim)
 
 
@@ -165,8 +192,9 @@ def _write(out: Path, meta: dict[str, Any], arrays: dict[str, np.ndarray], goal_
     writer = None
     try:
         t = arrays["actions"].shape[1]
-        writer = DatasetWriter(tmp, meta, arrays["observations"].shape[2:], np.float32, t,
-                               arrays["actions"].shape[2], goal_dim)
+        writer = DatasetWriter(
+            tmp, meta, arrays["observations"].shape[2:], np.float32, t, arrays["actions"].shape[2], goal_dim
+        )
         writer.append(arrays)
         writer.close()
         load_dataset(tmp)

@@ -78,15 +78,22 @@ def load_dataset(path: str | Path) -> EpisodeDataset:
 
 def _check_layout(path: Path, handle: h5py.File, meta: dict[str, Any]) -> None:
     """Required attributes and arrays are present and every array is an HDF5 dataset (not a group)."""
-    missing = [k for k in (*META_KEYS, "num_episodes") if k not in meta] + \
-        [k for k in EPISODE_ARRAYS if k not in handle]
+    missing = [k for k in (*META_KEYS, "num_episodes") if k not in meta] + [
+        k for k in EPISODE_ARRAYS if k not in handle
+    ]
     if missing:
-        raise _fail(path, f"missing {', '.join(missing)} (not an actjepa dataset?)",
-                    f"convert outside data with `actjepa import --source {path} --task TASK --out {path.stem}-actjepa.h5` "
-                    "(layout: docs/dataset_schema.md)")
+        raise _fail(
+            path,
+            f"missing {', '.join(missing)} (not an actjepa dataset?)",
+            f"convert outside data with `actjepa import --source {path} --task TASK --out {path.stem}-actjepa.h5` "
+            "(layout: docs/dataset_schema.md)",
+        )
     if meta["schema_version"] != SCHEMA_VERSION:
-        raise _fail(path, f"schema version {meta['schema_version']}, this version reads {SCHEMA_VERSION}",
-                    "re-collect the data with this version's `actjepa collect`")
+        raise _fail(
+            path,
+            f"schema version {meta['schema_version']}, this version reads {SCHEMA_VERSION}",
+            "re-collect the data with this version's `actjepa collect`",
+        )
     for name in EPISODE_ARRAYS:
         item = handle.get(name, getclass=True)
         if item is not h5py.Dataset:
@@ -96,8 +103,9 @@ def _check_layout(path: Path, handle: h5py.File, meta: dict[str, Any]) -> None:
         raise _fail(path, f"attribute num_episodes is {meta['num_episodes']!r}, not an integer")
 
 
-def check_dataset_task(dataset: EpisodeDataset, task: str, obs_mode: str | None = None, path: str | Path = "",
-                       context: str = "") -> None:
+def check_dataset_task(
+    dataset: EpisodeDataset, task: str, obs_mode: str | None = None, path: str | Path = "", context: str = ""
+) -> None:
     """Raise DatasetError unless `dataset` was collected for `task` (and `obs_mode`, when given).
 
     `context` says why that task is expected, e.g. "the run being resumed was trained on it".
@@ -106,11 +114,15 @@ def check_dataset_task(dataset: EpisodeDataset, task: str, obs_mode: str | None 
     why = f" ({context})" if context else ""
     got_task, got_mode = dataset.meta.get("task"), dataset.meta.get("obs_mode")
     if got_task != task:
-        raise DatasetError(f"{name} holds task {got_task!r}, but task {task!r} is needed{why}; "
-                           f"pass a dataset collected with `actjepa collect --task {task}`")
+        raise DatasetError(
+            f"{name} holds task {got_task!r}, but task {task!r} is needed{why}; "
+            f"pass a dataset collected with `actjepa collect --task {task}`"
+        )
     if obs_mode is not None and got_mode != obs_mode:
-        raise DatasetError(f"{name} holds {got_mode!r} observations, but {obs_mode!r} are needed{why}; "
-                           f"pass a dataset collected with `--obs-mode {obs_mode}`")
+        raise DatasetError(
+            f"{name} holds {got_mode!r} observations, but {obs_mode!r} are needed{why}; "
+            f"pass a dataset collected with `--obs-mode {obs_mode}`"
+        )
 
 
 def _decode(value: Any) -> Any:

@@ -40,6 +40,8 @@ def check_disk_space(out: Path, episodes: int, spec: TaskSpec, obs_mode: str) ->
         return need
     free = shutil.disk_usage(folder).free
     if need > free:
-        raise EnvError(f"--episodes {episodes} needs at least {format_bytes(need)} on disk but only "
-                       f"{format_bytes(free)} is free in {folder}; lower --episodes, free space or choose another --out")
+        raise EnvError(
+            f"--episodes {episodes} needs at least {format_bytes(need)} on disk but only "
+            f"{format_bytes(free)} is free in {folder}; lower --episodes, free space or choose another --out"
+        )
     return need

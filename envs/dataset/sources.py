@@ -51,8 +51,9 @@ def read_array_file(path: Path) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
                 arrays = {key: handle[key][()] for key in handle if isinstance(handle[key], h5py.Dataset)}
             kind = "hdf5"
     except (OSError, ValueError) as exc:
-        raise _fail(source, f"unreadable file ({(str(exc).splitlines() or [''])[0][:80]})",
-                    "write it with numpy.savez or h5py") from None
+        raise _fail(
+            source, f"unreadable file ({(str(exc).splitlines() or [''])[0][:80]})", "write it with numpy.savez or h5py"
+        ) from None
     missing = [key for key in REQUIRED_ARRAYS if key not in arrays]
     if missing:
         raise _fail(source, f"missing arrays {', '.join(missing)}", "see docs/dataset_schema.md for the layout")
@@ -67,9 +68,11 @@ def _load_minari(dataset_id: str) -> Any:
         return minari.load_dataset(dataset_id)
     except Exception as exc:  # minari raises FileNotFoundError, ValueError, ... with multi-line texts
         detail = (str(exc).splitlines() or [type(exc).__name__])[0][:160]
-        raise _fail(f"Minari dataset {dataset_id!r}", detail,
-                    f"download it first with `minari download {dataset_id}` (datasets live under "
-                    "MINARI_DATASETS_PATH)") from None
+        raise _fail(
+            f"Minari dataset {dataset_id!r}",
+            detail,
+            f"download it first with `minari download {dataset_id}` (datasets live under MINARI_DATASETS_PATH)",
+        ) from None
 
 
 def read_minari(dataset_id: str, episode_steps: int | None) -> tuple[dict[str, np.ndarray], dict[str, Any]]:
@@ -84,8 +87,11 @@ def read_minari(dataset_id: str, episode_steps: int | None) -> tuple[dict[str, n
     space = dataset.observation_space
     keys = list(getattr(space, "spaces", {}) or [])
     if any(key not in keys for key in GOAL_KEYS):
-        raise _fail(source, f"its observations are not goal dicts (keys {keys or type(space).__name__})",
-                    "actjepa needs dict observations with observation/achieved_goal/desired_goal")
+        raise _fail(
+            source,
+            f"its observations are not goal dicts (keys {keys or type(space).__name__})",
+            "actjepa needs dict observations with observation/achieved_goal/desired_goal",
+        )
     episodes = list(dataset.iterate_episodes())
     if not episodes:
         raise _fail(source, "it holds no episodes", "import a dataset with episodes")
@@ -93,15 +99,23 @@ def read_minari(dataset_id: str, episode_steps: int | None) -> tuple[dict[str, n
     steps = int(lengths.min()) if episode_steps is None else int(episode_steps)
     kept = [e for e in episodes if len(e.actions) >= steps]
     if steps < 1 or not kept:
-        raise _fail(source, f"no episode has {steps} steps (lengths {lengths.min()}..{lengths.max()})",
-                    "pass a smaller episode length")
+        raise _fail(
+            source,
+            f"no episode has {steps} steps (lengths {lengths.min()}..{lengths.max()})",
+            "pass a smaller episode length",
+        )
     arrays = {
         "observations": np.stack([np.asarray(e.observations["observation"][: steps + 1]) for e in kept]),
         "actions": np.stack([np.asarray(e.actions[:steps]).reshape(steps, -1) for e in kept]),
         "achieved_goals": np.stack([np.asarray(e.observations["achieved_goal"][: steps + 1]) for e in kept]),
         "desired_goals": np.stack([np.asarray(e.observations["desired_goal"][: steps + 1]) for e in kept]),
     }
-    provenance = {"import_format": "minari", "import_source": dataset_id,
-                  "minari_dataset_version": str(dataset.spec.minari_version), "minari_version": minari.__version__,
-                  "episodes_dropped_short": int((lengths < steps).sum()), "episodes_cut": int((lengths > steps).sum())}
+    provenance = {
+        "import_format": "minari",
+        "import_source": dataset_id,
+        "minari_dataset_version": str(dataset.spec.minari_version),
+        "minari_version": minari.__version__,
+        "episodes_dropped_short": int((lengths < steps).sum()),
+        "episodes_cut": int((lengths > steps).sum()),
+    }
     return arrays, provenance

@@ -38,9 +38,16 @@ class WindowSampler:
     embed the goal observations it is given at evaluation.
     """
 
-    def __init__(self, dataset: EpisodeDataset, context_len: int, future_len: int, seed: int,
-                 episodes: np.ndarray | None = None, final_goal_prob: float = 0.5,
-                 task_goal_prob: float = 0.0) -> None:
+    def __init__(
+        self,
+        dataset: EpisodeDataset,
+        context_len: int,
+        future_len: int,
+        seed: int,
+        episodes: np.ndarray | None = None,
+        final_goal_prob: float = 0.5,
+        task_goal_prob: float = 0.0,
+    ) -> None:
         self.data, self.k, self.c, self.seed = dataset, int(context_len), int(future_len), check_seed(seed)
         self.episodes = np.arange(dataset.num_episodes) if episodes is None else np.asarray(episodes, dtype=np.int64)
         self.final_goal_prob, self.task_goal_prob = float(final_goal_prob), float(task_goal_prob)
@@ -51,8 +58,10 @@ class WindowSampler:
         if self.k < 1 or self.c < 1:
             raise DatasetError(f"context_len and future_len must be >= 1, got {context_len}, {future_len}")
         if self.k + self.c - 1 > t:
-            raise DatasetError(f"windows of {self.k}+{self.c} observations do not fit episodes of {t} steps; "
-                               "shorten the context or chunk")
+            raise DatasetError(
+                f"windows of {self.k}+{self.c} observations do not fit episodes of {t} steps; "
+                "shorten the context or chunk"
+            )
         if len(self.episodes) == 0:
             raise DatasetError("no episodes to sample windows from")
 

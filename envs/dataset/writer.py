@@ -29,8 +29,16 @@ class DatasetWriter:
     and the file can still be closed and removed instead of crashing h5py.
     """
 
-    def __init__(self, path: str | Path, meta: dict[str, Any], obs_shape: tuple[int, ...], obs_dtype: Any,
-                 episode_steps: int, action_dim: int, goal_dim: int) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        meta: dict[str, Any],
+        obs_shape: tuple[int, ...],
+        obs_dtype: Any,
+        episode_steps: int,
+        action_dim: int,
+        goal_dim: int,
+    ) -> None:
         self.num_episodes = 0
         self.raw = FailSafeFile(path)
         with deferred_signals():
@@ -38,8 +46,15 @@ class DatasetWriter:
             self._create(meta, obs_shape, obs_dtype, episode_steps, action_dim, goal_dim)
         self._raise_write_error()
 
-    def _create(self, meta: dict[str, Any], obs_shape: tuple[int, ...], obs_dtype: Any, episode_steps: int,
-                action_dim: int, goal_dim: int) -> None:
+    def _create(
+        self,
+        meta: dict[str, Any],
+        obs_shape: tuple[int, ...],
+        obs_dtype: Any,
+        episode_steps: int,
+        action_dim: int,
+        goal_dim: int,
+    ) -> None:
         for key, value in {**meta, "schema_version": SCHEMA_VERSION}.items():
             self.file.attrs[key] = json.dumps(value) if isinstance(value, (dict, list)) else value
         self.file.attrs["num_episodes"] = 0
@@ -56,8 +71,14 @@ class DatasetWriter:
         }
         for name, (shape, dtype) in shapes.items():
             compression = "lzf" if pixels and name in ("observations", "goal_observations") else None
-            self.file.create_dataset(name, shape=(0, *shape), maxshape=(None, *shape), dtype=dtype,
-                                     chunks=(1, *shape), compression=compression)
+            self.file.create_dataset(
+                name,
+                shape=(0, *shape),
+                maxshape=(None, *shape),
+                dtype=dtype,
+                chunks=(1, *shape),
+                compression=compression,
+            )
         self.file.flush()
 
     def append(self, episodes: dict[str, np.ndarray]) -> None:

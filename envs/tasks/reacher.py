@@ -64,8 +64,14 @@ class ReacherTask(MujocoTask):
 
     def observation(self, qpos: np.ndarray, qvel: np.ndarray) -> np.ndarray:
         """cos/sin of both joints, joint velocities, fingertip xy: (B, 8)."""
-        parts = [np.cos(qpos[:, :1]), np.sin(qpos[:, :1]), np.cos(qpos[:, 1:2]), np.sin(qpos[:, 1:2]), qvel,
-                 fingertip(qpos)]
+        parts = [
+            np.cos(qpos[:, :1]),
+            np.sin(qpos[:, :1]),
+            np.cos(qpos[:, 1:2]),
+            np.sin(qpos[:, 1:2]),
+            qvel,
+            fingertip(qpos),
+        ]
         return np.concatenate(parts, axis=-1).astype(np.float32)
 
     def achieved_goal(self, qpos: np.ndarray, qvel: np.ndarray) -> np.ndarray:

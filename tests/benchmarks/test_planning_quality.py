@@ -35,10 +35,35 @@ def test_training_writes_goal_calibration(trained):  # noqa: F811
 def test_eval_with_value_cost_trust_region_and_validation_split(trained, tmp_path):  # noqa: F811
     _, _, run = trained
     out = tmp_path / "eval"
-    run_cli("eval", "--checkpoint", str(run), "--out", str(out), "--controller", "mppi+prior", "--controller",
-            "oracle+cost", "--episodes", "2", "--batch-size", "2", "--num-samples", "16", "--horizon", "4",
-            "--iterations", "2", "--replan-every", "2", "--cost", "value", "--prior-trust", "0.1", "--split",
-            "validation")
+    run_cli(
+        "eval",
+        "--checkpoint",
+        str(run),
+        "--out",
+        str(out),
+        "--controller",
+        "mppi+prior",
+        "--controller",
+        "oracle+cost",
+        "--episodes",
+        "2",
+        "--batch-size",
+        "2",
+        "--num-samples",
+        "16",
+        "--horizon",
+        "4",
+        "--iterations",
+        "2",
+        "--replan-every",
+        "2",
+        "--cost",
+        "value",
+        "--prior-trust",
+        "0.1",
+        "--split",
+        "validation",
+    )
     results = json.loads((out / "results.json").read_text())
     assert results["evaluation_seeds"]["split"] == "validation"
     assert results["evaluation_seeds"]["first"] == int(evaluation_seeds(1, "validation")[0])
@@ -86,8 +111,14 @@ def test_ablation_rows_switch_one_change_each_and_end_at_the_defaults():
 
 def test_quality_sections_render_from_json():
     entry = {"success_rate": 0.5, "success_ci95": [0.3, 0.7]}
-    ablation = {"task": "maze", "episodes": 4, "split": "test", "train_steps": 10, "preset": "demo",
-                "rows": [{"name": "before", "adds": "x", "controllers": {"policy": entry, "mppi+prior": entry}}]}
+    ablation = {
+        "task": "maze",
+        "episodes": 4,
+        "split": "test",
+        "train_steps": 10,
+        "preset": "demo",
+        "rows": [{"name": "before", "adds": "x", "controllers": {"policy": entry, "mppi+prior": entry}}],
+    }
     text = "\n".join(ablation_section(ablation))
     assert "Ablation on maze" in text and "| before | x | 50.0% [30.0%, 70.0%] |" in text
     cal = {"points": 10, "latent_l2_spearman": 0.5, "value_spearman": 0.9, "value_steps_spearman": 0.8}

@@ -24,11 +24,13 @@ def replace(f, name, **kwargs):
 
 DAMAGE = {
     "actions is a group, not an array": lambda f: (f.__delitem__("actions"), f.create_group("actions")),
-    "observations has dtype \\|S5, expected float or unsigned integer":
-        lambda f: replace(f, "observations", data=np.array([[b"bytes"] * 13] * E)),
+    "observations has dtype \\|S5, expected float or unsigned integer": lambda f: replace(
+        f, "observations", data=np.array([[b"bytes"] * 13] * E)
+    ),
     "actions has dtype \\|S1, expected float": lambda f: replace(f, "actions", data=np.array([b"x"] * E)),
-    "episode_seeds has dtype float32, expected integer":
-        lambda f: replace(f, "episode_seeds", data=np.zeros(E, np.float32)),
+    "episode_seeds has dtype float32, expected integer": lambda f: replace(
+        f, "episode_seeds", data=np.zeros(E, np.float32)
+    ),
     "successes has dtype float64": lambda f: replace(f, "successes", data=np.zeros((E, 13))),
     "episode_seeds has shape \\(\\)": lambda f: replace(f, "episode_seeds", data=np.int64(3)),
     "episode counts disagree": lambda f: replace(f, "actions", data=np.float32(1.0)),
@@ -49,8 +51,11 @@ def test_malformed_layouts(tmp_path, message, damage):
     assert "\n" not in str(info.value) and str(path) in str(info.value)
 
 
-@pytest.mark.parametrize("content", [b"", b"\x89HDF\r\n\x1a\n" + bytes(range(256)) * 8,
-                                     np.random.default_rng(0).bytes(5000)], ids=["empty", "bad-superblock", "random"])
+@pytest.mark.parametrize(
+    "content",
+    [b"", b"\x89HDF\r\n\x1a\n" + bytes(range(256)) * 8, np.random.default_rng(0).bytes(5000)],
+    ids=["empty", "bad-superblock", "random"],
+)
 def test_random_bytes(tmp_path, content):
     path = tmp_path / "d.h5"
     path.write_bytes(content)
@@ -77,20 +82,27 @@ def test_a_folder_is_not_a_dataset(tmp_path):
 def test_dataset_of_another_task(tmp_path):
     data = load_dataset(write(tmp_path / "d.h5", synthetic()))
     check_dataset_task(data, "reacher", "state")
-    with pytest.raises(DatasetError, match=r"dataset x.h5 holds task 'reacher', but task 'maze' is needed "
-                                           r"\(the run being resumed was trained on it\); pass a dataset collected "
-                                           r"with `actjepa collect --task maze`"):
+    with pytest.raises(
+        DatasetError,
+        match=r"dataset x.h5 holds task 'reacher', but task 'maze' is needed "
+        r"\(the run being resumed was trained on it\); pass a dataset collected "
+        r"with `actjepa collect --task maze`",
+    ):
         check_dataset_task(data, "maze", path="x.h5", context="the run being resumed was trained on it")
     with pytest.raises(DatasetError, match="holds 'state' observations, but 'pixels' are needed"):
         check_dataset_task(data, "reacher", "pixels")
 
 
-@pytest.mark.parametrize("call", [
-    lambda data: collect("reacher", episodes=2, seed=-1, out="never.h5", progress=False),
-    lambda data: training_seeds(-3, 4),
-    lambda data: split_episodes(5, 0.2, seed=-1),
-    lambda data: WindowSampler(data, 2, 2, seed=-7),
-], ids=["collect", "training_seeds", "split", "sampler"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda data: collect("reacher", episodes=2, seed=-1, out="never.h5", progress=False),
+        lambda data: training_seeds(-3, 4),
+        lambda data: split_episodes(5, 0.2, seed=-1),
+        lambda data: WindowSampler(data, 2, 2, seed=-7),
+    ],
+    ids=["collect", "training_seeds", "split", "sampler"],
+)
 def test_negative_seeds(tmp_path, call):
     """On main numpy raised `ValueError: expected non-negative integer` from deep inside."""
     data = load_dataset(write(tmp_path / "d.h5", synthetic()))
@@ -120,4 +132,3 @@ def test_damaged_files_never_escape_as_tracebacks(tmp_path, cut, flips):
         assert "\n" not in str(exc) and str(path) in str(exc)
     else:
         assert data.num_episodes == E
-

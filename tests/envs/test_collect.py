@@ -30,8 +30,9 @@ CHILD = textwrap.dedent("""
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_interrupted_collection_leaves_readable_file(tmp_path, sig):
     out = tmp_path / "run.h5"
-    child = subprocess.Popen([sys.executable, "-c", CHILD, str(out)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     assert child.stdout.readline().startswith("chunk 8")
     child.send_signal(sig)
     _, err = child.communicate(timeout=60)
@@ -53,13 +54,16 @@ def test_no_overwrite_without_force(tmp_path):
     assert load_dataset(out).num_episodes == 2
 
 
-@pytest.mark.parametrize("kwargs,message", [
-    ({"episodes": -3}, "--episodes"),
-    ({"task": "nope"}, "unknown task"),
-    ({"source": "random"}, "unknown source"),
-    ({"noise": -0.1}, "--noise"),
-    ({"obs_mode": "depth"}, "observation mode"),
-])
+@pytest.mark.parametrize(
+    "kwargs,message",
+    [
+        ({"episodes": -3}, "--episodes"),
+        ({"task": "nope"}, "unknown task"),
+        ({"source": "random"}, "unknown source"),
+        ({"noise": -0.1}, "--noise"),
+        ({"obs_mode": "depth"}, "observation mode"),
+    ],
+)
 def test_bad_options(tmp_path, kwargs, message):
     args = {"task": "reacher", "episodes": 2, "out": tmp_path / "x.h5", "progress": False, **kwargs}
     with pytest.raises(EnvError, match=message):

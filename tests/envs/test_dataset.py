@@ -6,8 +6,7 @@ import pytest
 
 import envs
 from envs.collect import collect
-from envs.dataset import (SCHEMA_VERSION, DatasetWriter, WindowSampler, load_dataset, normalization_stats,
-                          split_episodes)
+from envs.dataset import SCHEMA_VERSION, DatasetWriter, WindowSampler, load_dataset, normalization_stats, split_episodes
 from envs.errors import DatasetError
 
 E, T, OBS, A, G = 5, 12, (3,), 2, 2
@@ -53,12 +52,12 @@ def test_round_trip_exact(tmp_path):
 
 
 def test_collected_data_replays_in_the_env(tmp_path):
-    path = collect("push", "expert", episodes=6, noise=0.2, seed=1, out=tmp_path / "p.h5", batch_size=4,
-                   progress=False)
+    path = collect("push", "expert", episodes=6, noise=0.2, seed=1, out=tmp_path / "p.h5", batch_size=4, progress=False)
     data = load_dataset(path)
     assert data.observations.shape == (6, 81, 8) and data.actions.dtype == np.float32
-    again = load_dataset(collect("push", "expert", episodes=6, noise=0.2, seed=1, out=tmp_path / "q.h5",
-                                 batch_size=4, progress=False))
+    again = load_dataset(
+        collect("push", "expert", episodes=6, noise=0.2, seed=1, out=tmp_path / "q.h5", batch_size=4, progress=False)
+    )
     np.testing.assert_array_equal(again.observations, data.observations)
     env = envs.make("push", num_envs=6)
     obs = env.reset(data.episode_seeds)
@@ -70,8 +69,7 @@ def test_collected_data_replays_in_the_env(tmp_path):
 
 
 def test_play_source_is_correlated_and_in_range(tmp_path):
-    data = load_dataset(collect("maze", "play", episodes=4, noise=0.0, seed=0, out=tmp_path / "m.h5",
-                                progress=False))
+    data = load_dataset(collect("maze", "play", episodes=4, noise=0.0, seed=0, out=tmp_path / "m.h5", progress=False))
     a = data.actions
     assert a.min() >= -1 and a.max() <= 1 and a.std() > 0.2
     lag1 = np.mean(a[:, 1:] * a[:, :-1]) / np.mean(a * a)
@@ -95,8 +93,13 @@ def corrupt_cases():
         del f["desired_goals"]
         f.create_dataset("desired_goals", data=np.zeros((E, G + 1), np.float32))
 
-    return {"missing actions": drop_key, "schema version": bump_schema, "NaN": nan, "truncated write": count,
-            "has shape": shape}
+    return {
+        "missing actions": drop_key,
+        "schema version": bump_schema,
+        "NaN": nan,
+        "truncated write": count,
+        "has shape": shape,
+    }
 
 
 @pytest.mark.parametrize("message,damage", list(corrupt_cases().items()))
@@ -172,8 +175,15 @@ def test_pixel_stats_per_channel():
 
     obs = np.zeros((2, 3, 4, 4, 3), np.uint8)
     obs[..., 0], obs[..., 1] = 10, np.arange(4, dtype=np.uint8)[None, None, :, None] * 50
-    data = EpisodeDataset(obs, np.zeros((2, 2, 1), np.float32), obs[:, 0], np.zeros((2, 1)), np.zeros((2, 3, 1)),
-                          np.zeros((2, 3), bool), np.arange(2))
+    data = EpisodeDataset(
+        obs,
+        np.zeros((2, 2, 1), np.float32),
+        obs[:, 0],
+        np.zeros((2, 1)),
+        np.zeros((2, 3, 1)),
+        np.zeros((2, 3), bool),
+        np.arange(2),
+    )
     stats = normalization_stats(data)
     np.testing.assert_allclose(stats["obs_mean"], [10, 75, 0])
     np.testing.assert_allclose(stats["obs_std"], [1.0, np.std([0, 50, 100, 150]), 1.0], rtol=1e-6)

@@ -25,5 +25,6 @@ def test_stepping_matches_dm_control(name):
         np.testing.assert_allclose(env.qpos[0], physics.data.qpos, atol=1e-8)
         np.testing.assert_allclose(env.qvel[0], physics.data.qvel, atol=1e-7)
     if name == "reacher":  # our analytic fingertip equals MuJoCo's finger body position
-        np.testing.assert_allclose(env.observe()["achieved_goal"][0], physics.named.data.geom_xpos["finger", :2],
-                                   atol=1e-9)
+        np.testing.assert_allclose(
+            env.observe()["achieved_goal"][0], physics.named.data.geom_xpos["finger", :2], atol=1e-9
+        )

@@ -47,13 +47,25 @@ def test_no_frames_without_a_renderer_and_builtin_frames():
 
 
 def test_inspect_shows_noise_only_for_expert_data():
-    data = EpisodeDataset(np.zeros((1, 3, 2), np.float32), np.zeros((1, 2, 1), np.float32), np.zeros((1, 2)),
-                          np.zeros((1, 1)), np.zeros((1, 3, 1)), np.zeros((1, 3), bool), np.zeros(1, np.int64))
+    data = EpisodeDataset(
+        np.zeros((1, 3, 2), np.float32),
+        np.zeros((1, 2, 1), np.float32),
+        np.zeros((1, 2)),
+        np.zeros((1, 1)),
+        np.zeros((1, 3, 1)),
+        np.zeros((1, 3), bool),
+        np.zeros(1, np.int64),
+    )
     base = {"task": "t", "obs_mode": "state", "noise": 0.1, "seed": 3, "schema_version": 1, "package_version": "x"}
     assert "noise 0.1" in dataset_summary(EpisodeDataset(**{**vars(data), "meta": {**base, "source": "expert"}}), "f")
     play = dataset_summary(EpisodeDataset(**{**vars(data), "meta": {**base, "source": "play"}}), "f")
     assert "noise" not in play and "play  (seed 3)" in play
-    imported = {**base, "source": "import", "import_format": "npz", "import_source": "/d/a.npz",
-                "imported_at": "2026-01-01T00:00:00+00:00"}
+    imported = {
+        **base,
+        "source": "import",
+        "import_format": "npz",
+        "import_source": "/d/a.npz",
+        "imported_at": "2026-01-01T00:00:00+00:00",
+    }
     text = dataset_summary(EpisodeDataset(**{**vars(data), "meta": imported}), "f")
     assert "import  (npz /d/a.npz, 2026-01-01T00:00:00+00:00)" in text and "noise" not in text

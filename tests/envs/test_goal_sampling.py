@@ -13,10 +13,15 @@ def _dataset():
     """Observation value e*1000 + t tells episode and time; goal observations are -(e+1)."""
     e, t = np.meshgrid(np.arange(E), np.arange(T + 1), indexing="ij")
     obs = (e * 1000 + t).astype(np.float32)[..., None]
-    return EpisodeDataset(observations=obs, actions=np.zeros((E, T, 1), np.float32),
-                          goal_observations=-(np.arange(E, dtype=np.float32) + 1)[:, None],
-                          desired_goals=np.zeros((E, 1), np.float32), achieved_goals=np.zeros((E, T + 1, 1), np.float32),
-                          successes=np.zeros((E, T + 1), bool), episode_seeds=np.arange(E))
+    return EpisodeDataset(
+        observations=obs,
+        actions=np.zeros((E, T, 1), np.float32),
+        goal_observations=-(np.arange(E, dtype=np.float32) + 1)[:, None],
+        desired_goals=np.zeros((E, 1), np.float32),
+        achieved_goals=np.zeros((E, T + 1, 1), np.float32),
+        successes=np.zeros((E, T + 1), bool),
+        episode_seeds=np.arange(E),
+    )
 
 
 def _split(batch):

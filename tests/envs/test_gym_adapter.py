@@ -31,9 +31,15 @@ class SlideToGoal(gym.Env):
 
 @pytest.fixture(scope="module")
 def slide_spec():
-    return envs.register_task("slide", SlideToGoal, lambda env, goal: goal.copy(),
-                              lambda achieved, desired: np.abs(achieved - desired)[:, 0] < 0.05,
-                              success_radius=0.05, max_episode_steps=30, overwrite=True)
+    return envs.register_task(
+        "slide",
+        SlideToGoal,
+        lambda env, goal: goal.copy(),
+        lambda achieved, desired: np.abs(achieved - desired)[:, 0] < 0.05,
+        success_radius=0.05,
+        max_episode_steps=30,
+        overwrite=True,
+    )
 
 
 def test_registered_adapter_task(slide_spec):
@@ -76,14 +82,21 @@ def test_task_modules_from_environment(tmp_path):
         "import numpy as np, envs\n"
         "from tests_slide import SlideToGoal\n"
         "envs.register_task('slide', SlideToGoal, lambda env, g: g.copy(), success_radius=0.05,"
-        " max_episode_steps=20)\n")
+        " max_episode_steps=20)\n"
+    )
     (tmp_path / "tests_slide.py").write_text(
-        "import gymnasium as gym, numpy as np\n" + __import__("inspect").getsource(SlideToGoal))
-    env = {**os.environ, "ACTJEPA_TASK_MODULES": "my_tasks",
-           "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])}
-    code = ("import envs; from envs.collect import collect; from envs.dataset import load_dataset;"
-            f"d = load_dataset(collect('slide', 'play', episodes=3, out=r'{tmp_path / 's.h5'}', progress=False));"
-            "print(envs.task_names()[-1], d.observations.shape)")
+        "import gymnasium as gym, numpy as np\n" + __import__("inspect").getsource(SlideToGoal)
+    )
+    env = {
+        **os.environ,
+        "ACTJEPA_TASK_MODULES": "my_tasks",
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
+    }
+    code = (
+        "import envs; from envs.collect import collect; from envs.dataset import load_dataset;"
+        f"d = load_dataset(collect('slide', 'play', episodes=3, out=r'{tmp_path / 's.h5'}', progress=False));"
+        "print(envs.task_names()[-1], d.observations.shape)"
+    )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["slide", "(3,", "21,", "1)"]

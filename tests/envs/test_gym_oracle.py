@@ -60,10 +60,20 @@ def test_oracle_plans_to_the_goal(tiny):
 
     with envs.make("tiny_point", num_envs=2) as env:
         obs = env.reset([10, 11])
-        planner = PlannerConfig(method="mppi", num_samples=64, horizon=8, iterations=2, num_elites=8,
-                                action_low=(-1.0, -1.0), action_high=(1.0, 1.0))
-        controller = make_controller("oracle", SimulatorModel(env.simulate, lambda: env.desired_goal, 2),
-                                     ControllerConfig(planner=planner, replan_every=2, seed=0))
+        planner = PlannerConfig(
+            method="mppi",
+            num_samples=64,
+            horizon=8,
+            iterations=2,
+            num_elites=8,
+            action_low=(-1.0, -1.0),
+            action_high=(1.0, 1.0),
+        )
+        controller = make_controller(
+            "oracle",
+            SimulatorModel(env.simulate, lambda: env.desired_goal, 2),
+            ControllerConfig(planner=planner, replan_every=2, seed=0),
+        )
         controller.reset(torch.as_tensor(obs["observation"]), torch.as_tensor(obs["goal_observation"]))
         start = env.goal_distance()
         reached, late = np.zeros(2, dtype=bool), []
@@ -77,8 +87,14 @@ def test_oracle_plans_to_the_goal(tiny):
 
 
 def test_oracle_refused_for_envs_that_are_not_mujoco():
-    envs.register_task("slide_no_oracle", SlideToGoal, lambda env, goal: goal.copy(), success_radius=0.05,
-                       max_episode_steps=5, overwrite=True)
+    envs.register_task(
+        "slide_no_oracle",
+        SlideToGoal,
+        lambda env, goal: goal.copy(),
+        success_radius=0.05,
+        max_episode_steps=5,
+        overwrite=True,
+    )
     ok, reason = envs.oracle_available("slide_no_oracle")
     assert not ok and "not MuJoCo-based" in reason and "slide_no_oracle" in reason and "\n" not in reason
     with envs.make("slide_no_oracle", num_envs=1) as env:

@@ -28,9 +28,16 @@ def _record(env, length, seed):
         obs = env.step(action.astype(np.float32))[0]
         frames.append(obs)
         actions.append(action.astype(np.float32))
-    return EpisodeBuffer(id=seed, seed=seed, observations={k: np.stack([f[k] for f in frames]) for k in obs},
-                         actions=np.stack(actions), rewards=[0.0] * length, terminations=[False] * length,
-                         truncations=[False] * (length - 1) + [True], infos={})
+    return EpisodeBuffer(
+        id=seed,
+        seed=seed,
+        observations={k: np.stack([f[k] for f in frames]) for k in obs},
+        actions=np.stack(actions),
+        rewards=[0.0] * length,
+        terminations=[False] * length,
+        truncations=[False] * (length - 1) + [True],
+        infos={},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -43,15 +50,35 @@ def minari_home(tmp_path_factory):
     register("tiny_point")
     env = TinyPointGoal()
     buffers = [_record(env, length, seed) for seed, length in enumerate(LENGTHS)]
-    plain = [b.__class__(id=b.id, seed=b.seed, observations=b.observations["observation"], actions=b.actions,
-                         rewards=b.rewards, terminations=b.terminations, truncations=b.truncations, infos={})
-             for b in buffers]
+    plain = [
+        b.__class__(
+            id=b.id,
+            seed=b.seed,
+            observations=b.observations["observation"],
+            actions=b.actions,
+            rewards=b.rewards,
+            terminations=b.terminations,
+            truncations=b.truncations,
+            infos={},
+        )
+        for b in buffers
+    ]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        minari.create_dataset_from_buffers("tiny/point-v0", buffers, observation_space=env.observation_space,
-                                           action_space=env.action_space, algorithm_name="pd")
-        minari.create_dataset_from_buffers("tiny/plain-v0", plain, observation_space=env.observation_space["observation"],
-                                           action_space=env.action_space, algorithm_name="pd")
+        minari.create_dataset_from_buffers(
+            "tiny/point-v0",
+            buffers,
+            observation_space=env.observation_space,
+            action_space=env.action_space,
+            algorithm_name="pd",
+        )
+        minari.create_dataset_from_buffers(
+            "tiny/plain-v0",
+            plain,
+            observation_space=env.observation_space["observation"],
+            action_space=env.action_space,
+            algorithm_name="pd",
+        )
     yield buffers
     if old is None:
         os.environ.pop("MINARI_DATASETS_PATH")
@@ -75,8 +102,12 @@ def test_minari_import_keeps_the_demonstrations(minari_home, tmp_path):
     expected_goal_obs = np.stack([goal_observation(None, g) for g in data.desired_goals])
     np.testing.assert_allclose(data.goal_observations, expected_goal_obs, atol=1e-6)
     m = data.meta
-    assert (m["task"], m["source"], m["import_format"], m["import_source"]) == ("tiny_point", "import", "minari",
-                                                                                "tiny/point-v0")
+    assert (m["task"], m["source"], m["import_format"], m["import_source"]) == (
+        "tiny_point",
+        "import",
+        "minari",
+        "tiny/point-v0",
+    )
     assert (m["episodes_dropped_short"], m["episodes_cut"], m["goal_observation_source"]) == (1, 1, "task")
     assert m["minari_version"] and m["imported_at"].endswith("+00:00") and m["package_version"]
 
@@ -94,9 +125,12 @@ def _arrays(e=3, t=40, seed=0):
     """Episodes of the tiny task in the documented array layout."""
     rng = np.random.default_rng(seed)
     achieved = rng.uniform(-0.3, 0.3, size=(e, t + 1, 2))
-    return {"observations": np.concatenate([achieved - [0.05, 0.0], np.zeros((e, t + 1, 2))], axis=-1),
-            "actions": rng.uniform(-1, 1, size=(e, t, 2)), "achieved_goals": achieved,
-            "desired_goals": achieved[:, -1] + 0.01}
+    return {
+        "observations": np.concatenate([achieved - [0.05, 0.0], np.zeros((e, t + 1, 2))], axis=-1),
+        "actions": rng.uniform(-1, 1, size=(e, t, 2)),
+        "achieved_goals": achieved,
+        "desired_goals": achieved[:, -1] + 0.01,
+    }
 
 
 @pytest.mark.parametrize("suffix", [".npz", ".h5"])
@@ -110,8 +144,11 @@ def test_array_file_import(tmp_path, suffix):
         with h5py.File(src, "w") as handle:
             for key, value in {**arrays, "episode_seeds": np.array([7, 8, 9])}.items():
                 handle[key] = value
-    data = load_dataset(import_dataset(ImportConfig(source=str(src), task="tiny_point", out=tmp_path / "d.h5",
-                                                    goal_observations="final")))
+    data = load_dataset(
+        import_dataset(
+            ImportConfig(source=str(src), task="tiny_point", out=tmp_path / "d.h5", goal_observations="final")
+        )
+    )
     np.testing.assert_allclose(data.observations, arrays["observations"], rtol=1e-6)
     np.testing.assert_allclose(data.goal_observations, arrays["observations"][:, -1], rtol=1e-6)
     np.testing.assert_array_equal(data.episode_seeds, [7, 8, 9])
@@ -120,13 +157,18 @@ def test_array_file_import(tmp_path, suffix):
     assert data.meta["import_source"] == str(src.resolve()) and len(data.meta["import_sha256"]) == 64
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda a: a.pop("achieved_goals"), "missing arrays achieved_goals"),
-    (lambda a: a.update(actions=a["actions"][..., :1]), r"actions has shape \(3, 40, 1\), expected \(3, 40, 2\)"),
-    (lambda a: a.update(desired_goals=np.repeat(a["desired_goals"][:, None], 41, 1) + np.arange(41)[:, None]),
-     "desired_goal changes within an episode"),
-    (lambda a: a["observations"].__setitem__((0, 0, 0), np.nan), "observations contains NaN"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (lambda a: a.pop("achieved_goals"), "missing arrays achieved_goals"),
+        (lambda a: a.update(actions=a["actions"][..., :1]), r"actions has shape \(3, 40, 1\), expected \(3, 40, 2\)"),
+        (
+            lambda a: a.update(desired_goals=np.repeat(a["desired_goals"][:, None], 41, 1) + np.arange(41)[:, None]),
+            "desired_goal changes within an episode",
+        ),
+        (lambda a: a["observations"].__setitem__((0, 0, 0), np.nan), "observations contains NaN"),
+    ],
+)
 def test_bad_array_files_write_nothing(tmp_path, change, message):
     register("tiny_point")
     arrays = _arrays()

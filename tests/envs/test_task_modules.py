@@ -6,11 +6,15 @@ from envs import task_modules
 from envs.errors import EnvError
 
 
-@pytest.mark.parametrize("source,kind", [
-    ("raise RuntimeError('boom\\nsecond line')", "RuntimeError: boom"),
-    ("def broken(:\n", "SyntaxError: "),
-    ("import a_module_that_does_not_exist_anywhere", "ModuleNotFoundError: No module named"),
-], ids=["raises", "syntax", "missing-import"])
+@pytest.mark.parametrize(
+    "source,kind",
+    [
+        ("raise RuntimeError('boom\\nsecond line')", "RuntimeError: boom"),
+        ("def broken(:\n", "SyntaxError: "),
+        ("import a_module_that_does_not_exist_anywhere", "ModuleNotFoundError: No module named"),
+    ],
+    ids=["raises", "syntax", "missing-import"],
+)
 def test_broken_task_module(tmp_path, monkeypatch, source, kind):
     """On main only ImportError was caught: a RuntimeError or SyntaxError escaped with a traceback."""
     (tmp_path / "broken_tasks_module.py").write_text(source)

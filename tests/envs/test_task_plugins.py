@@ -20,8 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def test_collect_with_a_registered_expert(tmp_path):
     register("tiny_point")
-    data = load_dataset(collect("tiny_point", "expert", episodes=6, noise=0.0, out=tmp_path / "d.h5",
-                                batch_size=4, progress=False))
+    data = load_dataset(
+        collect("tiny_point", "expert", episodes=6, noise=0.0, out=tmp_path / "d.h5", batch_size=4, progress=False)
+    )
     assert data.observations.shape == (6, 41, 4) and data.actions.shape == (6, 40, 2)
     assert data.successes[:, -1].all()  # the PD expert reaches every goal
     np.testing.assert_allclose(data.goal_observations[:, :2] + [0.05, 0.0], data.desired_goals, atol=1e-6)
@@ -49,12 +50,15 @@ def test_policy_object_as_expert():
     assert policy.deterministic and all(policy.deterministic)
 
 
-@pytest.mark.parametrize("expert, message", [
-    (lambda obs: np.zeros(2), r"'tiny_bad' returned actions of shape \(2,\), expected \(2, 2\)"),
-    (lambda obs: np.zeros((len(obs["observation"]), 3)), r"shape \(2, 3\), expected \(2, 2\)"),
-    (lambda obs: obs["missing"], r"'tiny_bad' failed on a batch of observations \(KeyError"),
-    (42, "must be a function of a batch of observations or an object with predict"),
-])
+@pytest.mark.parametrize(
+    "expert, message",
+    [
+        (lambda obs: np.zeros(2), r"'tiny_bad' returned actions of shape \(2,\), expected \(2, 2\)"),
+        (lambda obs: np.zeros((len(obs["observation"]), 3)), r"shape \(2, 3\), expected \(2, 2\)"),
+        (lambda obs: obs["missing"], r"'tiny_bad' failed on a batch of observations \(KeyError"),
+        (42, "must be a function of a batch of observations or an object with predict"),
+    ],
+)
 def test_bad_expert_is_refused_at_registration(expert, message):
     with pytest.raises(EnvError, match=message) as info:
         register("tiny_bad", expert=expert)
@@ -92,9 +96,12 @@ def test_unknown_task_points_at_the_variable(monkeypatch):
 
 def test_failing_task_module_is_one_line(monkeypatch):
     monkeypatch.setenv("ACTJEPA_TASK_MODULES", "no_such_task_module_here")
-    with pytest.raises(EnvError, match="cannot import task module 'no_such_task_module_here' named in "
-                                       "ACTJEPA_TASK_MODULES .*run from the folder that holds "
-                                       "no_such_task_module_here.py") as info:
+    with pytest.raises(
+        EnvError,
+        match="cannot import task module 'no_such_task_module_here' named in "
+        "ACTJEPA_TASK_MODULES .*run from the folder that holds "
+        "no_such_task_module_here.py",
+    ) as info:
         envs.task_names()
     assert "\n" not in str(info.value)
 
@@ -110,8 +117,9 @@ def test_task_module_found_in_the_current_folder(tmp_path):
     work.mkdir(), scripts.mkdir()
     shutil.copy(Path(__file__).with_name("tiny_goal_env.py"), work / "tiny_goal_env.py")
     (work / "my_tasks.py").write_text("import tiny_goal_env\ntiny_goal_env.register('tiny_from_cwd')\n")
-    (scripts / "show.py").write_text("import envs\nprint(envs.task_names()[-1], envs.oracle_available("
-                                     "'tiny_from_cwd'))\n")
+    (scripts / "show.py").write_text(
+        "import envs\nprint(envs.task_names()[-1], envs.oracle_available('tiny_from_cwd'))\n"
+    )
     result = _run([sys.executable, str(scripts / "show.py")], work, "my_tasks")
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["tiny_from_cwd", "(True,", "'')"]
@@ -125,7 +133,8 @@ def test_broken_task_module_cannot_break_help(tmp_path):
     assert tasks_run.returncode == 2 and "Traceback" not in tasks_run.stderr
     assert tasks_run.stderr.strip().splitlines() == [
         "actjepa: error: cannot import task module 'broken_tasks' named in ACTJEPA_TASK_MODULES (RuntimeError: typo "
-        "in my env); fix the error in broken_tasks (import it with python -c 'import broken_tasks' to see where)"]
+        "in my env); fix the error in broken_tasks (import it with python -c 'import broken_tasks' to see where)"
+    ]
 
 
 def test_collect_closes_the_gymnasium_envs(tmp_path):

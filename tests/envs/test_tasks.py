@@ -33,8 +33,9 @@ def test_shapes_match_spec(name):
     assert reward.shape == terminated.shape == truncated.shape == (3,)
     assert info["success"].dtype == bool and info["goal_distance"].shape == (3,)
     np.testing.assert_allclose(reward, -info["goal_distance"])
-    np.testing.assert_allclose(info["goal_distance"],
-                               np.linalg.norm(obs["achieved_goal"] - obs["desired_goal"], axis=-1))
+    np.testing.assert_allclose(
+        info["goal_distance"], np.linalg.norm(obs["achieved_goal"] - obs["desired_goal"], axis=-1)
+    )
 
 
 @pytest.mark.parametrize("name", BUILTIN)

@@ -42,8 +42,14 @@ def test_file_size_limit_gives_one_line_error_and_keeps_user_file(tmp_path):
     """ulimit -f makes writes fail with EFBIG (CPython ignores SIGXFSZ); on main this crashed with exit 139."""
     out = tmp_path / "data.h5"
     out.write_bytes(USER_BYTES)
-    child = subprocess.run([sys.executable, "-c", LIMITED_CHILD, str(out), str(64 * 1024)], capture_output=True, check=False,
-                           text=True, timeout=120, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
+    child = subprocess.run(
+        [sys.executable, "-c", LIMITED_CHILD, str(out), str(64 * 1024)],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
     assert child.returncode == 2, child.stderr
     lines = child.stderr.strip().splitlines()
     assert lines == [f"file size limit reached writing {out} (see `ulimit -f`); raise it or choose another --out"]
@@ -86,8 +92,7 @@ def release_h5(info) -> None:
 
 def full_disk_after(monkeypatch, budget):
     real_open = open
-    monkeypatch.setattr(failsafe_file, "open", lambda *a, **k: FillingDisk(real_open(*a, **k), budget),
-                        raising=False)
+    monkeypatch.setattr(failsafe_file, "open", lambda *a, **k: FillingDisk(real_open(*a, **k), budget), raising=False)
 
 
 @pytest.mark.parametrize("budget", [0, 4_000, 40_000, 120_000])
@@ -181,10 +186,13 @@ def test_only_a_verified_file_is_renamed(tmp_path, monkeypatch):
     assert leftovers(tmp_path, "data.h5") == []
 
 
-@pytest.mark.parametrize("make_out,message", [
-    (lambda tmp: tmp, "is a folder"),
-    (lambda tmp: tmp / "file.txt" / "data.h5", "is a file, not a folder"),
-])
+@pytest.mark.parametrize(
+    "make_out,message",
+    [
+        (lambda tmp: tmp, "is a folder"),
+        (lambda tmp: tmp / "file.txt" / "data.h5", "is a file, not a folder"),
+    ],
+)
 def test_bad_output_paths_fail_before_any_work(tmp_path, make_out, message):
     (tmp_path / "file.txt").write_text("x")
     before = sorted(tmp_path.iterdir())

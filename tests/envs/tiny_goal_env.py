@@ -40,9 +40,13 @@ class TinyPointGoal(gym.Env):
         self.data = mujoco.MjData(self.model)
         self.render_mode, self.action_gain, self._renderer = render_mode, action_gain, None
         box = gym.spaces.Box(-np.inf, np.inf, shape=(2,), dtype=np.float64)
-        self.observation_space = gym.spaces.Dict({
-            "observation": gym.spaces.Box(-np.inf, np.inf, shape=(4,), dtype=np.float64),
-            "achieved_goal": box, "desired_goal": box})
+        self.observation_space = gym.spaces.Dict(
+            {
+                "observation": gym.spaces.Box(-np.inf, np.inf, shape=(4,), dtype=np.float64),
+                "achieved_goal": box,
+                "desired_goal": box,
+            }
+        )
         self.action_space = gym.spaces.Box(-1.0, 1.0, shape=(2,), dtype=np.float32)
         self.goal = np.zeros(2)
 

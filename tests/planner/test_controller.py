@@ -9,8 +9,9 @@ import planner
 from planner import ControllerConfig, PlannerConfig, PlannerError, make_controller
 from tests.planner.models import LinearModel, PriorFromOptimum, TinyMLPModel
 
-SMALL = PlannerConfig(num_samples=128, horizon=4, iterations=6, num_elites=16, num_prior_trajectories=8,
-                      running_weight=0.5)
+SMALL = PlannerConfig(
+    num_samples=128, horizon=4, iterations=6, num_elites=16, num_prior_trajectories=8, running_weight=0.5
+)
 
 
 def closed_loop(controller, model, start, goal, steps):
@@ -135,8 +136,13 @@ def test_learned_controllers_only_ever_see_observations_and_goal_observations():
 
 def test_the_planner_package_imports_no_simulator_or_model_package():
     code = "import sys, planner; print(sorted(m for m in ('mujoco', 'envs', 'world_model', 'benchmarks', 'dm_control') if m in sys.modules))"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         cwd=Path(__file__).resolve().parents[2])
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     assert out.stdout.strip() == "[]"
     sources = " ".join(p.read_text() for p in Path(planner.__file__).parent.glob("*.py"))
     for forbidden in ("import envs", "import world_model", "import mujoco", "from envs", "from world_model"):

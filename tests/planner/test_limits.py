@@ -58,11 +58,14 @@ def test_format_bytes(count, text):
     assert format_bytes(count) == text
 
 
-@pytest.mark.parametrize("seeds,message", [
-    ([0, -1], "seeds must be >= 0, got -1"),
-    ([2**64], "whole numbers in \\[0, 2\\*\\*63\\)"),
-    (torch.tensor([0.5]), "got a torch.float32 tensor"),
-])
+@pytest.mark.parametrize(
+    "seeds,message",
+    [
+        ([0, -1], "seeds must be >= 0, got -1"),
+        ([2**64], "whole numbers in \\[0, 2\\*\\*63\\)"),
+        (torch.tensor([0.5]), "got a torch.float32 tensor"),
+    ],
+)
 def test_bad_seeds(seeds, message):
     with pytest.raises(PlannerError, match=message):
         check_seeds(seeds)

@@ -33,7 +33,10 @@ class PointSim:
 def test_oracle_controller_drives_the_simulator_to_the_goal():
     sim = PointSim(np.zeros((2, 2)), np.array([[0.6, -0.4], [-0.3, 0.5]]))
     oracle = SimulatorModel(sim.simulate, lambda: sim.desired_goal, action_dim=2)
-    cfg = ControllerConfig(planner=PlannerConfig(num_samples=256, horizon=8, iterations=6, num_elites=32, running_weight=0.5), replan_every=2)
+    cfg = ControllerConfig(
+        planner=PlannerConfig(num_samples=256, horizon=8, iterations=6, num_elites=32, running_weight=0.5),
+        replan_every=2,
+    )
     controller = make_controller("oracle", oracle, cfg)
     assert controller.cfg.planner.method == "mppi"
     obs = torch.zeros(2, 5)  # what the observation holds is irrelevant to the oracle

@@ -11,8 +11,18 @@ GOAL = torch.tensor([[0.5, -0.3], [0.1, 0.6], [-0.2, -0.4]])
 
 def tight(method: str, **kw) -> PlannerConfig:
     # A running cost makes the optimum unique (reach the goal at once, then stay).
-    base = dict(method=method, num_samples=256, horizon=4, iterations=20, num_elites=24, min_std=0.005,
-                init_std=0.5, num_prior_trajectories=8, running_weight=0.5, prior_penalty=0.0)
+    base = dict(
+        method=method,
+        num_samples=256,
+        horizon=4,
+        iterations=20,
+        num_elites=24,
+        min_std=0.005,
+        init_std=0.5,
+        num_prior_trajectories=8,
+        running_weight=0.5,
+        prior_penalty=0.0,
+    )
     base.update(kw)
     return PlannerConfig(**base)
 
@@ -62,8 +72,9 @@ def test_prior_mean_is_in_the_first_pool_and_sets_the_std():
 def test_warm_start_replaces_the_initial_mean():
     model = LinearModel()
     warm = model.optimum(Z0, GOAL, 4)
-    result = plan(model, Z0, GOAL, tight("mppi", iterations=1, init_std=0.01, min_std=0.001), warm_start=warm,
-                  seeds=[1, 2, 3])
+    result = plan(
+        model, Z0, GOAL, tight("mppi", iterations=1, init_std=0.01, min_std=0.001), warm_start=warm, seeds=[1, 2, 3]
+    )
     assert result.cost_history[:, 0].max() < 0.05
 
 
@@ -74,7 +85,7 @@ def test_batched_plans_equal_separate_plans_with_the_same_seeds(model):
     prior = model if hasattr(model, "action_prior") else None
     batched = plan(model, z0.detach(), goal.detach(), cfg, prior=prior, seeds=[11, 12, 13])
     for b in range(3):
-        alone = plan(model, z0[b:b + 1].detach(), goal[b:b + 1].detach(), cfg, prior=prior, seeds=[11 + b])
+        alone = plan(model, z0[b : b + 1].detach(), goal[b : b + 1].detach(), cfg, prior=prior, seeds=[11 + b])
         assert torch.allclose(batched.actions[b], alone.actions[0], atol=1e-5)
         assert torch.allclose(batched.cost_history[b], alone.cost_history[0], atol=1e-5)
 
@@ -140,8 +151,9 @@ def test_runs_on_cpu_with_a_torch_module_and_no_gpu(monkeypatch):
     model = TinyMLPModel()
     obs, goal = torch.randn(2, 1, 3), torch.randn(2, 3)
     z0, zg = model.encode(obs).detach(), model.encode_goal(goal).detach()
-    result = plan(model, z0, zg, PlannerConfig(num_samples=64, horizon=5, iterations=3, num_elites=8), prior=model,
-                  seeds=[0, 1])
+    result = plan(
+        model, z0, zg, PlannerConfig(num_samples=64, horizon=5, iterations=3, num_elites=8), prior=model, seeds=[0, 1]
+    )
     assert result.actions.device.type == "cpu" and result.latents.shape == (2, 5, 4)
     assert torch.isfinite(result.cost).all()
     assert result.cost_history[:, -1].le(result.cost_history[:, 0] + 1e-6).all()

@@ -12,8 +12,16 @@ GOAL = torch.tensor([[0.5, -0.3], [0.1, 0.6], [-0.2, -0.4]])
 
 
 def cfg(**kw) -> PlannerConfig:
-    base = dict(num_samples=128, horizon=4, iterations=4, num_elites=16, num_prior_trajectories=8,
-                running_weight=0.5, init_std=0.5, prior_penalty=0.0)
+    base = dict(
+        num_samples=128,
+        horizon=4,
+        iterations=4,
+        num_elites=16,
+        num_prior_trajectories=8,
+        running_weight=0.5,
+        init_std=0.5,
+        prior_penalty=0.0,
+    )
     base.update(kw)
     return PlannerConfig(**base)
 
@@ -59,9 +67,12 @@ class ValueModel(LinearModel):
 def test_value_cost_uses_the_models_value_and_cosine_ignores_norm():
     latents = torch.randn(3, 5, 4, 2)
     model = ValueModel()
-    torch.testing.assert_close(distance_to_goal(latents, GOAL, "value", model),
-                               10.0 * distance_to_goal(latents, GOAL, "l2"))
-    torch.testing.assert_close(distance_to_goal(3.0 * latents, GOAL, "cosine"), distance_to_goal(latents, GOAL, "cosine"))
+    torch.testing.assert_close(
+        distance_to_goal(latents, GOAL, "value", model), 10.0 * distance_to_goal(latents, GOAL, "l2")
+    )
+    torch.testing.assert_close(
+        distance_to_goal(3.0 * latents, GOAL, "cosine"), distance_to_goal(latents, GOAL, "cosine")
+    )
     cost = goal_cost(latents, GOAL, "value", running_weight=0.5, terminal_weight=1.0, model=model)
     dist = 10.0 * distance_to_goal(latents, GOAL, "l2")
     torch.testing.assert_close(cost, dist[..., -1] + 0.5 * dist.mean(-1))

@@ -8,15 +8,29 @@ import pytest
 from tests.world_model.synthetic import Sampler, make_episodes, norm_stats
 from world_model import ModelConfig, TrainConfig
 
-TINY = dict(latent_dim=16, frame_dim=32, encoder_hidden=32, predictor_hidden=32, head_width=16, head_heads=2,
-            head_layers=1, chunk_len=4, cnn_channels=4)
+TINY = dict(
+    latent_dim=16,
+    frame_dim=32,
+    encoder_hidden=32,
+    predictor_hidden=32,
+    head_width=16,
+    head_heads=2,
+    head_layers=1,
+    chunk_len=4,
+    cnn_channels=4,
+)
 
 
 def tiny_config(pixels: bool = False, **overrides) -> ModelConfig:
     """A small model for the synthetic point-mass data."""
     obs_shape = (64, 64, 3) if pixels else (4,)
-    base = dict(TINY, obs_shape=obs_shape, action_dim=2, obs_mode="pixels" if pixels else "state",
-                context_len=2 if pixels else 1)
+    base = dict(
+        TINY,
+        obs_shape=obs_shape,
+        action_dim=2,
+        obs_mode="pixels" if pixels else "state",
+        context_len=2 if pixels else 1,
+    )
     base.update(overrides)
     return ModelConfig(**base)
 

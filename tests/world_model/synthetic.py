@@ -12,7 +12,9 @@ import numpy as np
 DT = 0.1
 
 
-def make_episodes(num_episodes: int = 32, steps: int = 40, seed: int = 0, pixels: bool = False) -> dict[str, np.ndarray]:
+def make_episodes(
+    num_episodes: int = 32, steps: int = 40, seed: int = 0, pixels: bool = False
+) -> dict[str, np.ndarray]:
     """observations (E, T+1, *obs), actions (E, T, 2), goal_positions (E, 2) — all episodes stepped at once."""
     rng = np.random.default_rng(seed)
     pos = rng.uniform(-1, 1, (num_episodes, 2))
@@ -45,8 +47,12 @@ def norm_stats(data: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
     """The contract's normalisation statistics (per dim for state, per channel for pixels)."""
     obs = data["observations"].astype(np.float32)
     axes = tuple(range(obs.ndim - 1))
-    return {"obs_mean": obs.mean(axes), "obs_std": np.maximum(obs.std(axes), 1e-3),
-            "action_mean": data["actions"].mean((0, 1)), "action_std": np.maximum(data["actions"].std((0, 1)), 1e-3)}
+    return {
+        "obs_mean": obs.mean(axes),
+        "obs_std": np.maximum(obs.std(axes), 1e-3),
+        "action_mean": data["actions"].mean((0, 1)),
+        "action_std": np.maximum(data["actions"].std((0, 1)), 1e-3),
+    }
 
 
 class Sampler:
@@ -63,5 +69,9 @@ class Sampler:
         t = rng.integers(self.k - 1, t_len - self.c + 1, batch_size)
         frames = t[:, None] + np.arange(-self.k + 1, self.c + 1)
         goal_t = np.where(rng.random(batch_size) < 0.5, t_len, rng.integers(t + 1, t_len + 1))
-        return {"obs": self.obs[ep[:, None], frames], "actions": self.actions[ep[:, None], frames[:, :-1]],
-                "goal_obs": self.obs[ep, goal_t], "goal_steps": goal_t - t}
+        return {
+            "obs": self.obs[ep[:, None], frames],
+            "actions": self.actions[ep[:, None], frames[:, :-1]],
+            "goal_obs": self.obs[ep, goal_t],
+            "goal_steps": goal_t - t,
+        }

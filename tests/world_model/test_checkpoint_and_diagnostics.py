@@ -91,7 +91,9 @@ def test_open_loop_identity_predictor_equals_copy_last(state_data, state_stats):
     with torch.no_grad():
         model.predictor.out.weight.zero_()
         model.predictor.out.bias.zero_()
-    res = open_loop_error(model, state_data["observations"][:5], state_data["actions"][:5], horizon=6, starts_per_episode=4)
+    res = open_loop_error(
+        model, state_data["observations"][:5], state_data["actions"][:5], horizon=6, starts_per_episode=4
+    )
     assert res["horizon"] == [1, 2, 3, 4, 5, 6] and res["num_windows"] == 20
     # the output LayerNorm maps an already-normalised latent to itself up to its epsilon
     np.testing.assert_allclose(res["model"], res["copy_last"], rtol=1e-3)

@@ -57,15 +57,19 @@ def edit_info(folder, edit):
     (folder / INFO_FILE).write_text(json.dumps(info))
 
 
-@pytest.mark.parametrize("edit,message", [
-    (lambda i: i.pop("model_config"), "lacks 'model_config'; the checkpoint is damaged"),
-    (lambda i: i.pop("step"), "lacks 'step'"),
-    (lambda i: i.update(step="7"), "step='7' of the wrong type"),
-    (lambda i: i.update(model_config=[1, 2]), "model_config=\\[1, 2\\] of the wrong type"),
-    (lambda i: i["model_config"].update(latent_dim="wide"), "unusable model_config"),
-    (lambda i: i["model_config"].update(obs_mode="smell"), "obs_mode 'smell' is unknown"),
-    (lambda i: i["model_config"].pop("action_dim"), "model config is incomplete"),
-], ids=["no-model-config", "no-step", "step-string", "config-list", "bad-value", "bad-mode", "missing-field"])
+@pytest.mark.parametrize(
+    "edit,message",
+    [
+        (lambda i: i.pop("model_config"), "lacks 'model_config'; the checkpoint is damaged"),
+        (lambda i: i.pop("step"), "lacks 'step'"),
+        (lambda i: i.update(step="7"), "step='7' of the wrong type"),
+        (lambda i: i.update(model_config=[1, 2]), "model_config=\\[1, 2\\] of the wrong type"),
+        (lambda i: i["model_config"].update(latent_dim="wide"), "unusable model_config"),
+        (lambda i: i["model_config"].update(obs_mode="smell"), "obs_mode 'smell' is unknown"),
+        (lambda i: i["model_config"].pop("action_dim"), "model config is incomplete"),
+    ],
+    ids=["no-model-config", "no-step", "step-string", "config-list", "bad-value", "bad-mode", "missing-field"],
+)
 def test_malformed_checkpoint_json(saved, edit, message):
     """On main a checkpoint.json without model_config raised KeyError with a traceback."""
     _, folder = saved
@@ -73,12 +77,16 @@ def test_malformed_checkpoint_json(saved, edit, message):
     one_line_error(folder / INFO_FILE, message, lambda: load_model(folder))
 
 
-@pytest.mark.parametrize("content,message", [
-    (b"{\"schema_version\": 1, \"step\"", "is not valid JSON"),
-    (b"", "is not valid JSON"),
-    (b"\xff\xfe\x00garbage\x80", "is not text"),
-    (b"[1, 2, 3]", "holds a JSON list, not an object"),
-], ids=["truncated", "empty", "binary", "list"])
+@pytest.mark.parametrize(
+    "content,message",
+    [
+        (b'{"schema_version": 1, "step"', "is not valid JSON"),
+        (b"", "is not valid JSON"),
+        (b"\xff\xfe\x00garbage\x80", "is not text"),
+        (b"[1, 2, 3]", "holds a JSON list, not an object"),
+    ],
+    ids=["truncated", "empty", "binary", "list"],
+)
 def test_unreadable_checkpoint_json(saved, content, message):
     _, folder = saved
     (folder / INFO_FILE).write_bytes(content)
@@ -93,18 +101,26 @@ def test_truncated_json_at_every_length(saved):
         one_line_error(folder / INFO_FILE, "not valid JSON", lambda: read_info(folder))
 
 
-@pytest.mark.parametrize("damage", [
-    lambda raw: os.urandom(len(raw)),
-    lambda raw: raw[: len(raw) // 2],
-    lambda raw: b"",
-    lambda raw: raw[:8] + b"{not json" + raw[17:],
-], ids=["random", "truncated", "empty", "bad-header"])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda raw: os.urandom(len(raw)),
+        lambda raw: raw[: len(raw) // 2],
+        lambda raw: b"",
+        lambda raw: raw[:8] + b"{not json" + raw[17:],
+    ],
+    ids=["random", "truncated", "empty", "bad-header"],
+)
 def test_damaged_weights(saved, damage):
     _, folder = saved
     raw = (folder / MODEL_FILE).read_bytes()
     (folder / MODEL_FILE).write_bytes(damage(raw))
-    one_line_error(folder / MODEL_FILE, "is not a readable safetensors file; retrain or restore it|"
-                   "is not a readable safetensors file \\(.*\\); retrain or restore it", lambda: load_model(folder))
+    one_line_error(
+        folder / MODEL_FILE,
+        "is not a readable safetensors file; retrain or restore it|"
+        "is not a readable safetensors file \\(.*\\); retrain or restore it",
+        lambda: load_model(folder),
+    )
 
 
 def test_weights_of_another_dtype(saved):
@@ -126,18 +142,23 @@ def first_slot(tensors):
     return next(k for k in tensors if k.startswith("optimizer.") and k.endswith("exp_avg"))
 
 
-@pytest.mark.parametrize("change,message", [
-    (lambda t: t.update({"optimizer.x": torch.zeros(1)}), "malformed optimizer entry 'optimizer.x'"),
-    (lambda t: t.update({first_slot(t): torch.zeros(3, 3, 3)}), "has shape \\(3, 3, 3\\)"),
-    (lambda t: t.update({"rng.train_generator": torch.zeros(3, dtype=torch.uint8)}), "RNG state of the wrong size"),
-    (lambda t: t.pop("rng.train_generator"), "lacks the training RNG state"),
-], ids=["bad-key", "bad-shape", "bad-rng", "no-rng"])
+@pytest.mark.parametrize(
+    "change,message",
+    [
+        (lambda t: t.update({"optimizer.x": torch.zeros(1)}), "malformed optimizer entry 'optimizer.x'"),
+        (lambda t: t.update({first_slot(t): torch.zeros(3, 3, 3)}), "has shape \\(3, 3, 3\\)"),
+        (lambda t: t.update({"rng.train_generator": torch.zeros(3, dtype=torch.uint8)}), "RNG state of the wrong size"),
+        (lambda t: t.pop("rng.train_generator"), "lacks the training RNG state"),
+    ],
+    ids=["bad-key", "bad-shape", "bad-rng", "no-rng"],
+)
 def test_damaged_trainer_state(saved, change, message):
     model, folder = saved
     damage_trainer_state(folder, change)
     fresh = torch.optim.AdamW(model.parameters(), lr=1e-3)
-    one_line_error(folder / TRAINER_FILE, message,
-                   lambda: load_trainer_state(folder, fresh, torch.Generator(), expect_step=7))
+    one_line_error(
+        folder / TRAINER_FILE, message, lambda: load_trainer_state(folder, fresh, torch.Generator(), expect_step=7)
+    )
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -174,10 +195,13 @@ def test_checkpoint_files_get_umask_mode_and_keep_their_mode(tmp_path, state_sta
         os.umask(previous)
 
 
-@pytest.mark.parametrize("errno_value,message", [
-    (28, "no space left writing .*model.safetensors; free space or choose another --out"),
-    (27, "file size limit reached writing .*model.safetensors"),
-])
+@pytest.mark.parametrize(
+    "errno_value,message",
+    [
+        (28, "no space left writing .*model.safetensors; free space or choose another --out"),
+        (27, "file size limit reached writing .*model.safetensors"),
+    ],
+)
 def test_full_disk_while_saving_keeps_the_previous_checkpoint_whole(saved, monkeypatch, errno_value, message):
     from world_model import checkpoint
 

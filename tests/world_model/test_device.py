@@ -15,15 +15,20 @@ def test_cuda_without_a_gpu(tmp_path, state_stats, monkeypatch):
     """On main `eval --device cuda` without CUDA ended in torch's AssertionError traceback."""
     monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
     save_checkpoint(tmp_path / "ckpt", ActJepa(tiny_config(), state_stats), 1, META)
-    with pytest.raises(WorldModelError, match="^--device cuda was asked for but no CUDA GPU is visible; use --device cpu$"):
+    with pytest.raises(
+        WorldModelError, match="^--device cuda was asked for but no CUDA GPU is visible; use --device cpu$"
+    ):
         load_model(tmp_path / "ckpt", device="cuda")
 
 
-@pytest.mark.parametrize("device,message", [
-    ("gpu", "'gpu' is not a device"),
-    ("cuda:x", "'cuda:x' is not a device"),
-    ("meta", "'meta' is not supported"),
-])
+@pytest.mark.parametrize(
+    "device,message",
+    [
+        ("gpu", "'gpu' is not a device"),
+        ("cuda:x", "'cuda:x' is not a device"),
+        ("meta", "'meta' is not supported"),
+    ],
+)
 def test_malformed_devices(device, message):
     with pytest.raises(WorldModelError, match=message):
         check_device(device)

@@ -35,13 +35,19 @@ def test_cpu_out_of_memory_is_recognised():
     assert is_out_of_memory(exc)
 
 
-@pytest.mark.parametrize("exc,expected", [
-    (RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB"), True),
-    (MemoryError(), True),
-    (RuntimeError("[enforce fail] DefaultCPUAllocator: can't allocate memory: you tried to allocate 8 bytes"), True),
-    (RuntimeError("mat1 and mat2 shapes cannot be multiplied"), False),
-    (ValueError("out of memory"), False),
-])
+@pytest.mark.parametrize(
+    "exc,expected",
+    [
+        (RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB"), True),
+        (MemoryError(), True),
+        (
+            RuntimeError("[enforce fail] DefaultCPUAllocator: can't allocate memory: you tried to allocate 8 bytes"),
+            True,
+        ),
+        (RuntimeError("mat1 and mat2 shapes cannot be multiplied"), False),
+        (ValueError("out of memory"), False),
+    ],
+)
 def test_out_of_memory_classification(exc, expected):
     assert is_out_of_memory(exc) is expected
 

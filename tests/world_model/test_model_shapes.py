@@ -77,7 +77,9 @@ def test_goal_encoding_repeats_goal_with_zero_actions():
     goal = torch.as_tensor(data["observations"][:B, 3])
     with torch.no_grad():
         zg = model.encode_goal(goal)
-        manual = model.encode(goal[:, None].repeat(1, model.context_len, 1, 1, 1), torch.zeros(B, model.context_len - 1, 2))
+        manual = model.encode(
+            goal[:, None].repeat(1, model.context_len, 1, 1, 1), torch.zeros(B, model.context_len - 1, 2)
+        )
     torch.testing.assert_close(zg, manual)
 
 
@@ -102,7 +104,10 @@ def test_bad_inputs_raise_one_line_errors():
     with pytest.raises(WorldModelError, match="obs_mode"):
         ModelConfig(obs_shape=(4,), action_dim=2, obs_mode="depth")
     with pytest.raises(WorldModelError, match="normalisation statistic obs_mean"):
-        ActJepa(model.cfg, {"obs_mean": np.zeros(3), "obs_std": np.ones(4), "action_mean": np.zeros(2), "action_std": np.ones(2)})
+        ActJepa(
+            model.cfg,
+            {"obs_mean": np.zeros(3), "obs_std": np.ones(4), "action_mean": np.zeros(2), "action_std": np.ones(2)},
+        )
 
 
 def test_bc_model_has_no_target_encoder_but_every_verb():
@@ -116,5 +121,7 @@ def test_bc_model_has_no_target_encoder_but_every_verb():
 
 def test_default_predictor_cost():
     cfg = ModelConfig(obs_shape=(6,), action_dim=2)
-    model = ActJepa(cfg, {"obs_mean": np.zeros(6), "obs_std": np.ones(6), "action_mean": np.zeros(2), "action_std": np.ones(2)})
+    model = ActJepa(
+        cfg, {"obs_mean": np.zeros(6), "obs_std": np.ones(6), "action_mean": np.zeros(2), "action_std": np.ones(2)}
+    )
     assert model.predictor.flops_per_step() == 2 * (64 * 256 + 2 * 256 + 256 * 64)

@@ -23,20 +23,35 @@ def _run(tmp_path, data, stats, cfg, tcfg, name="run", **kw):
 def test_training_lowers_every_loss_without_collapse(tmp_path, state_data, state_stats, regularizer):
     cfg = tiny_config(regularizer=regularizer)
     heldout = lambda: (state_data["observations"][:4], state_data["actions"][:4])  # noqa: E731
-    res = _run(tmp_path, state_data, state_stats, cfg, tiny_train(steps=80, log_every=10, checkpoint_every=80, ema_start=0.9,
-                                                                      eval_horizon=16),
-               heldout=heldout)
+    res = _run(
+        tmp_path,
+        state_data,
+        state_stats,
+        cfg,
+        tiny_train(steps=80, log_every=10, checkpoint_every=80, ema_start=0.9, eval_horizon=16),
+        heldout=heldout,
+    )
     first, last = res.metrics[0], res.metrics[-1]
     for key in ("action", "latent", "predictor", "regularizer", "loss"):
         assert last[key] < first[key], (key, first[key], last[key])
     assert last["emb_std"] > 0.3 and last["eff_rank"] > 2.0
     out = tmp_path / "run"
-    for name in ("model.safetensors", "checkpoint.json", "trainer_state.safetensors", "metrics.jsonl",
-                 "loss_curves.png", "embedding_health.png", "open_loop.png", "open_loop.json"):
+    for name in (
+        "model.safetensors",
+        "checkpoint.json",
+        "trainer_state.safetensors",
+        "metrics.jsonl",
+        "loss_curves.png",
+        "embedding_health.png",
+        "open_loop.png",
+        "open_loop.json",
+    ):
         assert (out / name).is_file(), name
     rows = [json.loads(line) for line in (out / "metrics.jsonl").read_text().splitlines()]
     assert [r["step"] for r in rows] == list(range(10, 81, 10))
-    assert len(res.open_loop["model"]) == len(res.open_loop["copy_last"]) == 16 and res.open_loop["num_windows"] == 4 * 8
+    assert (
+        len(res.open_loop["model"]) == len(res.open_loop["copy_last"]) == 16 and res.open_loop["num_windows"] == 4 * 8
+    )
     # the prior's std is calibrated from the head's observed action error, not left at its initial value
     assert not torch.allclose(res.model.action_scale, torch.full_like(res.model.action_scale, 0.8))
 
@@ -96,16 +111,42 @@ def test_resume_refuses_another_dataset_or_model(tmp_path, state_data, state_sta
     _run(tmp_path, state_data, state_stats, cfg, tiny_train(steps=4))
     sampler = sampler_for(state_data, cfg)
     with pytest.raises(CheckpointError, match="dataset_sha256"):
-        train(cfg, tiny_train(steps=8), sampler.batch, state_stats, tmp_path / "run",
-              {"task": "synthetic", "dataset_sha256": "other"}, resume=True, progress=False)
+        train(
+            cfg,
+            tiny_train(steps=8),
+            sampler.batch,
+            state_stats,
+            tmp_path / "run",
+            {"task": "synthetic", "dataset_sha256": "other"},
+            resume=True,
+            progress=False,
+        )
     with pytest.raises(CheckpointError, match="task"):
-        train(cfg, tiny_train(steps=8), sampler.batch, state_stats, tmp_path / "run",
-              {"task": "reacher", "dataset_sha256": "abc123"}, resume=True, progress=False)
+        train(
+            cfg,
+            tiny_train(steps=8),
+            sampler.batch,
+            state_stats,
+            tmp_path / "run",
+            {"task": "reacher", "dataset_sha256": "abc123"},
+            resume=True,
+            progress=False,
+        )
     with pytest.raises(CheckpointError, match="latent_dim"):
-        train(tiny_config(latent_dim=8), tiny_train(steps=8), sampler.batch, state_stats, tmp_path / "run", META,
-              resume=True, progress=False)
+        train(
+            tiny_config(latent_dim=8),
+            tiny_train(steps=8),
+            sampler.batch,
+            state_stats,
+            tmp_path / "run",
+            META,
+            resume=True,
+            progress=False,
+        )
     with pytest.raises(CheckpointError, match="no checkpoint"):
-        train(cfg, tiny_train(steps=8), sampler.batch, state_stats, tmp_path / "fresh", META, resume=True, progress=False)
+        train(
+            cfg, tiny_train(steps=8), sampler.batch, state_stats, tmp_path / "fresh", META, resume=True, progress=False
+        )
 
 
 def test_nan_batch_stops_with_step_and_keeps_last_checkpoint(tmp_path, state_data, state_stats):
@@ -120,7 +161,9 @@ def test_nan_batch_stops_with_step_and_keeps_last_checkpoint(tmp_path, state_dat
         return batch
 
     with pytest.raises(WorldModelError, match="step 7"):
-        train(cfg, tiny_train(steps=12, checkpoint_every=6), poisoned, state_stats, tmp_path / "run", META, progress=False)
+        train(
+            cfg, tiny_train(steps=12, checkpoint_every=6), poisoned, state_stats, tmp_path / "run", META, progress=False
+        )
     model, info = load_model(tmp_path / "run")
     assert info["step"] == 6
 
@@ -135,8 +178,11 @@ def test_empty_dataset_is_a_clear_error(tmp_path, state_stats):
     cfg = tiny_config()
 
     def empty(step, size):
-        return {"obs": np.zeros((0, 5, 4), np.float32), "actions": np.zeros((0, 4, 2), np.float32),
-                "goal_obs": np.zeros((0, 4), np.float32)}
+        return {
+            "obs": np.zeros((0, 5, 4), np.float32),
+            "actions": np.zeros((0, 4, 2), np.float32),
+            "goal_obs": np.zeros((0, 4), np.float32),
+        }
 
     with pytest.raises(WorldModelError, match="no training windows"):
         train(cfg, tiny_train(), empty, state_stats, tmp_path / "run", META, progress=False)
@@ -148,8 +194,16 @@ def test_pixel_model_trains_through_the_same_loop(tmp_path):
 
     data = make_episodes(6, 12, seed=3, pixels=True)
     cfg = tiny_config(pixels=True)
-    res = train(cfg, tiny_train(steps=3, batch_size=8, log_every=1), sampler_for(data, cfg).batch, norm_stats(data),
-                tmp_path / "pix", META, heldout=lambda: (data["observations"][:2], data["actions"][:2]), progress=False)
+    res = train(
+        cfg,
+        tiny_train(steps=3, batch_size=8, log_every=1),
+        sampler_for(data, cfg).batch,
+        norm_stats(data),
+        tmp_path / "pix",
+        META,
+        heldout=lambda: (data["observations"][:2], data["actions"][:2]),
+        progress=False,
+    )
     assert len(res.metrics) == 3 and all(np.isfinite(m["loss"]) for m in res.metrics)
     assert load_model(tmp_path / "pix")[0].cfg.obs_mode == "pixels" and res.open_loop["num_windows"] > 0
 

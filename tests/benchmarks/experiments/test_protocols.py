@@ -10,7 +10,10 @@ from planner import CONTROLLER_NAMES
 
 
 def test_protocols_hold_their_experiments():
-    assert set(PROTOCOLS["demo"].eval.controllers) == set(CONTROLLER_NAMES) - {"oracle+cost"} and PROTOCOLS["demo"].train.preset == "demo"
+    assert (
+        set(PROTOCOLS["demo"].eval.controllers) == set(CONTROLLER_NAMES) - {"oracle+cost"}
+        and PROTOCOLS["demo"].train.preset == "demo"
+    )
     assert PROTOCOLS["compare"].horizons == () and PROTOCOLS["compare"].eval.episodes == 50
     assert PROTOCOLS["efficiency"].data_efficiency_demos == (10, 25, 50)
     full = PROTOCOLS["full"]
@@ -26,5 +29,7 @@ def test_overrides_reach_training_and_evaluation():
 
 
 def test_unknown_protocol_is_one_line():
-    with pytest.raises(UserError, match="protocol 'huge' is unknown; use one of demo, compare, efficiency, ablation, steps, full"):
+    with pytest.raises(
+        UserError, match="protocol 'huge' is unknown; use one of demo, compare, efficiency, ablation, steps, full"
+    ):
         protocol("huge")
