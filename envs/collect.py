@@ -10,7 +10,6 @@ user's name.
 from __future__ import annotations
 
 import os
-import signal
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -25,7 +24,7 @@ from envs.dataset.writer import DatasetWriter, verify_written
 from envs.errors import EnvError
 from envs.registry import make, task_spec
 from envs.seeds import check_seed, training_seeds
-from envs.signals import deferred_signals
+from envs.signals import BatchBoundaryInterrupt, deferred_signals
 from envs.vec_env import OBS_MODES, GoalVecEnv
 
 SOURCES = ("expert", "play")
@@ -131,41 +130,6 @@ def run_episodes(
     }
 
 
-class _DeferredInterrupt:
-    """Ctrl-C and SIGTERM stop collection at the next batch boundary (main thread only).
-
-    An interrupt that lands inside an HDF5 write can leave h5py's lock held and
-    hang the clean-up, so the first signal only sets a flag that the loop checks
-    between batches; a second signal interrupts at once.
-    """
-
-    def __init__(self) -> None:
-        self.requested = False
-        self.previous: dict[int, object] = {}
-
-    def _handler(self, signum, frame) -> None:
-        if self.requested:
-            raise KeyboardInterrupt
-        self.requested = True
-
-    def check(self) -> None:
-        """Raise KeyboardInterrupt here, between batches, if a signal arrived."""
-        if self.requested:
-            raise KeyboardInterrupt
-
-    def __enter__(self) -> "_DeferredInterrupt":
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
-                self.previous[sig] = signal.signal(sig, self._handler)
-            except ValueError:  # not the main thread: signals keep their default behaviour
-                break
-        return self
-
-    def __exit__(self, *exc) -> None:
-        for sig, handler in self.previous.items():
-            signal.signal(sig, handler)
-
-
 def collect(
     task: str,
     source: str = "expert",
@@ -209,7 +173,7 @@ def collect_from(cfg: CollectConfig) -> Path:
     tmp = out.with_name(f".{out.name}.{os.getpid()}.partial")
     envs_by_size: dict[int, GoalVecEnv] = {}
     writer = None
-    with _DeferredInterrupt() as interrupt:
+    with BatchBoundaryInterrupt() as interrupt:
         try:
             bar = tqdm(total=cfg.episodes, desc=f"collect {cfg.task}", unit="ep", disable=not cfg.progress)
             for chunk, start in enumerate(range(0, cfg.episodes, cfg.batch_size)):

@@ -186,6 +186,38 @@ def _reset_goal_dict(spec: TaskSpec, probe: Any) -> Mapping[str, Any]:
     return obs
 
 
+def _probe(name, factory, success_radius, max_episode_steps, description, success_rule, expert, achieved_goal_fn):
+    """Spec, checked expert, oracle problem and whether it renders, read from one probe instance of the env."""
+    probe = factory()
+    try:
+        spec = _read_spec(name, probe, success_radius, max_episode_steps, description, success_rule)
+        first_obs = _reset_goal_dict(spec, probe)
+        expert_fn = None if expert is None else adapter_expert(spec, expert, first_obs)
+        space = probe.action_space
+        low = np.broadcast_to(space.low, (spec.action_dim,))
+        high = np.broadcast_to(space.high, (spec.action_dim,))
+        problem = oracle_problem(probe, spec.action_dim, spec.goal_dim, achieved_goal_fn, low, high)
+        renders = getattr(probe, "render_mode", None) == "rgb_array"
+    finally:
+        if hasattr(probe, "close"):
+            probe.close()
+    return spec, expert_fn, problem, renders
+
+
+def _goal_observations_fn(factory, goal_observation_fn):
+    """goals (E, G) -> goal observations (E, *obs), each from a fresh env of the task."""
+
+    def goal_observations(goals: np.ndarray) -> np.ndarray:
+        env = factory()
+        try:
+            env.reset(seed=0)
+            return np.stack([np.asarray(goal_observation_fn(env, g), dtype=np.float32) for g in goals])
+        finally:
+            env.close()
+
+    return goal_observations
+
+
 def register_task(
     name: str,
     factory: Callable[[], Any],
@@ -211,49 +243,24 @@ def register_task(
     or an expert with the wrong output.
     """
     check_name_free(name, overwrite)
-    probe = factory()
-    try:
-        spec = _read_spec(name, probe, success_radius, max_episode_steps, description, success_rule)
-        first_obs = _reset_goal_dict(spec, probe)
-        expert_fn = None if expert is None else adapter_expert(spec, expert, first_obs)
-        space = probe.action_space
-        problem = oracle_problem(
-            probe,
-            spec.action_dim,
-            spec.goal_dim,
-            achieved_goal_fn,
-            np.broadcast_to(space.low, (spec.action_dim,)),
-            np.broadcast_to(space.high, (spec.action_dim,)),
-        )
-        renders = getattr(probe, "render_mode", None) == "rgb_array"
-    finally:
-        if hasattr(probe, "close"):
-            probe.close()
+    spec, expert_fn, problem, renders = _probe(
+        name, factory, success_radius, max_episode_steps, description, success_rule, expert, achieved_goal_fn
+    )
 
     def build(num_envs: int, obs_mode: str) -> GoalVecEnv:
         return GymGoalVecEnv(
             spec, factory, goal_observation_fn, success_fn, num_envs, obs_mode, problem, achieved_goal_fn
         )
 
-    def goal_observations(goals: np.ndarray) -> np.ndarray:
-        env = factory()
-        try:
-            env.reset(seed=0)
-            return np.stack([np.asarray(goal_observation_fn(env, g), dtype=np.float32) for g in goals])
-        finally:
-            env.close()
-
-    add_entry(
-        TaskEntry(
-            spec,
-            build,
-            expert=expert_fn,
-            pixel_observations=False,
-            oracle_problem=problem,
-            scene_renderer="env.render()" if renders else "",
-            goal_observations=goal_observations,
-            success_fn=success_fn,
-        ),
-        overwrite=overwrite,
+    entry = TaskEntry(
+        spec,
+        build,
+        expert=expert_fn,
+        pixel_observations=False,
+        oracle_problem=problem,
+        scene_renderer="env.render()" if renders else "",
+        goal_observations=_goal_observations_fn(factory, goal_observation_fn),
+        success_fn=success_fn,
     )
+    add_entry(entry, overwrite=overwrite)
     return spec

@@ -41,3 +41,38 @@ def _deliver(signum: int, handler: object) -> None:
         handler(signum, None)
     elif handler == signal.SIG_DFL:
         signal.raise_signal(signum)
+
+
+class BatchBoundaryInterrupt:
+    """Ctrl-C and SIGTERM stop collection at the next batch boundary (main thread only).
+
+    An interrupt that lands inside an HDF5 write can leave h5py's lock held and
+    hang the clean-up, so the first signal only sets a flag that the loop checks
+    between batches; a second signal interrupts at once.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+        self.previous: dict[int, object] = {}
+
+    def _handler(self, signum, frame) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+
+    def check(self) -> None:
+        """Raise KeyboardInterrupt here, between batches, if a signal arrived."""
+        if self.requested:
+            raise KeyboardInterrupt
+
+    def __enter__(self) -> "BatchBoundaryInterrupt":
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                self.previous[sig] = signal.signal(sig, self._handler)
+            except ValueError:  # not the main thread: signals keep their default behaviour
+                break
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)

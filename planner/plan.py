@@ -108,18 +108,13 @@ def plan(
 ) -> PlanResult:
     """Search action sequences (B, H, A) that drive z0 (B, D) to z_goal (B, D') in `model`.
 
-    prior: an ActionPrior (called as prior.action_prior(z0, z_goal, H)) or a
-    (mean, std) pair (B, H, A); its mean starts the search and seeds
-    `num_prior_trajectories` sequences in every round's pool. warm_start
-    (B, H, A) replaces the initial mean (the prior still sets the std and the
-    prior trajectories). Noise: per-episode `seeds` give each episode its own
-    stream, so batched and separate calls plan alike; otherwise keys are drawn
-    from `generator` (or torch's global RNG).
+    prior: an ActionPrior (called as prior.action_prior(z0, z_goal, H)) or a (mean, std) pair (B, H, A); its
+    mean starts the search and seeds `num_prior_trajectories` sequences in every round's pool. warm_start
+    (B, H, A) replaces the initial mean (the prior still sets the std and the prior trajectories). Noise:
+    per-episode `seeds` give each episode its own stream, so batched and separate calls plan alike;
+    otherwise keys are drawn from `generator` (or torch's global RNG).
     """
-    if z0.dim() != 2 or z_goal.dim() != 2 or z0.shape[0] != z_goal.shape[0]:
-        raise PlannerError(
-            f"z0 and z_goal must be (B, D) with the same B, got {tuple(z0.shape)} and {tuple(z_goal.shape)}"
-        )
+    _check_latents(z0, z_goal)
     device, batch = z0.device, z0.shape[0]
     action_dim = infer_action_dim(model, cfg, prior, warm_start)
     low, high = action_bounds(cfg, action_dim, device)
@@ -159,6 +154,22 @@ def plan(
         )
 
     chosen = best_actions if cfg.select == "best" else torch.maximum(torch.minimum(mean, high), low)
+    return _result(model, scorer, cfg, z_goal, chosen, prior_mean, mean, std, cost_history, elites)
+
+
+def _result(
+    model: Any,
+    scorer: Scorer,
+    cfg: PlannerConfig,
+    z_goal: Tensor,
+    chosen: Tensor,
+    prior_mean: Tensor | None,
+    mean: Tensor,
+    std: Tensor,
+    cost_history: Tensor,
+    elites: EliteSet,
+) -> PlanResult:
+    """The trust region's choice between the plan and the prior's mean, with its imagined latents and cost."""
     chosen, kept_prior = _trust_region(scorer, chosen, prior_mean, cfg.prior_trust)
     latents = scorer.latents(chosen)
     cost = goal_cost(latents[:, None], z_goal, cfg.cost, cfg.running_weight, cfg.terminal_weight, model)[:, 0]
@@ -173,6 +184,13 @@ def plan(
         latents=latents,
         kept_prior=kept_prior,
     )
+
+
+def _check_latents(z0: Tensor, z_goal: Tensor) -> None:
+    if z0.dim() != 2 or z_goal.dim() != 2 or z0.shape[0] != z_goal.shape[0]:
+        raise PlannerError(
+            f"z0 and z_goal must be (B, D) with the same B, got {tuple(z0.shape)} and {tuple(z_goal.shape)}"
+        )
 
 
 def _read_prior(

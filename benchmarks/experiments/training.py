@@ -102,7 +102,6 @@ def train_on_dataset(
     After training, the goal calibration of the held-out episodes is written beside the checkpoint.
     """
     from envs.dataset import WindowSampler, load_dataset, normalization_stats, split_episodes
-    from world_model import ModelConfig
     from world_model.train import train
     from world_model.train_config import preset
 
@@ -118,15 +117,7 @@ def train_on_dataset(
     overrides = {"lr": s.lr, "checkpoint_every": s.checkpoint_every, **(train_overrides or {})}
     cfg = preset(s.preset, steps=s.steps, batch_size=s.batch_size, seed=s.seed, device=s.device, **overrides)
     obs_mode = dataset.meta["obs_mode"]
-    model_cfg = ModelConfig(
-        obs_shape=tuple(dataset.observations.shape[2:]),
-        action_dim=int(dataset.actions.shape[-1]),
-        obs_mode=obs_mode,
-        context_len=3 if obs_mode == "pixels" else 1,
-        regularizer=s.regularizer,
-        baseline=request.baseline or "none",
-        **(model_overrides or {}),
-    )
+    model_cfg = _model_config(dataset, request, model_overrides)
     sampler = WindowSampler(
         dataset,
         model_cfg.context_len,
@@ -157,6 +148,22 @@ def train_on_dataset(
 
         write_calibration(model, dataset, val_idx, Path(request.out), progress=progress)
     return model
+
+
+def _model_config(dataset, request: TrainRequest, overrides: dict | None):
+    """The model's architecture for this dataset (shapes, observation mode) and request."""
+    from world_model import ModelConfig
+
+    obs_mode = dataset.meta["obs_mode"]
+    return ModelConfig(
+        obs_shape=tuple(dataset.observations.shape[2:]),
+        action_dim=int(dataset.actions.shape[-1]),
+        obs_mode=obs_mode,
+        context_len=3 if obs_mode == "pixels" else 1,
+        regularizer=request.settings.regularizer,
+        baseline=request.baseline or "none",
+        **(overrides or {}),
+    )
 
 
 def train_or_load(request: TrainRequest, progress: bool = True, **overrides) -> object:
