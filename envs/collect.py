@@ -13,8 +13,10 @@ import os
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Annotated
 
 import numpy as np
+import tyro
 from tqdm import tqdm
 
 from actjepa_common import package_version
@@ -22,6 +24,7 @@ from envs.atomic import replace_keeping_mode, write_failure
 from envs.dataset.size import check_disk_space
 from envs.dataset.writer import DatasetWriter, verify_written
 from envs.errors import EnvError
+from envs.regions import GoalRegion, check_region, seeds_outside
 from envs.registry import make, task_spec
 from envs.seeds import check_seed, training_seeds
 from envs.signals import BatchBoundaryInterrupt, deferred_signals
@@ -58,6 +61,8 @@ class CollectConfig:
     """Overwrite an existing destination file."""
     progress: bool = True
     """Show a progress bar."""
+    exclude_region: Annotated[GoalRegion | None, tyro.conf.Suppress] = None
+    """Collect only episodes whose goal lies outside this region (recorded in the metadata); None keeps all."""
 
 
 def check_config(cfg: CollectConfig) -> None:
@@ -74,6 +79,8 @@ def check_config(cfg: CollectConfig) -> None:
     if not np.isfinite(cfg.noise) or cfg.noise < 0:
         raise EnvError(f"--noise must be a finite number >= 0, got {cfg.noise}")
     check_seed(cfg.seed)
+    if cfg.exclude_region is not None:
+        check_region(cfg.task, cfg.exclude_region)
     if cfg.source == "expert":
         from envs.experts import make_expert
 
@@ -141,6 +148,7 @@ def collect(
     batch_size: int = 50,
     force: bool = False,
     progress: bool = True,
+    exclude_region: GoalRegion | None = None,
 ) -> Path:
     """Collect `episodes` episodes into `out`; returns the path. Re-raises KeyboardInterrupt after saving."""
     return collect_from(
@@ -155,6 +163,7 @@ def collect(
             int(batch_size),
             bool(force),
             bool(progress),
+            exclude_region,
         )
     )
 
@@ -165,8 +174,15 @@ def collect_from(cfg: CollectConfig) -> Path:
     out = Path(cfg.out)
     _make_parent(out)
     spec = task_spec(cfg.task)
-    seeds = training_seeds(cfg.seed, cfg.episodes)
+    region = cfg.exclude_region
+    seeds = (
+        training_seeds(cfg.seed, cfg.episodes)
+        if region is None
+        else seeds_outside(cfg.task, region, cfg.seed, cfg.episodes)
+    )
     meta = {k: v for k, v in asdict(cfg).items() if k in ("task", "source", "noise", "seed", "obs_mode")}
+    if region is not None:
+        meta["excluded_goal_region"] = region.describe()
     meta.update(
         package_version=package_version(), episode_steps=spec.max_episode_steps, success_radius=spec.success_radius
     )

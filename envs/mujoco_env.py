@@ -141,6 +141,16 @@ class MujocoGoalVecEnv(GoalVecEnv):
         self.state = self._advance(self.state, controls)[:, -1]
         return self.step_outputs()
 
+    @property
+    def velocity_dim(self) -> int:
+        return self.nv
+
+    def perturb(self, velocity_change: np.ndarray) -> None:
+        velocity_change = np.asarray(velocity_change, dtype=np.float64)
+        if velocity_change.shape != (self.num_envs, self.nv):
+            raise EnvError(f"perturb needs a velocity change {(self.num_envs, self.nv)}, got {velocity_change.shape}")
+        self.state[:, 1 + self.nq : 1 + self.nq + self.nv] += velocity_change
+
     def get_sim_state(self) -> np.ndarray:
         return self.state.copy()
 

@@ -97,6 +97,15 @@ class GoalVecEnv(ABC):
         """(B,) bool: is each episode's goal reached now (from simulator state; scoring only)."""
         return self.goal_distance() < self.spec.success_radius
 
+    @property
+    def velocity_dim(self) -> int:
+        """Joint velocities a perturbation kick changes (0 where the task cannot be kicked)."""
+        return 0
+
+    def perturb(self, velocity_change: np.ndarray) -> None:
+        """Add velocity_change (B, velocity_dim) to the joint velocities: an external push (built-in tasks)."""
+        raise EnvError(f"task {self.spec.name!r} cannot be pushed; use a built-in task or actuator noise")
+
     def close(self) -> None:  # noqa: B027 - a no-op by default; envs holding resources override it
         """Release simulator resources (thread pools, wrapped envs); idempotent."""
 

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 import tyro
 
 from benchmarks.errors import UserError
+from envs.perturbation import Perturbation
+from envs.regions import GoalRegion
 from envs.seeds import SPLITS
 from planner import CONTROLLER_NAMES, ControllerConfig, PlannerConfig
 
@@ -29,6 +31,10 @@ class EvalConfig:
     "Episodes run side by side in one batched environment and one batched plan."
     control: ControllerConfig = field(default_factory=ControllerConfig)
     "Planning budget, replanning, noise seed and device of every controller (the name sets the method)."
+    perturbation: Annotated[Perturbation | None, tyro.conf.Suppress] = None
+    "Push or actuator noise the evaluation loop applies through the env, the same for every controller (None: none)."
+    goal_region: Annotated[GoalRegion | None, tyro.conf.Suppress] = None
+    "Run only the held-out episodes whose goal lies in this region, in seed order (None: the split's first seeds)."
 
     def __post_init__(self) -> None:
         unknown = [c for c in self.controllers if c not in CONTROLLER_NAMES]

@@ -67,12 +67,19 @@ def run_episodes(
     on_step: Callable[[int, dict], None] | None = None,
     progress: tqdm | None = None,
     controller_seeds: list[int] | None = None,
+    perturbation=None,
 ) -> EpisodeRecord:
     """Run len(seeds) == env.num_envs episodes side by side until the episode ends.
 
-    controller_seeds fix each episode's search noise (one per episode).
+    controller_seeds fix each episode's search noise (one per episode); perturbation (envs.perturbation)
+    pushes the episodes or jitters their actions alike whatever the controller.
     """
     obs = env.reset([int(s) for s in seeds])
+    perturbed = None
+    if perturbation is not None:
+        from envs.perturbation import PerturbedEpisodes
+
+        perturbed = PerturbedEpisodes(perturbation, env, np.asarray(seeds))
     controller.reset(
         to_tensor(obs["observation"], device), to_tensor(obs["goal_observation"], device), seeds=controller_seeds
     )
@@ -88,7 +95,10 @@ def run_episodes(
         if isinstance(action, torch.Tensor):
             action = action.detach().cpu().numpy()
         timings.append((time.perf_counter() - start) * 1e3)
-        obs, _, _, _, info = env.step(np.asarray(action, dtype=np.float64))
+        action = np.asarray(action, dtype=np.float64)
+        if perturbed is not None:
+            action = perturbed.before_step(t, action)
+        obs, _, _, _, info = env.step(action)
         newly = info["success"] & ~ever
         first[newly] = t + 1
         ever |= info["success"]

@@ -31,7 +31,7 @@ def evaluate_controller(
 
     Episode i's search noise is seeded by cfg.seed + i, so results do not depend on the batch size.
     """
-    seeds = evaluation_seeds(cfg.episodes, cfg.split)
+    seeds = episode_seeds(task, cfg)
     steps = envs.task_spec(task).max_episode_steps
     batches = [np.arange(s, min(s + cfg.batch_size, len(seeds))) for s in range(0, len(seeds), cfg.batch_size)]
     control = replace(cfg.control, device=cfg.device)
@@ -49,9 +49,19 @@ def evaluate_controller(
                         device=cfg.device,
                         progress=bar,
                         controller_seeds=[cfg.seed + int(i) for i in index],
+                        perturbation=cfg.perturbation,
                     )
                 )
     return EpisodeRecord.concatenate(records), ctrl_cfg
+
+
+def episode_seeds(task: str, cfg: EvalConfig) -> np.ndarray:
+    """The held-out episode seeds cfg asks for: the split's first ones, or the first with goals in its region."""
+    if cfg.goal_region is None:
+        return evaluation_seeds(cfg.episodes, cfg.split)
+    from envs.regions import seeds_inside
+
+    return seeds_inside(task, cfg.goal_region, cfg.episodes, cfg.split)
 
 
 def controller_entry(
@@ -112,7 +122,7 @@ def evaluate_seeds(
 
 
 def _results_record(info: dict, cfg: EvalConfig, controllers: dict, checkpoint: str | None) -> dict:
-    seeds = evaluation_seeds(cfg.episodes, cfg.split)
+    seeds = episode_seeds(info["task"], cfg)
     return {
         "schema_version": RESULTS_SCHEMA,
         "task": info["task"],
@@ -126,6 +136,8 @@ def _results_record(info: dict, cfg: EvalConfig, controllers: dict, checkpoint: 
             "count": int(len(seeds)),
         },
         "settings": cfg.settings(),
+        **({"goal_region": cfg.goal_region.describe()} if cfg.goal_region else {}),
+        **({"perturbation": asdict(cfg.perturbation)} if cfg.perturbation else {}),
         "controllers": controllers,
         "package_version": package_version(),
         "torch_threads": torch.get_num_threads(),

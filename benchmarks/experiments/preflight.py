@@ -41,6 +41,10 @@ def check_protocol(cfg: ProtocolConfig, folders: tuple[Path, ...] = ()) -> None:
     for name, prob in (("final_goal_prob", t.final_goal_prob), ("task_goal_prob", t.task_goal_prob)):
         if not 0.0 <= prob <= 1.0:
             raise UserError(f"{name} must be a probability in [0, 1], got {prob}")
+    if cfg.regimes:
+        from benchmarks.experiments.regimes import REGIMES, check_regimes
+
+        check_regimes(cfg.task, cfg.regimes, (*cfg.seeds, cfg.collect_seed), REGIMES)
     for folder in folders:
         if folder.exists() and not folder.is_dir():
             raise UserError(f"{folder} is a file, not a folder; choose another path")

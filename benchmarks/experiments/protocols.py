@@ -56,6 +56,11 @@ class ProtocolConfig:
     )
     ablation: bool = False
     "Run the ablation table: the planning-quality changes switched on one at a time (experiments/ablation.py)."
+    regimes: tuple[str, ...] = ()
+    (
+        "Regimes of the planning-against-policy experiment (experiments/regimes.py), each trained once per "
+        "training seed and written to regimes/TASK.json (empty skips it)."
+    )
 
     def with_device(self, device: str) -> ProtocolConfig:
         """The same protocol trained and evaluated on another torch device."""
@@ -102,6 +107,13 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
         compare=False,
         training_steps=(400, 800, 1600, 3000, 6000),
     ),
+    "regimes": ProtocolConfig(
+        eval=EvalConfig(controllers=("policy", "mppi", "mppi+prior", "oracle"), episodes=50),
+        seeds=(0, 1, 2),
+        horizons=(),
+        compare=False,
+        regimes=("expert", "noisy-0.3", "noisy-0.6", "play", "mix", "expert-10", "expert-50", "goal-shift", "kick"),
+    ),
     "full": ProtocolConfig(
         budgets=(16, 32, 64, 128, 256, 512),
         data_efficiency_demos=(10, 25, 50, 100, 200),
@@ -110,7 +122,8 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
 }
 """'demo': reacher in minutes on 2 CPU cores; 'compare': controllers only, any task, a few minutes;
 'efficiency': ACT-JEPA against BC at 10/25/50 demonstrations, 3 seeds, demo training; 'ablation': the
-planning-quality changes one at a time (ablation.json only); 'full': the complete protocol of one task."""
+planning-quality changes one at a time (ablation.json only); 'regimes': policy against planning over
+data regimes and perturbations, 3 seeds (regimes/TASK.json); 'full': the complete protocol of one task."""
 
 
 def protocol(

@@ -1,0 +1,151 @@
+"""When does planning beat the policy? One model per regime and training seed, every controller evaluated.
+
+A regime is data: how its training set is collected (expert, noisy, play, a mix, few episodes, goals
+outside a held-out region) and how it is evaluated (goals inside that region, pushes, actuator noise).
+Each regime collects one dataset (seed `collect_seed`), trains one model per training seed on it, and
+pools the controllers' held-out episodes over the seeds, keeping the per-seed rates.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from benchmarks.errors import UserError
+from benchmarks.evaluation.config import EvalConfig
+from benchmarks.evaluation.run import evaluate_seeds
+from benchmarks.experiments.training import TrainRequest, train_or_load
+from envs.perturbation import Perturbation
+from envs.regimes import DataRegime
+from envs.regions import GoalRegion
+
+HELD_OUT_SECTOR = GoalRegion(30.0, 120.0)
+"Goal directions the goal-shift regime never collects and always evaluates (reacher targets, maze's top cells)."
+
+
+@dataclass(frozen=True)
+class Regime:
+    """One regime: its training data, and what changes at evaluation."""
+
+    data: DataRegime = field(default_factory=DataRegime)
+    "How the training data is collected."
+    about: str = ""
+    "The data and evaluation in words (the report's 'data' column)."
+    perturbation: Perturbation | None = None
+    "Disturbance during evaluation (None: none)."
+    goal_region: GoalRegion | None = None
+    "Evaluate only goals in this region (None: the split's usual episodes)."
+
+
+REGIMES: dict[str, Regime] = {
+    "expert": Regime(DataRegime(), "200 expert episodes, action noise 0.1"),
+    "noisy-0.3": Regime(DataRegime(noise=0.3), "200 expert episodes, action noise 0.3"),
+    "noisy-0.6": Regime(DataRegime(noise=0.6), "200 expert episodes, action noise 0.6"),
+    "play": Regime(DataRegime(play_fraction=1.0), "200 play episodes (correlated random actions), no expert"),
+    "mix": Regime(DataRegime(play_fraction=0.9), "20 expert + 180 play episodes in one file"),
+    "expert-10": Regime(DataRegime(episodes=10), "10 expert episodes, action noise 0.1"),
+    "expert-50": Regime(DataRegime(episodes=50), "50 expert episodes, action noise 0.1"),
+    "goal-shift": Regime(
+        DataRegime(exclude_region=HELD_OUT_SECTOR),
+        "200 expert episodes with no goal at 30-120 degrees; evaluated on goals there only",
+        goal_region=HELD_OUT_SECTOR,
+    ),
+    "kick": Regime(
+        DataRegime(),
+        "200 expert episodes; evaluated with one random velocity kick (std 1) per episode",
+        perturbation=Perturbation("kick", 1.0),
+    ),
+    "actuator-noise": Regime(
+        DataRegime(),
+        "200 expert episodes; evaluated with actuator noise 0.3",
+        perturbation=Perturbation("actuator", 0.3),
+    ),
+}
+"The regimes of `--protocol regimes`; 'expert' with 200 episodes doubles as the 200-episode quantity point."
+
+ROW_KEYS = ("regime", "controller", "success_rate", "success_ci95", "seeds", "episodes", "per_seed")
+"The keys of every row of docs/results/regimes/<task>.json, in order."
+
+
+def check_regimes(task: str, names: tuple[str, ...], seeds: tuple[int, ...], table: dict[str, Regime]) -> None:
+    """One-line UserError for an unknown regime, an empty dataset, a region without goals, a push the task
+    cannot take, or a seed outside the training range (at or above the evaluation seeds)."""
+    import envs
+    from envs.regions import check_region
+    from envs.seeds import EVALUATION_SEED_BASE
+
+    unknown = [n for n in names if n not in table]
+    if unknown:
+        raise UserError(f"regime {unknown[0]!r} is unknown; use some of {', '.join(table)}")
+    bad = [s for s in seeds if not 0 <= s < EVALUATION_SEED_BASE]
+    if bad:
+        raise UserError(f"seed {bad[0]} collides with the evaluation seeds; use seeds in [0, {EVALUATION_SEED_BASE})")
+    for name in names:
+        regime = table[name]
+        try:
+            regime.data.check()
+            for region in {regime.data.exclude_region, regime.goal_region} - {None}:
+                check_region(task, region)
+            if regime.perturbation is not None and regime.perturbation.kind == "kick":
+                with envs.make(task, num_envs=1) as env:
+                    if env.velocity_dim == 0:
+                        env.perturb(None)
+        except envs.EnvError as exc:
+            raise UserError(f"regime {name!r}: {exc}") from None
+
+
+def regime_rows(name: str, results: dict) -> list[dict]:
+    """The JSON rows of one regime's evaluate_seeds results, one per controller."""
+    return [
+        {
+            "regime": name,
+            "controller": controller,
+            "success_rate": float(entry["success_rate"]),
+            "success_ci95": [float(v) for v in entry["success_ci95"]],
+            "seeds": len(entry["per_seed"]),
+            "episodes": int(entry["episodes"]),
+            "per_seed": [float(v) for v in entry["per_seed"]],
+        }
+        for controller, entry in results["controllers"].items()
+    ]
+
+
+def regime_eval_config(base: EvalConfig, regime: Regime) -> EvalConfig:
+    """The base evaluation with the regime's goal region and perturbation."""
+    return replace(base, perturbation=regime.perturbation, goal_region=regime.goal_region)
+
+
+def run_regimes(
+    task: str,
+    names: tuple[str, ...],
+    seeds: tuple[int, ...],
+    workdir: Path,
+    base: EvalConfig,
+    request: TrainRequest,
+    collect_seed: int = 0,
+    progress: bool = True,
+) -> dict:
+    """Collect, train (per seed) and evaluate every named regime; the regimes JSON {"task", "rows"}."""
+    from envs.regimes import collect_regime
+
+    rows = []
+    info = {"task": task, "obs_mode": "state"}
+    for name in names:
+        regime = REGIMES[name]
+        folder = Path(workdir) / name
+        folder.mkdir(parents=True, exist_ok=True)
+        data = folder / "data.h5"
+        if not data.exists():
+            collect_regime(task, regime.data, collect_seed, data, progress=progress)
+        models = {
+            seed: train_or_load(
+                replace(
+                    request, data=data, out=folder / f"jepa-s{seed}", settings=replace(request.settings, seed=seed)
+                ),
+                progress=progress,
+            )
+            for seed in seeds
+        }
+        results = evaluate_seeds(models, info, regime_eval_config(base, regime), progress=progress)
+        rows.extend(regime_rows(name, results))
+    return {"task": task, "rows": rows}
