@@ -48,7 +48,10 @@ class ReproduceCommand:
     task: str
     "Task whose protocol to run."
     protocol: str = "full"
-    "full (every experiment), compare (controllers only), efficiency (ACT-JEPA against BC by demonstrations) or demo."
+    (
+        "full (every experiment), compare (controllers only), efficiency (ACT-JEPA against BC by demonstrations), "
+        "regimes (policy against planning over data regimes and perturbations) or demo."
+    )
     workdir: Path | None = None
     "Folder for data and checkpoints (default runs/PROTOCOL-TASK)."
     report: Path | None = None

@@ -1,0 +1,85 @@
+"""The regimes protocol: bad input stops it before anything is written; a tiny run writes the promised JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+
+from benchmarks.errors import UserError
+from benchmarks.evaluation.config import EvalConfig
+from benchmarks.experiments.pipeline import Pipeline
+from benchmarks.experiments.protocols import PROTOCOLS, ProtocolConfig
+from benchmarks.experiments.regimes import REGIMES, ROW_KEYS, Regime, check_regimes
+from benchmarks.experiments.training import TrainSettings
+from envs.regimes import DataRegime
+from envs.regions import GoalRegion
+from envs.seeds import EVALUATION_SEED_BASE
+from planner import ControllerConfig, PlannerConfig
+
+
+def tiny_regimes(**fields) -> ProtocolConfig:
+    control = ControllerConfig(planner=PlannerConfig(num_samples=16, horizon=4, iterations=2), replan_every=3)
+    return ProtocolConfig(
+        task="point_mass",
+        demonstrations=2,
+        train=TrainSettings(preset="demo", steps=4, batch_size=8, val_fraction=0.25),
+        eval=EvalConfig(controllers=("policy", "mppi", "oracle"), episodes=2, batch_size=2, control=control),
+        seeds=(0, 1),
+        horizons=(),
+        compare=False,
+        regimes=("expert-10", "kick"),
+        **fields,
+    )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"regimes": ("expert", "sunny")}, "regime 'sunny' is unknown; use some of expert, "),
+        ({"seeds": (0, EVALUATION_SEED_BASE)}, f"seed {EVALUATION_SEED_BASE} collides with the evaluation seeds"),
+    ],
+)
+def test_bad_regimes_input_is_one_line_and_writes_nothing(tmp_path, fields, message):
+    work, report = tmp_path / "work", tmp_path / "report"
+    with pytest.raises(UserError, match=message):
+        Pipeline(replace(tiny_regimes(), **fields), work, report, progress=False).run()
+    assert not work.exists() and not report.exists()
+
+
+@pytest.mark.parametrize(
+    ("regime", "message"),
+    [
+        (Regime(DataRegime(episodes=0)), "regime 'r': a data regime needs at least 1 episode, got 0"),
+        (Regime(goal_region=GoalRegion(5.0, 5.0)), "regime 'r': goal region .* leaves no goals inside it"),
+    ],
+)
+def test_empty_regimes_are_refused(regime, message):
+    with pytest.raises(UserError, match=message):
+        check_regimes("reacher", ("r",), (0,), {"r": regime})
+
+
+def test_the_protocol_names_only_known_regimes_and_runs_every_controller_class():
+    cfg = PROTOCOLS["regimes"]
+    assert set(cfg.regimes) <= set(REGIMES) and cfg.seeds == (0, 1, 2) and not cfg.compare
+    assert set(cfg.eval.controllers) == {"policy", "mppi", "mppi+prior", "oracle"} and cfg.eval.episodes == 50
+
+
+@pytest.mark.slow
+def test_tiny_regimes_run_writes_the_schema(tmp_path):
+    work, report = tmp_path / "work", tmp_path / "report"
+    Pipeline(tiny_regimes(), work, report, progress=False).run()
+    result = json.loads((report / "regimes" / "point_mass.json").read_text())
+    assert set(result) == {"task", "rows"} and result["task"] == "point_mass"
+    assert [(r["regime"], r["controller"]) for r in result["rows"]] == [
+        (regime, controller) for regime in ("expert-10", "kick") for controller in ("policy", "mppi", "oracle")
+    ]
+    for row in result["rows"]:
+        assert tuple(sorted(row)) == tuple(sorted(ROW_KEYS))
+        assert row["seeds"] == (1 if row["controller"] == "oracle" else 2) == len(row["per_seed"])
+        assert row["episodes"] == 2 * row["seeds"]
+        lo, hi = row["success_ci95"]
+        assert 0.0 <= lo <= row["success_rate"] <= hi <= 1.0
+        assert row["success_rate"] == pytest.approx(sum(row["per_seed"]) / row["seeds"])
+    assert len(list((work / "regimes" / "expert-10").glob("jepa-s*"))) == 2
