@@ -49,6 +49,10 @@ def protocol_figures(out: Path, task: str) -> list[Path]:
         made.append(plots.data_efficiency_plot(read_json(out / "data_efficiency.json"), out / "data_efficiency.png"))
     if (out / "open_loop.json").exists():
         made.append(plots.open_loop_plot(read_json(out / "open_loop.json"), out / "open_loop.png"))
+    if (out / "regimes" / f"{task}.json").exists():
+        from benchmarks.reporting.regimes import regimes_plot
+
+        made.append(regimes_plot(read_json(out / "regimes" / f"{task}.json"), out / "regimes" / f"{task}.png"))
     if (out / "training_steps.json").exists():
         made.append(plots.training_steps_plot(read_json(out / "training_steps.json"), out / "training_steps.png"))
     return made

@@ -70,6 +70,10 @@ def results_markdown(folder: Path, figure_prefix: str = "") -> str:
 def _subfolder_sections(sub: Path, prefix: str) -> list[str]:
     """A results folder of another protocol run: its own experiments, never a repeat of the main table."""
     parts: list[str] = []
+    if sub.name == "regimes":
+        from benchmarks.reporting.regimes import regimes_folder_sections
+
+        return regimes_folder_sections(sub, prefix)
     efficiency = _load(sub, "data_efficiency")
     if efficiency:
         parts += sections.efficiency_section(efficiency, prefix)

@@ -69,7 +69,7 @@ def test_the_protocol_names_only_known_regimes_and_runs_every_controller_class()
 @pytest.mark.slow
 def test_tiny_regimes_run_writes_the_schema(tmp_path):
     work, report = tmp_path / "work", tmp_path / "report"
-    Pipeline(tiny_regimes(), work, report, progress=False).run()
+    page = Pipeline(tiny_regimes(), work, report, progress=False).run()
     result = json.loads((report / "regimes" / "point_mass.json").read_text())
     assert set(result) == {"task", "rows"} and result["task"] == "point_mass"
     assert [(r["regime"], r["controller"]) for r in result["rows"]] == [
@@ -83,3 +83,6 @@ def test_tiny_regimes_run_writes_the_schema(tmp_path):
         assert 0.0 <= lo <= row["success_rate"] <= hi <= 1.0
         assert row["success_rate"] == pytest.approx(sum(row["per_seed"]) / row["seeds"])
     assert len(list((work / "regimes" / "expert-10").glob("jepa-s*"))) == 2
+    assert (report / "regimes" / "point_mass.png").stat().st_size > 0
+    text = page.read_text()
+    assert "### Data regimes on point_mass" in text and "| expert-10 | 10 expert episodes, action noise 0.1 |" in text
