@@ -10,7 +10,7 @@ import pytest
 import envs
 from benchmarks.evaluation.episodes import run_episodes
 from envs.dataset import load_dataset
-from envs.perturbation import Perturbation
+from envs.perturbation import Perturbation, PerturbedEpisodes
 from envs.regimes import DataRegime, collect_regime
 from envs.regions import GoalRegion, seeds_inside
 
@@ -91,3 +91,15 @@ def test_a_kick_hits_every_controller_at_the_same_step_with_the_same_push():
         for (_, change, applied), (_, first, _) in zip(calls, kicks[0], strict=True):
             assert np.array_equal(change, first) and np.allclose(applied, change)
     assert sum(int(np.any(c[1] != 0, axis=1).sum()) for c in kicks[0]) == 3  # one kick per episode
+
+
+def test_actuator_noise_of_an_episode_does_not_depend_on_its_batch():
+    perturbation = Perturbation("actuator", 0.3, seed=1)
+    together = perturbation.action_noise(np.array([5, 6, 7]), 10, 2)
+    alone = perturbation.action_noise(np.array([6]), 10, 2)
+    assert np.array_equal(together[1], alone[0]) and not np.array_equal(together[0], together[1])
+    with envs.make("reacher", num_envs=1) as env:
+        applied = PerturbedEpisodes(perturbation, env, np.array([6]))
+        half = (env.action_high - env.action_low) / 2
+        sent = applied.before_step(4, np.zeros((1, 2)))
+    assert np.allclose(sent, 0.3 * half * alone[0, 4])
