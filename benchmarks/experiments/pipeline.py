@@ -280,7 +280,8 @@ class Pipeline:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.report_dir.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
-        self.collect()
+        if self.cfg.compare or self.cfg.ablation or self.cfg.training_steps:  # the regimes collect their own
+            self.collect()
         if self.cfg.compare:
             for seed in self.cfg.seeds:
                 self.train("jepa", seed)

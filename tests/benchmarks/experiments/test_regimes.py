@@ -83,6 +83,7 @@ def test_tiny_regimes_run_writes_the_schema(tmp_path):
         assert 0.0 <= lo <= row["success_rate"] <= hi <= 1.0
         assert row["success_rate"] == pytest.approx(sum(row["per_seed"]) / row["seeds"])
     assert len(list((work / "regimes" / "expert-10").glob("jepa-s*"))) == 2
+    assert not (work / "data.h5").exists()  # each regime collects its own data, nothing else is collected
     assert (report / "regimes" / "point_mass.png").stat().st_size > 0
     text = page.read_text()
     assert "### Data regimes on point_mass" in text and "| expert-10 | 10 expert episodes, action noise 0.1 |" in text
