@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 
 from envs.atomic import replace_keeping_mode
-from envs.collect import collect
+from envs.collect import CollectConfig, check_output_file, collect
 from envs.dataset import load_dataset
 from envs.dataset.schema import EPISODE_ARRAYS
 from envs.dataset.writer import DatasetWriter, verify_written
@@ -23,9 +23,9 @@ from envs.registry import task_spec
 class DataRegime:
     """How one regime's training data is collected."""
 
-    episodes: int = 200
+    episodes: int = CollectConfig.episodes
     "Episodes in the dataset (all sources together)."
-    noise: float = 0.1
+    noise: float = CollectConfig.noise
     "Expert action noise std as a fraction of the half action range."
     play_fraction: float = 0.0
     "Share of the episodes that are correlated random play (0: expert only, 1: play only)."
@@ -48,6 +48,8 @@ class DataRegime:
 def collect_regime(task: str, regime: DataRegime, seed: int, out: Path, progress: bool = False) -> Path:
     """Collect the regime's dataset into `out` (state observations); a mix is two collections merged."""
     regime.check()
+    check_output_file(Path(out), force=False)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
     counts = regime.counts()
     if len(counts) == 1:
         ((source, episodes),) = counts.items()

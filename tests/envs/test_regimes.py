@@ -103,3 +103,11 @@ def test_actuator_noise_of_an_episode_does_not_depend_on_its_batch():
         half = (env.action_high - env.action_low) / 2
         sent = applied.before_step(4, np.zeros((1, 2)))
     assert np.allclose(sent, 0.3 * half * alone[0, 4])
+
+
+def test_a_mix_never_overwrites_an_existing_file(tmp_path):
+    out = tmp_path / "taken.h5"
+    out.write_text("mine")
+    with pytest.raises(envs.EnvError, match="already exists"):
+        collect_regime("reacher", DataRegime(episodes=4, play_fraction=0.5), 0, out)
+    assert out.read_text() == "mine"
