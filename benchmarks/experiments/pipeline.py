@@ -242,28 +242,11 @@ class Pipeline:
             self._stage("training steps", self.json_path("training_steps"), work)
 
     def regimes(self) -> None:
-        from benchmarks.experiments.regimes import run_regimes
+        from benchmarks.experiments.regimes import write_regimes
 
         output = self.report_dir / "regimes" / f"{self.cfg.task}.json"
-
-        def work() -> None:
-            request = TrainRequest(data=self.data, out=self.workdir, settings=self.cfg.train)
-            cfg = self.cfg
-            result = run_regimes(
-                cfg.task,
-                cfg.regimes,
-                cfg.seeds,
-                self.workdir / "regimes",
-                cfg.eval,
-                request,
-                cfg.collect_seed,
-                self.progress,
-            )
-            output.parent.mkdir(parents=True, exist_ok=True)
-            write_json_atomic(output, result)
-
         if self.cfg.regimes:
-            self._stage("regimes", output, work)
+            self._stage("regimes", output, lambda: write_regimes(self.cfg, self.workdir, output, self.progress))
 
     def figures(self) -> list[Path]:
         """Every figure that the available JSON results allow, and the first models' training plots."""

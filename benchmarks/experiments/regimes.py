@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.errors import UserError
 from benchmarks.evaluation.config import EvalConfig
@@ -18,6 +19,9 @@ from benchmarks.experiments.training import TrainRequest, train_or_load
 from envs.perturbation import Perturbation
 from envs.regimes import DataRegime
 from envs.regions import GoalRegion
+
+if TYPE_CHECKING:
+    from benchmarks.experiments.protocols import ProtocolConfig
 
 HELD_OUT_SECTOR = GoalRegion(30.0, 120.0)
 "Goal directions the goal-shift regime never collects and always evaluates (reacher targets, maze's top cells)."
@@ -149,3 +153,15 @@ def run_regimes(
         results = evaluate_seeds(models, info, regime_eval_config(base, regime), progress=progress)
         rows.extend(regime_rows(name, results))
     return {"task": task, "rows": rows}
+
+
+def write_regimes(cfg: ProtocolConfig, workdir: Path, output: Path, progress: bool = True) -> None:
+    """The protocol's regimes, trained under workdir/regimes, into the JSON file `output`."""
+    from benchmarks.io import write_json_atomic
+
+    request = TrainRequest(data=Path(workdir) / "data.h5", out=Path(workdir), settings=cfg.train)
+    result = run_regimes(
+        cfg.task, cfg.regimes, cfg.seeds, Path(workdir) / "regimes", cfg.eval, request, cfg.collect_seed, progress
+    )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    write_json_atomic(output, result)
