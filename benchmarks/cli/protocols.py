@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from benchmarks.experiments.protocols import protocol
@@ -62,6 +62,10 @@ class ReproduceCommand:
     "cpu or cuda."
     force: bool = False
     "Start over instead of continuing."
+    regimes: tuple[str, ...] | None = None
+    "Regimes to run instead of the protocol's (benchmarks/experiments/regimes.py), e.g. --regimes expert play."
+    seeds: tuple[int, ...] | None = None
+    "Training seeds instead of the protocol's (below 2**31; the evaluation episodes' seeds start there)."
 
     def run(self) -> None:
         from benchmarks.cli import guards
@@ -69,6 +73,8 @@ class ReproduceCommand:
         from benchmarks.experiments.preflight import check_protocol
 
         cfg = protocol(self.protocol, task=self.task, train_steps=self.steps, device=self.device)
+        chosen = {"regimes": self.regimes, "seeds": self.seeds}
+        cfg = replace(cfg, **{k: v for k, v in chosen.items() if v is not None})
         workdir = self.workdir or Path(f"runs/{self.protocol}-{self.task}")
         report = self.report or Path(f"results/{self.task}")
         check_protocol(cfg, (workdir, report))  # before any folder is created or removed

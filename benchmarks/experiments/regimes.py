@@ -81,9 +81,11 @@ def check_regimes(task: str, names: tuple[str, ...], seeds: tuple[int, ...], tab
     unknown = [n for n in names if n not in table]
     if unknown:
         raise UserError(f"regime {unknown[0]!r} is unknown; use some of {', '.join(table)}")
-    bad = [s for s in seeds if not 0 <= s < EVALUATION_SEED_BASE]
-    if bad:
-        raise UserError(f"seed {bad[0]} collides with the evaluation seeds; use seeds in [0, {EVALUATION_SEED_BASE})")
+    for seed in seeds:
+        if seed < 0:
+            raise UserError(f"seed {seed} is negative; use seeds in [0, {EVALUATION_SEED_BASE})")
+        if seed >= EVALUATION_SEED_BASE:
+            raise UserError(f"seed {seed} collides with the evaluation seeds; use seeds in [0, {EVALUATION_SEED_BASE})")
     for name in names:
         regime = table[name]
         try:

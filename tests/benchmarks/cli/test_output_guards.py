@@ -91,6 +91,18 @@ def test_cuda_without_a_gpu_is_one_line_for_every_command(cli, tmp_path, point_m
         ("train --data {d} --out {t}/run --lr nan", "--lr must be a positive number"),
         ("eval --checkpoint {c} --out {t}/ev --videos -1", "--videos must be 0 or more"),
         ("reproduce --task point_mass --workdir {t}/w --report {t}/r --steps 0", "steps must be >= 1"),
+        (
+            "reproduce --task point_mass --protocol regimes --regimes expert sunny --workdir {t}/w --report {t}/r",
+            "regime 'sunny' is unknown; use some of expert, ",
+        ),
+        (
+            "reproduce --task point_mass --protocol regimes --seeds 0 2147483648 --workdir {t}/w --report {t}/r",
+            "seed 2147483648 collides with the evaluation seeds",
+        ),
+        (
+            "reproduce --task point_mass --protocol regimes --seeds -1 --workdir {t}/w --report {t}/r",
+            "seed -1 is negative",
+        ),
         ("collect --task point_mass --out {t}/x.h5 --seed -1", "--seed must be a whole number >= 0"),
     ],
 )
