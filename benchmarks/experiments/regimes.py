@@ -68,7 +68,10 @@ REGIMES: dict[str, Regime] = {
 "The regimes of `--protocol regimes`; 'expert' with 200 episodes doubles as the 200-episode quantity point."
 
 ROW_KEYS = ("regime", "controller", "success_rate", "success_ci95", "seeds", "episodes", "per_seed")
-"The keys of every row of docs/results/regimes/<task>.json, in order."
+(
+    "The keys of every row of docs/results/regimes/<task>.json: 'episodes' counts the pooled episodes behind "
+    "success_rate (held-out episodes per seed times 'seeds'); the oracle runs with the first seed's model only."
+)
 
 
 def check_regimes(task: str, names: tuple[str, ...], seeds: tuple[int, ...], table: dict[str, Regime]) -> None:
