@@ -63,7 +63,11 @@ def results_markdown(folder: Path, figure_prefix: str = "") -> str:
     protocol = _load(folder, "protocol")
     if protocol:
         stages = ", ".join(f"{k} {v:.0f} s" for k, v in protocol["stage_seconds"].items())
-        parts += [f"Wall time of the last invocation: {protocol['total_seconds'] / 60:.1f} min ({stages}).", ""]
+        parts += [
+            f"Wall time of the last invocation: {protocol['total_seconds'] / 60:.1f} min ({stages})."
+            + (f" {protocol['note'].capitalize()}." if protocol.get("note") else ""),
+            "",
+        ]
     return "\n".join(parts).rstrip() + "\n"
 
 
