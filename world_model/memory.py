@@ -10,12 +10,10 @@ world_model may not import each other.)
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import torch
 from torch import Tensor
 
+from actjepa_common.resources import format_bytes, free_cpu_memory_bytes
 from world_model.errors import WorldModelError
 from world_model.model import ActJepa
 from world_model.objective import LossWeights, compute_losses
@@ -48,18 +46,7 @@ def available_memory_bytes(device: str | torch.device = "cpu") -> int | None:
             return int(torch.cuda.mem_get_info(device)[0])
         except (RuntimeError, AssertionError):
             return None
-    if device.type != "cpu":
-        return None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):
-        return None
+    return free_cpu_memory_bytes() if device.type == "cpu" else None
 
 
 def saved_activation_bytes(model: ActJepa, batch: dict[str, Tensor], weights: LossWeights) -> int:
@@ -90,14 +77,6 @@ def training_memory_bytes(model: ActJepa, probe: dict[str, Tensor], batch_size: 
     return int(per_window * batch_size) + state
 
 
-def _format_bytes(count: float) -> str:
-    units = ("B", "KiB", "MiB", "GiB", "TiB")
-    power = 0
-    while count >= 1024 and power < len(units) - 1:
-        count, power = count / 1024, power + 1
-    return f"{int(count)} B" if power == 0 else f"{count:.1f} {units[power]}"
-
-
 def check_training_memory(
     model: ActJepa, probe: dict[str, Tensor], batch_size: int, weights: LossWeights, available: int | None = None
 ) -> int:
@@ -111,7 +90,7 @@ def check_training_memory(
     free = available_memory_bytes(device) if available is None else available
     if free is not None and need > MEMORY_HEADROOM * free:
         raise WorldModelError(
-            f"training batches of {batch_size} windows need about {_format_bytes(need)} but only "
-            f"{_format_bytes(free)} is free on {device.type}; pass a smaller --batch-size"
+            f"training batches of {batch_size} windows need about {format_bytes(need)} but only "
+            f"{format_bytes(free)} is free on {device.type}; pass a smaller --batch-size"
         )
     return need

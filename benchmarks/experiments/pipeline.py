@@ -180,6 +180,7 @@ class Pipeline:
     def open_loop(self) -> None:
         from benchmarks.experiments.open_loop import open_loop_comparison
         from envs.dataset import load_dataset, split_episodes
+        from world_model.train_config import preset
 
         def work() -> None:
             dataset = load_dataset(self.data)
@@ -188,7 +189,7 @@ class Pipeline:
                 {"act-jepa": self.model("jepa"), **({"bc": self.model("bc")} if self.cfg.baseline else {})},
                 dataset.observations[val],
                 dataset.actions[val],
-                32,
+                preset(self.cfg.train.preset).eval_horizon,
                 self.cfg.task,
             )
             write_json_atomic(self.json_path("open_loop"), result)

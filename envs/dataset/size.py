@@ -12,6 +12,7 @@ import math
 import shutil
 from pathlib import Path
 
+from actjepa_common.resources import format_bytes
 from envs.errors import EnvError
 from envs.spec import TaskSpec
 
@@ -21,15 +22,6 @@ def episode_bytes(spec: TaskSpec, obs_mode: str) -> int:
     t, a, g = spec.max_episode_steps, spec.action_dim, spec.goal_dim
     obs = 0 if obs_mode == "pixels" else 4 * math.prod(spec.obs_shape)
     return (t + 2) * obs + 4 * t * a + 4 * g + 4 * (t + 1) * g + (t + 1) + 8
-
-
-def format_bytes(count: float) -> str:
-    """1536 -> '1.5 KiB'; for messages."""
-    units = ("B", "KiB", "MiB", "GiB", "TiB")
-    power = 0
-    while count >= 1024 and power < len(units) - 1:
-        count, power = count / 1024, power + 1
-    return f"{int(count)} B" if power == 0 else f"{count:.1f} {units[power]}"
 
 
 def check_disk_space(out: Path, episodes: int, spec: TaskSpec, obs_mode: str) -> int:
