@@ -8,7 +8,10 @@ pools the controllers' held-out episodes over the seeds, keeping the per-seed ra
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -124,6 +127,47 @@ def regime_eval_config(base: EvalConfig, regime: Regime) -> EvalConfig:
     return replace(base, perturbation=regime.perturbation, goal_region=regime.goal_region)
 
 
+def _regime_models(
+    task: str,
+    data: DataRegime,
+    folder: Path,
+    seeds: tuple[int, ...],
+    request: TrainRequest,
+    collect_seed: int,
+    progress: bool,
+) -> dict[int, object]:
+    """Collect the regime's data into folder (once) and train (or load) one model per seed there."""
+    from envs.regimes import collect_regime
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "data.h5"
+    if not path.exists():
+        collect_regime(task, data, collect_seed, path, progress=progress)
+    settings = request.settings
+    return {
+        seed: train_or_load(
+            replace(request, data=path, out=folder / f"jepa-s{seed}", settings=replace(settings, seed=seed)),
+            progress=progress,
+        )
+        for seed in seeds
+    }
+
+
+def _evaluate_once(folder: Path, key: str, evaluate: Callable[[], dict]) -> dict:
+    """The regime's results from folder/results.json when they were made with the same settings (`key`), else
+    evaluate and keep them there: an interrupted run picks up after the last finished regime."""
+    from benchmarks.io import write_json_atomic
+
+    cached = folder / "results.json"
+    if cached.is_file():
+        saved = json.loads(cached.read_text())
+        if saved.get("key") == key:
+            return saved["results"]
+    results = evaluate()
+    write_json_atomic(cached, {"key": key, "results": results})
+    return results
+
+
 def run_regimes(
     task: str,
     names: tuple[str, ...],
@@ -134,28 +178,21 @@ def run_regimes(
     collect_seed: int = 0,
     progress: bool = True,
 ) -> dict:
-    """Collect, train (per seed) and evaluate every named regime; the regimes JSON {"task", "rows"}."""
-    from envs.regimes import collect_regime
+    """Collect, train (per seed) and evaluate every named regime; the regimes JSON {"task", "rows"}.
 
-    rows = []
+    Regimes with the same training data (expert, kick, actuator noise) share one dataset and one model per
+    seed, kept in the folder of the first of them; each regime's evaluation is kept in its own folder."""
+    rows, trained = [], {}
     info = {"task": task, "obs_mode": "state"}
     for name in names:
         regime = REGIMES[name]
+        data_folder = trained.setdefault(regime.data, Path(workdir) / name)
+        models = _regime_models(task, regime.data, data_folder, seeds, request, collect_seed, progress)
+        cfg = regime_eval_config(base, regime)
+        key = repr((cfg, seeds, str(data_folder.resolve()), request.settings))
         folder = Path(workdir) / name
         folder.mkdir(parents=True, exist_ok=True)
-        data = folder / "data.h5"
-        if not data.exists():
-            collect_regime(task, regime.data, collect_seed, data, progress=progress)
-        models = {
-            seed: train_or_load(
-                replace(
-                    request, data=data, out=folder / f"jepa-s{seed}", settings=replace(request.settings, seed=seed)
-                ),
-                progress=progress,
-            )
-            for seed in seeds
-        }
-        results = evaluate_seeds(models, info, regime_eval_config(base, regime), progress=progress)
+        results = _evaluate_once(folder, key, partial(evaluate_seeds, models, info, cfg, progress=progress))
         rows.extend(regime_rows(name, results))
     return {"task": task, "rows": rows}
 

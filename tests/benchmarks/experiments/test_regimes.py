@@ -87,3 +87,27 @@ def test_tiny_regimes_run_writes_the_schema(tmp_path):
     assert (report / "regimes" / "point_mass.png").stat().st_size > 0
     text = page.read_text()
     assert "### Data regimes on point_mass" in text and "| expert-10 | 10 expert episodes, action noise 0.1 |" in text
+
+
+@pytest.mark.slow
+def test_regimes_with_the_same_data_share_models_and_a_rerun_reuses_the_evaluations(tmp_path, monkeypatch):
+    import benchmarks.experiments.regimes as regimes_module
+    from benchmarks.experiments.regimes import run_regimes
+    from benchmarks.experiments.training import TrainRequest
+
+    cfg = tiny_regimes()
+    base = replace(cfg.eval, controllers=("policy",))
+    request = TrainRequest(data=tmp_path / "unused.h5", out=tmp_path, settings=cfg.train)
+    names = ("kick", "actuator-noise")
+    first = run_regimes("point_mass", names, (0,), tmp_path / "r", base, request, progress=False)
+    assert (tmp_path / "r" / "kick" / "jepa-s0").is_dir()
+    assert not (tmp_path / "r" / "actuator-noise" / "jepa-s0").exists()  # same data as 'kick': its model serves
+    assert not (tmp_path / "r" / "actuator-noise" / "data.h5").exists()
+
+    def no_evaluation(*args, **kwargs):
+        raise AssertionError("a finished regime was evaluated again")
+
+    monkeypatch.setattr(regimes_module, "evaluate_seeds", no_evaluation)
+    assert run_regimes("point_mass", names, (0,), tmp_path / "r", base, request, progress=False) == first
+    with pytest.raises(AssertionError, match="evaluated again"):  # other settings: the saved results do not count
+        run_regimes("point_mass", names, (0,), tmp_path / "r", replace(base, episodes=1), request, progress=False)
