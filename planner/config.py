@@ -66,7 +66,11 @@ class PlannerConfig:
     memory_budget_mb: float | None = None
     "Upper bound for the rollout's working memory (the sample axis is chunked to stay under it); None: 32 on CPU (cache-sized chunks run faster there), 4096 on CUDA."
     compile: str = "auto"
-    "'auto' compiles the rollout+cost step on CUDA only; 'on' always; 'off' never (eager)."
+    (
+        "torch.compile of each search round, rollout and cost included: 'auto' compiles models that declare "
+        "`compilable = True`, on CUDA and on a CPU with a C++ compiler (eager otherwise, said once); 'on' any "
+        "model; 'off' never. Same plans either way, to float rounding (tested)."
+    )
 
     def __post_init__(self) -> None:
         # The one place where the search settings are derived from the budget N (frozen: set once, here).

@@ -17,8 +17,9 @@ from planner.config import PlannerConfig
 from planner.cost import goal_cost
 from planner.errors import PlannerError
 from planner.noise import NormalStream, derive_keys, episode_keys, random_keys
-from planner.optimizers import EliteSet, elite_weights, refit, select_elites
+from planner.optimizers import EliteSet
 from planner.scoring import Scorer
+from planner.search_step import search_step
 
 PriorLike = Any  # an ActionPrior, or a (mean, std) pair of (B, H, A) tensors
 
@@ -121,33 +122,26 @@ def plan(
     shape = (batch, cfg.horizon, action_dim)
     prior_mean, prior_std = _read_prior(prior, z0, z_goal, cfg, shape, low, high)
     mean, std = _initial_distribution(cfg, shape, prior_mean, prior_std, warm_start, low, high, device)
-    pool, num_prior, stream = _make_pool(
+    prior_rows, stream = _prior_rows(
         cfg, shape, prior_mean, prior_std, _noise_keys(batch, generator, seeds, device), low, high
     )
-    noise = torch.empty(batch, cfg.num_samples - num_prior, cfg.horizon, action_dim, device=device)
+    noise = torch.empty(batch, cfg.num_samples - prior_rows.shape[1], cfg.horizon, action_dim, device=device)
 
     scorer = Scorer(model, z0, z_goal, cfg, action_dim)
+    step = search_step(model, cfg, scorer.chunk, device)
     cost_history = torch.empty(batch, cfg.iterations, device=device)
     best_actions, best_cost = mean.clone(), torch.full((batch,), float("inf"), device=device)
     finite = torch.ones((), dtype=torch.bool, device=device)
-    elites = EliteSet(actions=pool[:, : cfg.num_elites], costs=cost_history[:, :1])
     for it in range(cfg.iterations):
-        # 1. sample: the non-prior rows of the pool from the current Gaussian, inside the bounds
+        # sample around (mean, std), score through the model (+ the pull toward the prior), select, refit
         stream.draw(out=noise)
-        pool[:, num_prior:] = noise.mul_(std[:, None]).add_(mean[:, None]).clamp_(min=low, max=high)
-        # 2. score: roll every sequence through the model, cost against the goal (+ the pull toward the prior)
-        costs = scorer(pool)
-        if cfg.prior_penalty and prior_mean is not None:
-            costs = costs + cfg.prior_penalty * _prior_deviation(pool, prior_mean, prior_std)
-        finite &= torch.isfinite(costs).all()
-        # 3. select: the elites, and the best sequence seen so far
-        elites = select_elites(pool, costs, cfg.num_elites)
-        cost_history[:, it] = elites.costs[:, 0]
+        actions, costs, mean, std, all_finite = step(
+            z0, z_goal, noise, prior_rows, mean, std, low, high, prior_mean, prior_std
+        )
+        elites = EliteSet(actions=actions, costs=costs)
+        finite &= all_finite
+        cost_history[:, it] = costs[:, 0]
         best_actions, best_cost = _keep_best(elites, best_actions, best_cost)
-        # 4. refit: the Gaussian to the (weighted) elites
-        new_mean, new_std = refit(elites, elite_weights(elites, cfg.method, cfg.temperature))
-        mean = new_mean if cfg.momentum == 0 else cfg.momentum * mean + (1 - cfg.momentum) * new_mean
-        std = new_std.clamp_(cfg.min_std, cfg.max_std)
     if not bool(finite):
         raise PlannerError(
             "the model predicted non-finite latents or costs while planning; check its inputs and weights"
@@ -225,7 +219,7 @@ def _initial_distribution(
     return mean, std.clamp(cfg.min_std, cfg.max_std)
 
 
-def _make_pool(
+def _prior_rows(
     cfg: PlannerConfig,
     shape: tuple[int, ...],
     prior_mean: Tensor | None,
@@ -233,19 +227,19 @@ def _make_pool(
     keys: Tensor,
     low: Tensor,
     high: Tensor,
-) -> tuple[Tensor, int, NormalStream]:
-    """The (B, N, H, A) pool with its prior rows filled once (the prior's mean, then samples of it), the
-    number of those rows, and the noise stream of the rows sampled every iteration."""
+) -> tuple[Tensor, NormalStream]:
+    """The (B, P, H, A) rows every round's pool starts with (the prior's mean, then samples of it; P = 0
+    without a prior), and the noise stream of the N - P rows sampled every round."""
     batch, horizon, action_dim = shape
     num_prior = cfg.num_prior_trajectories if prior_mean is not None else 0
-    pool = torch.empty(batch, cfg.num_samples, horizon, action_dim, device=keys.device)
+    rows = torch.empty(batch, num_prior, horizon, action_dim, device=keys.device)
     if num_prior:
-        pool[:, 0] = prior_mean
+        rows[:, 0] = prior_mean
         if num_prior > 1:
             prior_noise = NormalStream(derive_keys(keys, 1), (num_prior - 1, horizon, action_dim)).draw()
-            pool[:, 1:num_prior] = (prior_mean[:, None] + prior_std[:, None] * prior_noise).clamp_(min=low, max=high)
+            rows[:, 1:] = (prior_mean[:, None] + prior_std[:, None] * prior_noise).clamp_(min=low, max=high)
     stream = NormalStream(derive_keys(keys, 0), (cfg.num_samples - num_prior, horizon, action_dim))
-    return pool, num_prior, stream
+    return rows, stream
 
 
 def _keep_best(elites: EliteSet, best_actions: Tensor, best_cost: Tensor) -> tuple[Tensor, Tensor]:
@@ -253,12 +247,6 @@ def _keep_best(elites: EliteSet, best_actions: Tensor, best_cost: Tensor) -> tup
     improved = elites.costs[:, 0] < best_cost
     best_cost = torch.where(improved, elites.costs[:, 0], best_cost)
     return torch.where(improved[:, None, None], elites.actions[:, 0], best_actions), best_cost
-
-
-def _prior_deviation(pool: Tensor, prior_mean: Tensor, prior_std: Tensor) -> Tensor:
-    """Mean squared deviation (B, N) of pool (B, N, H, A) from the prior mean (B, H, A), in prior stds."""
-    z = (pool - prior_mean[:, None]) / prior_std[:, None].clamp_min(1e-6)
-    return z.pow(2).mean(dim=(-1, -2))
 
 
 def _trust_region(scorer: Scorer, chosen: Tensor, prior_mean: Tensor | None, trust: float) -> tuple[Tensor, Tensor]:

@@ -1,14 +1,11 @@
 """Roll candidate action sequences through a model and score them against the goal.
 
-Two concerns live here and nowhere else: chunking the sample axis so the
-rollout fits a memory budget, and compiling the rollout+cost step once per
-model on CUDA so that many small kernel launches do not dominate.
+Chunking the sample axis so that the rollout fits a memory budget lives here
+and nowhere else (compiling it: planner/compilation.py).
 """
 
 from __future__ import annotations
 
-import warnings
-import weakref
 from typing import Any, Callable
 
 import torch
@@ -25,8 +22,6 @@ ACTIVATION_FACTOR = 8
 AUTO_BUDGET_MB = {"cpu": 32.0, "cuda": 4096.0}
 "Memory budgets used when the config leaves it to the device."
 
-_COMPILED: "weakref.WeakKeyDictionary[Any, dict[tuple, ScoreFn]]" = weakref.WeakKeyDictionary()
-
 
 def bytes_per_sample(batch: int, horizon: int, latent_dim: int, action_dim: int) -> int:
     """Estimated rollout memory of one more sample in every episode (fp32)."""
@@ -41,50 +36,14 @@ def chunk_size(
     return max(1, min(num_samples, int(memory_budget_mb * 2**20 // per_sample)))
 
 
-def _eager_score_fn(model: Any, cfg: PlannerConfig) -> ScoreFn:
+def score_fn(model: Any, cfg: PlannerConfig) -> ScoreFn:
+    """The eager rollout+cost function: costs (B, N) of (B, N, H, A) actions from z0 (B, D) to z_goal (B, D')."""
+
     def score(z0: Tensor, z_goal: Tensor, actions: Tensor) -> Tensor:
         latents = model.rollout(z0, actions)
         return goal_cost(latents, z_goal, cfg.cost, cfg.running_weight, cfg.terminal_weight, model)
 
     return score
-
-
-class _CompiledWithFallback:
-    """A torch.compile'd score function that falls back to eager, once and loudly, if compiling fails."""
-
-    def __init__(self, eager: ScoreFn) -> None:
-        self.eager = eager
-        self.compiled: ScoreFn | None = torch.compile(eager, mode="reduce-overhead", dynamic=False)
-
-    def __call__(self, z0: Tensor, z_goal: Tensor, actions: Tensor) -> Tensor:
-        if self.compiled is not None:
-            try:
-                # CUDA-graph outputs are overwritten by the next replay: keep a copy.
-                return self.compiled(z0, z_goal, actions).clone()
-            except Exception as exc:  # noqa: BLE001 - any backend failure means: run eager
-                warnings.warn(f"planner: torch.compile failed ({type(exc).__name__}); planning eagerly", stacklevel=2)
-                self.compiled = None
-        return self.eager(z0, z_goal, actions)
-
-
-def should_compile(cfg: PlannerConfig, device: torch.device) -> bool:
-    """'auto' compiles on CUDA only; 'on' and 'off' force it."""
-    return cfg.compile == "on" or (cfg.compile == "auto" and device.type == "cuda")
-
-
-def score_fn(model: Any, cfg: PlannerConfig, device: torch.device) -> ScoreFn:
-    """The rollout+cost function for this model and cost setting, compiled once per model when asked."""
-    eager = _eager_score_fn(model, cfg)
-    if not should_compile(cfg, device):
-        return eager
-    key = (cfg.cost, cfg.running_weight, cfg.terminal_weight, device.type)
-    try:
-        cache = _COMPILED.setdefault(model, {})
-    except TypeError:  # a model that cannot be weakly referenced: compile without caching
-        return _CompiledWithFallback(eager)
-    if key not in cache:
-        cache[key] = _CompiledWithFallback(eager)
-    return cache[key]
 
 
 class Scorer:
@@ -98,7 +57,7 @@ class Scorer:
         batch, latent_dim = z0.shape[0], max(z0.shape[-1], z_goal.shape[-1])
         budget = cfg.memory_budget_mb or AUTO_BUDGET_MB.get(z0.device.type, AUTO_BUDGET_MB["cuda"])
         self.chunk = chunk_size(cfg.num_samples, batch, cfg.horizon, latent_dim, action_dim, budget)
-        self.fn = score_fn(model, cfg, z0.device)
+        self.fn = score_fn(model, cfg)
 
     def __call__(self, pool: Tensor) -> Tensor:
         """Costs (B, N) of every sequence in the pool."""

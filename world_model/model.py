@@ -56,6 +56,9 @@ class ActJepa(nn.Module):
     still has every verb without the predictor shaping its representation.
     """
 
+    compilable = True
+    "Its rollout and value are plain tensor code: the planner may compile them (planner/compilation.py)."
+
     def __init__(self, cfg: ModelConfig, norm_stats: dict[str, np.ndarray]) -> None:
         super().__init__()
         self.cfg = cfg

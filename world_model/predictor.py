@@ -54,10 +54,17 @@ class Predictor(nn.Module):
 
         z0 (..., D), actions (..., H, A) -> (..., H, D), the latent after each action.
         """
-        a_proj = self.project_actions(actions)
+        if torch.compiler.is_compiling():
+            # Compiled: project each step's actions inside the step, where the product (A is small) fuses
+            # into the step's elementwise kernel instead of filling an (..., H, hidden) buffer first.
+            weight = self.in_a.weight.t()
+            project = lambda h: (actions[..., h, :, None] * weight).sum(dim=-2)  # noqa: E731
+        else:
+            a_proj = self.project_actions(actions)
+            project = lambda h: a_proj[..., h, :]  # noqa: E731
         z, out = z0, []
         for h in range(actions.shape[-2]):
-            z = self.step_projected(z, a_proj[..., h, :])
+            z = self.step_projected(z, project(h))
             out.append(z)
         return torch.stack(out, dim=-2)
 

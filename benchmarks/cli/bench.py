@@ -10,7 +10,7 @@ from benchmarks.perf.train import TrainBenchConfig
 
 @dataclass(frozen=True)
 class BenchPlannerCommand:
-    """Planning latency per action, peak memory, FLOPs and matmul efficiency."""
+    """Time per plan (eager and compiled) and its scaling in N, H and B, peak memory, FLOPs and matmul efficiency."""
 
     bench: PlannerBenchConfig
     "What to measure and where to write it."

@@ -124,7 +124,8 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
 """'demo': reacher in minutes on 2 CPU cores; 'compare': controllers only, any task, a few minutes;
 'efficiency': ACT-JEPA against BC at 10/25/50 demonstrations, 3 seeds, demo training; 'ablation': the
 planning-quality changes one at a time (ablation.json only); 'regimes': policy against planning over
-data regimes and perturbations, 3 seeds, demo training (regimes/TASK.json); 'full': the complete protocol of one task."""
+data regimes and perturbations, 3 seeds, demo training (regimes/TASK.json); 'full': the complete
+protocol of one task."""
 
 
 def protocol(

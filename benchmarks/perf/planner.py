@@ -1,18 +1,19 @@
-"""`actjepa bench planner`: planning latency, peak memory and matmul efficiency.
+"""`actjepa bench planner`: time per plan, eager and compiled side by side, and how it scales.
 
-For each budget (N, H, iterations) and batch size B, one plan (encode the
-observation, then MPPI with the model's action head as prior) is timed
-`repeats` times. Floating-point operations per plan are counted from the
-layer shapes (torch.utils.flop_counter); the same run times torch.mm on
-exactly the matrix shapes the plan multiplied, so the ratio says how close
-the planner gets to this machine's matmul throughput for its own layers.
+Every setting (N samples, H horizon, iterations, B episodes) is one plan (encode the observation, then
+MPPI with the model's action head as prior), timed `repeats` times after one warm-up plan, once eagerly
+and once compiled (planner/compilation.py) where torch.compile can run. The warm-up of the compiled
+plan pays the compilation, which is reported apart. Floating-point operations per plan are counted from
+the layer shapes (torch.utils.flop_counter), and the same run times torch.mm on exactly the matrix
+shapes the plan multiplied: their ratio says how close the planner gets to this machine's matmul
+throughput on its own layers. The scaling sweeps and their plot are in planner_scaling.py.
 """
 
 from __future__ import annotations
 
 import statistics
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -26,12 +27,15 @@ from benchmarks.io import ensure_writable, write_json_atomic
 from benchmarks.perf.measure import MatmulShapes, PeakMemory, count, matmul_throughput, sync
 from planner import ControllerConfig, PlannerConfig, plan
 
-BUDGETS = ((256, 16, 4), (512, 16, 6), (1024, 32, 6))
-BATCH_SIZES = (1, 16)
+Setting = tuple[int, int, int, int]
+"(num_samples, horizon, iterations, batch) of one measured plan."
+
 DEFAULT_BUDGET = (PlannerConfig.num_samples, PlannerConfig.horizon, PlannerConfig.iterations)
 "The budget evaluation uses by default, whose latency the targets judge."
-TARGET_MS_PER_ACTION = 20.0
-TARGET_MATMUL_RATIO = 0.5
+TARGET_MS_PER_PLAN = 20.0
+"One plan at the default budget and B=1 within 20 ms: replanning every step at 50 Hz."
+TARGET_MATMUL_RATIO = {1: 0.6, 16: 0.8}
+"Least fraction of the machine's matmul FLOP/s (same shapes) that the planner reaches, by batch size B."
 
 
 @dataclass
@@ -39,17 +43,19 @@ class PlannerBenchConfig:
     """What `actjepa bench planner` measures."""
 
     out: Path
-    "JSON file to write."
+    "JSON file to write (the scaling plot goes beside it, as .png)."
     device: str = "cpu"
     "Torch device to plan on ('cpu' or 'cuda')."
     checkpoint: Path | None = None
     "A trained checkpoint folder; by default an untrained model of the default reacher size."
     repeats: int = 5
-    "Timed plans per setting (after one warm-up plan)."
+    "Timed plans per setting and mode (after one warm-up plan)."
     replan_every: int = ControllerConfig.replan_every
     "Actions executed per plan: per-action latency = plan time / replan_every."
     threads: int | None = None
     "torch CPU threads; None keeps torch's default."
+    compiled: bool = True
+    "Also time the compiled planner beside the eager one (where torch.compile can run on this machine)."
     force: bool = False
     "Overwrite an existing --out file."
 
@@ -81,21 +87,21 @@ def load(cfg: PlannerBenchConfig) -> tuple[Any, dict]:
     return model.eval(), {"checkpoint": str(cfg.checkpoint), "task": info.get("task"), "trained": True}
 
 
-def planner_config(budget: tuple[int, int, int], replan_every: int) -> PlannerConfig:
+def planner_config(budget: tuple[int, int, int], replan_every: int, compile: str = "off") -> PlannerConfig:
     """The settings of `mppi+prior` at this budget, derived exactly as evaluation derives them."""
     num, horizon, iterations = budget
     control = ControllerConfig(
         planner=PlannerConfig(num_samples=num, horizon=horizon, iterations=iterations),
         replan_every=min(replan_every, horizon),
     )
-    return controller_config(control, "mppi+prior").planner
+    return replace(controller_config(control, "mppi+prior").planner, compile=compile)
 
 
-def measure(model: Any, budget: tuple[int, int, int], batch: int, cfg: PlannerBenchConfig) -> dict[str, Any]:
-    """Latency, memory, FLOPs and matmul efficiency of one (budget, batch) setting."""
+def _plan_fn(model: Any, setting: Setting, cfg: PlannerBenchConfig, compile: str):
+    """A no-argument function that runs one plan of this setting (inputs fixed by seed 0)."""
     device = torch.device(cfg.device)
-    num, horizon, iterations = budget
-    planner_cfg = planner_config(budget, cfg.replan_every)
+    num, horizon, iterations, batch = setting
+    planner_cfg = planner_config((num, horizon, iterations), cfg.replan_every, compile)
     generator = torch.Generator().manual_seed(0)
     obs_shape = tuple(model.cfg.obs_shape)
     obs = torch.randn(batch, model.context_len, *obs_shape, generator=generator).to(device)
@@ -107,65 +113,85 @@ def measure(model: Any, budget: tuple[int, int, int], batch: int, cfg: PlannerBe
         with torch.inference_mode():
             plan(model, model.encode(obs), z_goal, planner_cfg, prior=model, seeds=list(range(batch)))
 
-    one_plan()  # warm-up (and compilation on CUDA)
+    return one_plan
+
+
+def _timed(fn, device: torch.device, repeats: int) -> tuple[float, list[float]]:
+    """Seconds of the first (warm-up) call and of `repeats` further calls."""
     times = []
-    for _ in range(cfg.repeats):
+    for _ in range(repeats + 1):
         sync(device)
         start = time.perf_counter()
-        one_plan()
+        fn()
         sync(device)
         times.append(time.perf_counter() - start)
-    with PeakMemory(device) as memory:  # a separate, untimed plan: sampling RSS costs CPU time
-        one_plan()
+    return times[0], times[1:]
+
+
+def arithmetic(model: Any, setting: Setting, cfg: PlannerBenchConfig) -> dict[str, Any]:
+    """FLOPs of one plan and the machine's matmul FLOP/s on the plan's own matrix shapes (mode-independent)."""
+    one_plan = _plan_fn(model, setting, cfg, "off")
     flops = count(one_plan, FlopCounterMode(display=False))
     shapes = MatmulShapes()
     with shapes:
         one_plan()
-    mm = matmul_throughput(shapes.shapes, device)
+    mm = matmul_throughput(shapes.shapes, torch.device(cfg.device))
+    return {
+        "flops_per_plan": flops,
+        "matmul_flop_per_s_same_shapes": mm["flop_per_s"],
+        "matmul_shapes": [list(s) + [c] for s, c in sorted(shapes.shapes.items())],
+    }
+
+
+def measure(model: Any, setting: Setting, mode: str, cfg: PlannerBenchConfig, work: dict[str, Any]) -> dict[str, Any]:
+    """Latency, compile time, memory and matmul efficiency of one setting in one mode ('eager' or 'compiled')."""
+    from planner.compilation import compile_seconds
+
+    device = torch.device(cfg.device)
+    num, horizon, iterations, batch = setting
+    one_plan = _plan_fn(model, setting, cfg, "on" if mode == "compiled" else "off")
+    compiled_before = compile_seconds(model)
+    first, times = _timed(one_plan, device, cfg.repeats)
+    with PeakMemory(device) as memory:  # a separate, untimed plan: sampling RSS costs CPU time
+        one_plan()
     plan_ms = [t * 1e3 for t in times]
-    achieved = flops / statistics.median(times)
+    median = statistics.median(plan_ms)
+    stats = {"median": median, "min": min(plan_ms), "max": max(plan_ms)}
+    achieved = work["flops_per_plan"] / (median / 1e3)
     return {
         "num_samples": num,
         "horizon": horizon,
         "iterations": iterations,
         "batch": batch,
+        "mode": mode,
         "replan_every": cfg.replan_every,
-        "plan_ms": {"median": statistics.median(plan_ms), "min": min(plan_ms), "max": max(plan_ms)},
-        "ms_per_action": {
-            k: v / cfg.replan_every
-            for k, v in {"median": statistics.median(plan_ms), "min": min(plan_ms), "max": max(plan_ms)}.items()
-        },
+        "plan_ms": stats,
+        "ms_per_action": {k: v / cfg.replan_every for k, v in stats.items()},
+        "first_plan_ms": first * 1e3,
+        "compile_s": compile_seconds(model) - compiled_before,
+        "us_per_sample_step": median * 1e3 / (num * horizon * iterations * batch),
         "peak_memory_mb": memory.peak_mb,
         "memory_increase_mb": max(0.0, memory.peak_mb - memory.base_mb),
-        "flops_per_plan": flops,
+        **work,
         "achieved_flop_per_s": achieved,
-        "matmul_flop_per_s_same_shapes": mm["flop_per_s"],
-        "matmul_shapes": [list(s) + [c] for s, c in sorted(shapes.shapes.items())],
-        "ratio_to_matmul": achieved / mm["flop_per_s"],
+        "ratio_to_matmul": achieved / work["matmul_flop_per_s_same_shapes"],
     }
 
 
-def format_table(rows: list[dict[str, Any]]) -> str:
-    """The human-readable summary printed after a run."""
-    head = (
-        f"{'N':>5} {'H':>3} {'it':>3} {'B':>3} | {'plan ms':>8} | {'ms/action med [min,max]':>24} | "
-        f"{'peak MB (+plan)':>15} | {'GFLOP/plan':>10} | {'GFLOP/s':>8} | {'mm GFLOP/s':>10} | {'ratio':>5}"
-    )
-    lines = [head, "-" * len(head)]
-    for r in rows:
-        act = r["ms_per_action"]
-        lines.append(
-            f"{r['num_samples']:>5} {r['horizon']:>3} {r['iterations']:>3} {r['batch']:>3} | "
-            f"{r['plan_ms']['median']:>8.1f} | {act['median']:>8.2f} [{act['min']:>6.2f},{act['max']:>7.2f}] | "
-            f"{r['peak_memory_mb']:>7.0f} (+{r['memory_increase_mb']:>5.1f}) | "
-            f"{r['flops_per_plan'] / 1e9:>10.3f} | {r['achieved_flop_per_s'] / 1e9:>8.1f} | "
-            f"{r['matmul_flop_per_s_same_shapes'] / 1e9:>10.1f} | {r['ratio_to_matmul']:>5.2f}"
-        )
-    return "\n".join(lines)
+def modes(cfg: PlannerBenchConfig, model: Any) -> tuple[tuple[str, ...], str | None]:
+    """The modes this run times, and why 'compiled' is missing when it is."""
+    from planner.compilation import compile_reason
+
+    if not cfg.compiled:
+        return ("eager",), "not asked for (--no-compiled)"
+    reason = compile_reason(planner_config(DEFAULT_BUDGET, cfg.replan_every, "on"), torch.device(cfg.device), model)
+    return (("eager", "compiled"), None) if reason is None else (("eager",), reason)
 
 
 def run(cfg: PlannerBenchConfig) -> dict[str, Any]:
-    """Measure every setting, print the table and write the JSON atomically."""
+    """Measure every setting in every mode, print the tables, write the JSON and the plot atomically."""
+    from benchmarks.perf import planner_scaling as scaling
+
     if cfg.device.startswith("cuda") and not torch.cuda.is_available():
         raise UserError("--device cuda was asked for but torch sees no CUDA device; use --device cpu")
     if cfg.repeats < 1 or cfg.replan_every < 1:
@@ -174,33 +200,26 @@ def run(cfg: PlannerBenchConfig) -> dict[str, Any]:
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     model, info = load(cfg)
-    rows = [measure(model, budget, batch, cfg) for budget in BUDGETS for batch in BATCH_SIZES]
-    default = next(
-        r for r in rows if (r["num_samples"], r["horizon"], r["iterations"]) == DEFAULT_BUDGET and r["batch"] == 1
-    )
+    timed_modes, missing = modes(cfg, model)
+    rows = []
+    for setting in scaling.settings():
+        work = arithmetic(model, setting, cfg)
+        rows.extend(measure(model, setting, mode, cfg, work) for mode in timed_modes)
     payload = {
         "model": info,
         "settings": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items() if k != "force"},
         "torch_threads": torch.get_num_threads(),
         "torch_version": torch.__version__,
-        "device_name": torch.cuda.get_device_name(0) if cfg.device.startswith("cuda") else "cpu",
+        "device_name": torch.cuda.get_device_name(0) if cfg.device.startswith("cuda") else scaling.cpu_name(),
         "planner": "mppi with the model's action head as prior (mppi+prior)",
+        "modes": list(timed_modes),
+        "compiled_missing": missing,
         "results": rows,
-        "targets": {
-            "default_budget": list(DEFAULT_BUDGET),
-            "ms_per_action_target": TARGET_MS_PER_ACTION,
-            "ms_per_action_b1": default["ms_per_action"]["median"],
-            "latency_met": default["ms_per_action"]["median"] <= TARGET_MS_PER_ACTION,
-            "matmul_ratio_target": TARGET_MATMUL_RATIO,
-            "matmul_ratio_b1": default["ratio_to_matmul"],
-            "matmul_ratio_met": default["ratio_to_matmul"] >= TARGET_MATMUL_RATIO,
-        },
+        "scaling": scaling.sweeps(rows),
+        "targets": scaling.targets(rows, DEFAULT_BUDGET, TARGET_MS_PER_PLAN, TARGET_MATMUL_RATIO),
     }
-    print(format_table(rows))
-    print(
-        f"default budget {DEFAULT_BUDGET}, B=1: {default['ms_per_action']['median']:.2f} ms/action "
-        f"(target <= {TARGET_MS_PER_ACTION}), matmul ratio {default['ratio_to_matmul']:.2f} "
-        f"(target >= {TARGET_MATMUL_RATIO}); replan_every={cfg.replan_every}, threads={torch.get_num_threads()}"
-    )
+    print(scaling.format_table(rows))
+    print(scaling.summary_line(payload))
     write_json_atomic(cfg.out, payload)
+    scaling.plot(payload, cfg.out.with_suffix(".png"))
     return payload

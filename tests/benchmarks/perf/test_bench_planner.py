@@ -4,6 +4,7 @@ import pytest
 import torch
 
 import benchmarks.perf.planner as bench
+import benchmarks.perf.planner_scaling as scaling
 from benchmarks.errors import UserError
 from benchmarks.perf import measure
 
@@ -20,23 +21,52 @@ def test_matmul_shapes_are_recorded_from_linear_layers():
 
 
 def test_bench_writes_json_with_consistent_numbers_and_refuses_to_overwrite(tmp_path, monkeypatch):
-    monkeypatch.setattr(bench, "BUDGETS", ((16, 4, 2),))
-    monkeypatch.setattr(bench, "BATCH_SIZES", (1, 2))
     monkeypatch.setattr(bench, "DEFAULT_BUDGET", (16, 4, 2))
+    monkeypatch.setattr(scaling, "SAMPLES", (16, 32))
+    monkeypatch.setattr(scaling, "HORIZONS", (2, 4))
+    monkeypatch.setattr(scaling, "BATCHES", (1, 2))
+    monkeypatch.setattr(bench, "TARGET_MATMUL_RATIO", {1: 0.6, 2: 0.8})
     monkeypatch.setattr(measure, "MATMUL_SECONDS", 0.001)
     out = tmp_path / "bench.json"
     cfg = bench.PlannerBenchConfig(out=out, repeats=1, replan_every=2)
     bench.run(cfg)
     data = json.loads(out.read_text())
     rows = data["results"]
-    assert [(r["batch"], r["num_samples"]) for r in rows] == [(1, 16), (2, 16)]
+    # The default budget first, then each sweep's new settings; the suite plans eagerly and says so.
+    settings = [(r["num_samples"], r["horizon"], r["batch"]) for r in rows]
+    assert settings == [(16, 4, 1), (32, 4, 1), (16, 2, 1), (16, 4, 2)]
+    assert data["modes"] == ["eager"] and {r["mode"] for r in rows} == {"eager"} and data["compiled_missing"]
     for row in rows:
         assert row["ms_per_action"]["median"] == pytest.approx(row["plan_ms"]["median"] / 2)
-        assert row["flops_per_plan"] > 0 and row["peak_memory_mb"] > 0
+        assert row["flops_per_plan"] > 0 and row["peak_memory_mb"] > 0 and row["compile_s"] == 0
         assert row["ratio_to_matmul"] == pytest.approx(
             row["achieved_flop_per_s"] / row["matmul_flop_per_s_same_shapes"]
         )
+        work = row["num_samples"] * row["horizon"] * row["iterations"] * row["batch"]
+        assert row["us_per_sample_step"] == pytest.approx(row["plan_ms"]["median"] * 1e3 / work)
     # Twice the episodes, twice the arithmetic.
-    assert rows[1]["flops_per_plan"] == pytest.approx(2 * rows[0]["flops_per_plan"], rel=0.05)
+    assert rows[3]["flops_per_plan"] == pytest.approx(2 * rows[0]["flops_per_plan"], rel=0.05)
+    assert data["scaling"]["samples"]["values"] == [16, 32]
+    assert data["scaling"]["samples"]["eager"]["plan_ms"] == [
+        rows[0]["plan_ms"]["median"],
+        rows[1]["plan_ms"]["median"],
+    ]
+    targets = data["targets"]
+    assert targets["mode"] == "eager" and targets["ms_per_plan_b1"] == rows[0]["plan_ms"]["median"]
+    assert targets["latency_met"] == (targets["ms_per_plan_b1"] <= 20.0)
+    assert targets["matmul_ratio"] == {"1": rows[0]["ratio_to_matmul"], "2": rows[3]["ratio_to_matmul"]}
+    assert out.with_suffix(".png").stat().st_size > 0
     with pytest.raises(UserError, match="--force"):
         bench.run(cfg)
+
+
+@pytest.mark.parametrize(
+    ("times", "says"),
+    [
+        ([1.0, 2.0, 4.0], "linear in N over the whole sweep"),
+        ([1.0, 1.1, 1.2], "overhead-bound over the whole sweep"),
+        ([1.0, 1.1, 2.2], "overhead-bound at small N, linear where"),
+    ],
+)
+def test_the_scaling_verdict_says_where_time_grows_with_the_work(times, says):
+    assert scaling._verdict([1, 2, 4], times, "N").startswith(says)

@@ -1,0 +1,10 @@
+"""Suite-wide settings.
+
+The planner compiles its search with torch.compile where it can (planner/compilation.py). Compiling costs
+seconds per new shape, and the suite plans with hundreds of shapes, so the suite plans eagerly (also in the
+CLI processes it starts) and tests/planner/test_compile.py checks the compiled path against the eager one.
+"""
+
+import os
+
+os.environ.setdefault("TORCH_COMPILE_DISABLE", "1")

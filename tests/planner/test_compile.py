@@ -1,0 +1,93 @@
+"""The compiled search plans what the eager search plans, and planning falls back to eager, saying so once."""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import replace
+
+import pytest
+import torch
+
+import planner.compilation as compilation
+from benchmarks.perf.planner import default_model, planner_config
+from planner import plan
+
+
+@pytest.fixture
+def dynamo_on():
+    """The suite plans eagerly (tests/conftest.py); these tests switch torch.compile back on."""
+    with torch._dynamo.config.patch(disable=False):
+        yield
+    torch._dynamo.reset()
+
+
+def reacher_plan_inputs(batch: int):
+    torch.manual_seed(0)  # the same (untrained) model every run
+    model, _ = default_model("cpu")
+    generator = torch.Generator().manual_seed(3)
+    obs = torch.randn(batch, model.context_len, *model.cfg.obs_shape, generator=generator)
+    goal = torch.randn(batch, *model.cfg.obs_shape, generator=generator)
+    with torch.inference_mode():
+        return model, model.encode(obs), model.encode_goal(goal)
+
+
+def plan_with(model, z0, z_goal, cfg, **kw):
+    with torch.inference_mode():
+        return plan(model, z0, z_goal, cfg, prior=model, seeds=list(range(z0.shape[0])), **kw)
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(compilation.cpp_compiler() is None, reason="torch.compile on the CPU needs a C++ compiler")
+@pytest.mark.parametrize("budget", [(512, 16, 6), (64, 8, 3)])
+def test_compiled_and_eager_plans_give_the_same_actions(dynamo_on, budget):
+    model, z0, z_goal = reacher_plan_inputs(batch=3)
+    cfg = planner_config(budget, replan_every=4)
+    eager = plan_with(model, z0, z_goal, replace(cfg, compile="off"))
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message="planner:")  # a fallback to eager would say so: it must not
+        compiled = plan_with(model, z0, z_goal, replace(cfg, compile="auto"))
+        warm = plan_with(model, z0, z_goal, replace(cfg, compile="auto"), warm_start=eager.mean)
+    assert compilation.compile_seconds(model) > 0  # it did compile
+    assert (compiled.actions - eager.actions).abs().max() <= 1e-5
+    assert (compiled.cost_history - eager.cost_history).abs().max() <= 1e-5
+    warm_eager = plan_with(model, z0, z_goal, replace(cfg, compile="off"), warm_start=eager.mean)
+    assert (warm.actions - warm_eager.actions).abs().max() <= 1e-5
+
+
+def test_without_a_cpp_compiler_planning_is_eager_and_says_why_once(dynamo_on, monkeypatch):
+    monkeypatch.setattr(compilation, "cpp_compiler", lambda: None)
+    monkeypatch.setattr(compilation, "_SAID", set())
+    model, z0, z_goal = reacher_plan_inputs(batch=2)
+    cfg = planner_config((32, 4, 2), replan_every=4, compile="auto")
+    with pytest.warns(RuntimeWarning, match=r"no C\+\+ compiler found .* planning eagerly") as record:
+        first = plan_with(model, z0, z_goal, cfg)
+        plan_with(model, z0, z_goal, cfg)
+    assert len(record) == 1 and "\n" not in str(record[0].message)
+    assert torch.equal(first.actions, plan_with(model, z0, z_goal, replace(cfg, compile="off")).actions)
+    assert compilation.compile_seconds(model) == 0
+
+
+def test_a_failing_compile_falls_back_to_eager_once(dynamo_on, monkeypatch):
+    def broken_compile(fn, **kw):
+        def run(*args):
+            raise RuntimeError("backend exploded\nwith a long story")
+
+        return run
+
+    monkeypatch.setattr(torch, "compile", broken_compile)
+    monkeypatch.setattr(compilation, "_SAID", set())
+    model, z0, z_goal = reacher_plan_inputs(batch=2)
+    cfg = planner_config((32, 4, 2), replan_every=4, compile="auto")
+    with pytest.warns(RuntimeWarning, match="torch.compile failed \\(RuntimeError: backend exploded\\)") as record:
+        first = plan_with(model, z0, z_goal, cfg)
+        plan_with(model, z0, z_goal, cfg)
+    assert len(record) == 1
+    assert torch.equal(first.actions, plan_with(model, z0, z_goal, replace(cfg, compile="off")).actions)
+
+
+def test_auto_leaves_models_that_do_not_declare_themselves_compilable_eager(dynamo_on):
+    from tests.planner.models import LinearModel
+
+    cfg = replace(planner_config((32, 4, 2), replan_every=4), compile="auto")
+    assert compilation.compile_reason(cfg, torch.device("cpu"), LinearModel()) == "off"
+    assert compilation.compile_reason(replace(cfg, compile="off"), torch.device("cpu"), default_model("cpu")[0])
