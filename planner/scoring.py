@@ -31,9 +31,12 @@ def bytes_per_sample(batch: int, horizon: int, latent_dim: int, action_dim: int)
 def chunk_size(
     num_samples: int, batch: int, horizon: int, latent_dim: int, action_dim: int, memory_budget_mb: float
 ) -> int:
-    """Largest sample chunk whose estimated rollout memory fits the budget (at least 1)."""
+    """Sample chunk whose estimated rollout memory fits the budget (at least 1), balanced: the fewest chunks
+    that fit, of equal size, so that padding the last one to the same shape (chunked()) costs at most one
+    sample per chunk."""
     per_sample = bytes_per_sample(batch, horizon, latent_dim, action_dim)
-    return max(1, min(num_samples, int(memory_budget_mb * 2**20 // per_sample)))
+    largest = max(1, min(num_samples, int(memory_budget_mb * 2**20 // per_sample)))
+    return -(-num_samples // -(-num_samples // largest))
 
 
 def score_fn(model: Any, cfg: PlannerConfig) -> ScoreFn:
@@ -44,6 +47,28 @@ def score_fn(model: Any, cfg: PlannerConfig) -> ScoreFn:
         return goal_cost(latents, z_goal, cfg.cost, cfg.running_weight, cfg.terminal_weight, model)
 
     return score
+
+
+def chunked(
+    score: Callable[[Tensor, Tensor, Tensor], Tensor], chunk: int
+) -> Callable[[Tensor, Tensor, Tensor], Tensor]:
+    """Costs (B, N) of a (B, N, H, A) pool scored `chunk` samples at a time; a short last chunk is padded
+    to the full chunk, so a compiled `score` sees one shape only."""
+
+    def score_pool(z0: Tensor, z_goal: Tensor, pool: Tensor) -> Tensor:
+        num = pool.shape[1]
+        if num <= chunk:
+            return score(z0, z_goal, pool)
+        parts = []
+        for start in range(0, num, chunk):
+            part = pool[:, start : start + chunk]
+            if part.shape[1] < chunk:
+                pad = part.new_zeros(part.shape[0], chunk - part.shape[1], *part.shape[2:])
+                part = torch.cat([part, pad], dim=1)
+            parts.append(score(z0, z_goal, part))
+        return torch.cat(parts, dim=1)[:, :num]
+
+    return score_pool
 
 
 class Scorer:
@@ -61,11 +86,7 @@ class Scorer:
 
     def __call__(self, pool: Tensor) -> Tensor:
         """Costs (B, N) of every sequence in the pool."""
-        num = pool.shape[1]
-        if num <= self.chunk:
-            return self.fn(self.z0, self.z_goal, pool)
-        parts = [self.fn(self.z0, self.z_goal, pool[:, i : i + self.chunk]) for i in range(0, num, self.chunk)]
-        return torch.cat(parts, dim=1)
+        return chunked(self.fn, self.chunk)(self.z0, self.z_goal, pool)
 
     def latents(self, actions: Tensor) -> Tensor:
         """Imagined latents (B, H, D) of one sequence per episode (B, H, A)."""

@@ -14,7 +14,7 @@ from torch import Tensor
 from planner.compilation import compiled_or_eager
 from planner.config import PlannerConfig
 from planner.optimizers import elite_weights, refit, select_elites
-from planner.scoring import score_fn
+from planner.scoring import chunked, score_fn
 
 StepFn = Callable[..., tuple[Tensor, Tensor, Tensor, Tensor, Tensor]]
 
@@ -25,8 +25,8 @@ def prior_deviation(pool: Tensor, prior_mean: Tensor, prior_std: Tensor) -> Tens
     return z.pow(2).mean(dim=(-1, -2))
 
 
-def _build(model: Any, cfg: PlannerConfig, chunk: int) -> StepFn:
-    score = score_fn(model, cfg)
+def _round(score_pool: Callable[[Tensor, Tensor, Tensor], Tensor], cfg: PlannerConfig) -> StepFn:
+    """The round function around a pool scorer."""
 
     def step(
         z0: Tensor,
@@ -44,9 +44,7 @@ def _build(model: Any, cfg: PlannerConfig, chunk: int) -> StepFn:
         every cost was finite, for noise (B, N - P, H, A) around mean/std and the P fixed prior rows."""
         samples = torch.clamp(noise * std[:, None] + mean[:, None], min=low, max=high)
         pool = torch.cat([prior_rows, samples], dim=1)
-        num = pool.shape[1]
-        parts = [score(z0, z_goal, pool[:, i : i + chunk]) for i in range(0, num, chunk)]
-        costs = parts[0] if len(parts) == 1 else torch.cat(parts, dim=1)
+        costs = score_pool(z0, z_goal, pool)
         if cfg.prior_penalty and prior_mean is not None:
             costs = costs + cfg.prior_penalty * prior_deviation(pool, prior_mean, prior_std)
         elites = select_elites(pool, costs, cfg.num_elites)
@@ -59,5 +57,11 @@ def _build(model: Any, cfg: PlannerConfig, chunk: int) -> StepFn:
 
 
 def search_step(model: Any, cfg: PlannerConfig, chunk: int, device: torch.device) -> StepFn:
-    """The round function for this model and config, compiled (once per model, config and chunk) where it pays."""
-    return compiled_or_eager(model, cfg, device, (repr(cfg), chunk), lambda: _build(model, cfg, chunk))
+    """The round function for this model and config, compiled where it pays: the whole round as one graph
+    when the pool is scored in one piece, else one chunk's rollout and cost (the chunk loop stays in Python,
+    so the graph does not grow with N / chunk)."""
+    if cfg.num_samples <= chunk:
+        build = lambda: _round(score_fn(model, cfg), cfg)  # noqa: E731
+        return compiled_or_eager(model, cfg, device, ("round", repr(cfg)), build)
+    score = compiled_or_eager(model, cfg, device, ("score", repr(cfg), chunk), lambda: score_fn(model, cfg))
+    return _round(chunked(score, chunk), cfg)

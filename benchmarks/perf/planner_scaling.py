@@ -20,6 +20,8 @@ BATCHES = (1, 2, 4, 8, 16)
 "B (episodes planned at once) of the batch sweep."
 LINEAR_SLOPE = 0.8
 "A sweep step whose log-log slope of time against work reaches this counts as compute-bound (linear)."
+SUPERLINEAR_SLOPE = 1.3
+"A sweep step whose slope exceeds this grows faster than its work (e.g. the working set leaves the cache)."
 
 AXES = {"samples": ("num_samples", 0), "horizon": ("horizon", 1), "batch": ("batch", 3)}
 "Sweep name -> (row key, index in the setting tuple)."
@@ -42,16 +44,21 @@ def _row(rows: list[dict], mode: str, **where: int) -> dict | None:
 
 
 def _verdict(xs: list[int], times: list[float], axis: str) -> str:
-    """Where time grows in proportion to the swept axis, and where it does not."""
+    """Where time grows in proportion to the swept axis (compute-bound), and where it does not."""
     steps = list(zip(xs[:-1], xs[1:], times[:-1], times[1:], strict=True))
     slopes = [math.log(t2 / t1) / math.log(x2 / x1) for x1, x2, t1, t2 in steps]
-    linear = [s for s in slopes if s >= LINEAR_SLOPE]
     text = ", ".join(f"{x1}->{x2}: {s:.2f}" for (x1, x2, _, _), s in zip(steps, slopes, strict=True))
-    if len(linear) == len(slopes):
-        return f"linear in {axis} over the whole sweep (log-log slopes {text})"
-    if not linear:
-        return f"overhead-bound over the whole sweep: time grows slower than {axis} (slopes {text})"
-    return f"overhead-bound at small {axis}, linear where the slope reaches {LINEAR_SLOPE} (slopes {text})"
+    fast = [f"{x1}->{x2}" for (x1, x2, _, _), s in zip(steps, slopes, strict=True) if s > SUPERLINEAR_SLOPE]
+    tail = next((k for k in range(len(slopes)) if all(s >= LINEAR_SLOPE for s in slopes[k:])), None)
+    if tail == 0:
+        verdict = f"linear in {axis} over the whole sweep"
+    elif tail is None:
+        verdict = f"not linear at the largest {axis}: time grows slower than the work there"
+    else:
+        verdict = f"overhead-bound below {axis}={xs[tail]}, linear from there on"
+    if fast:
+        verdict += f"; faster than the work at {', '.join(fast)} (working set past the cache)"
+    return f"{verdict} (log-log slopes {text})"
 
 
 def sweeps(rows: list[dict]) -> dict[str, Any]:

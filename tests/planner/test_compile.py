@@ -38,10 +38,13 @@ def plan_with(model, z0, z_goal, cfg, **kw):
 
 @pytest.mark.slow
 @pytest.mark.skipif(compilation.cpp_compiler() is None, reason="torch.compile on the CPU needs a C++ compiler")
-@pytest.mark.parametrize("budget", [(512, 16, 6), (64, 8, 3)])
-def test_compiled_and_eager_plans_give_the_same_actions(dynamo_on, budget):
+@pytest.mark.parametrize(
+    ("budget", "memory_mb"),
+    [((512, 16, 6), None), ((64, 8, 3), None), ((64, 8, 3), 0.5)],  # 0.5 MB: 7 chunks of 10, the last one padded
+)
+def test_compiled_and_eager_plans_give_the_same_actions(dynamo_on, budget, memory_mb):
     model, z0, z_goal = reacher_plan_inputs(batch=3)
-    cfg = planner_config(budget, replan_every=4)
+    cfg = replace(planner_config(budget, replan_every=4), memory_budget_mb=memory_mb)
     eager = plan_with(model, z0, z_goal, replace(cfg, compile="off"))
     with warnings.catch_warnings():
         warnings.filterwarnings("error", message="planner:")  # a fallback to eager would say so: it must not

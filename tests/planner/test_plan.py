@@ -135,6 +135,16 @@ def test_bad_inputs_raise_planner_errors():
         PlannerConfig(method="random")
 
 
+@pytest.mark.parametrize(("budget_mb", "chunk"), [(1.0, 2500), (0.6, 1250), (0.3, 834), (0.05, 179), (1e-9, 1)])
+def test_chunks_are_balanced_and_fit_the_budget(budget_mb, chunk):
+    # 2500 samples at B=1, H=4, D=2, A=2: 4 * 4 * (2 + 8 * 2) = 288 bytes each
+    per_sample = 288
+    assert chunk_size(2500, 1, 4, 2, 2, budget_mb) == chunk
+    assert chunk == 1 or chunk * per_sample <= budget_mb * 2**20
+    chunks = -(-2500 // chunk)
+    assert chunks * chunk - 2500 < chunks  # padding the last chunk costs less than one sample per chunk
+
+
 def test_memory_budget_chunks_the_sample_axis_without_changing_the_plan():
     cfg = tight("cem", iterations=3)
     small = tight("cem", iterations=3, memory_budget_mb=0.0005)

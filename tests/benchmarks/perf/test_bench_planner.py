@@ -63,9 +63,10 @@ def test_bench_writes_json_with_consistent_numbers_and_refuses_to_overwrite(tmp_
 @pytest.mark.parametrize(
     ("times", "says"),
     [
-        ([1.0, 2.0, 4.0], "linear in N over the whole sweep"),
-        ([1.0, 1.1, 1.2], "overhead-bound over the whole sweep"),
-        ([1.0, 1.1, 2.2], "overhead-bound at small N, linear where"),
+        ([1.0, 2.0, 4.0], "linear in N over the whole sweep (log-log slopes 1->2: 1.00, 2->4: 1.00)"),
+        ([1.0, 1.1, 1.2], "not linear at the largest N"),
+        ([1.0, 1.1, 2.2], "overhead-bound below N=2, linear from there on"),
+        ([1.0, 1.1, 4.4], "overhead-bound below N=2, linear from there on; faster than the work at 2->4"),
     ],
 )
 def test_the_scaling_verdict_says_where_time_grows_with_the_work(times, says):
