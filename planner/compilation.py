@@ -85,8 +85,10 @@ class CompiledWithFallback:
             return self.eager(*args)
         if counters["unique_graphs"] != before:
             self.compile_seconds += time.perf_counter() - start
+        if self.device.type != "cuda":
+            return out
         # CUDA-graph outputs are overwritten by the next replay: keep copies.
-        return tuple(t.clone() for t in out) if self.device.type == "cuda" else out
+        return out.clone() if isinstance(out, torch.Tensor) else tuple(t.clone() for t in out)
 
 
 def compiled_or_eager(
