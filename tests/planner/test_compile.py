@@ -94,3 +94,17 @@ def test_auto_leaves_models_that_do_not_declare_themselves_compilable_eager(dyna
     cfg = replace(planner_config((32, 4, 2), replan_every=4), compile="auto")
     assert compilation.compile_reason(cfg, torch.device("cpu"), LinearModel()) == "off"
     assert compilation.compile_reason(replace(cfg, compile="off"), torch.device("cpu"), default_model("cpu")[0])
+
+
+@pytest.mark.parametrize("output", ["tensor", "tuple"])
+def test_cuda_graph_outputs_are_copied_whether_one_tensor_or_several(output):
+    produced = torch.arange(6.0).reshape(2, 3)
+    result = produced if output == "tensor" else (produced, produced + 1)
+    wrapper = compilation.CompiledWithFallback(lambda *args: result, torch.device("cpu"))
+    wrapper.compiled, wrapper.device = (lambda *args: result), torch.device("cuda")
+    copied = wrapper()
+    if output == "tensor":
+        assert torch.equal(copied, produced) and copied.data_ptr() != produced.data_ptr()
+    else:
+        assert [torch.equal(a, b) for a, b in zip(copied, result, strict=True)] == [True, True]
+        assert all(a.data_ptr() != b.data_ptr() for a, b in zip(copied, result, strict=True))
