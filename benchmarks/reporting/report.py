@@ -49,7 +49,9 @@ def results_markdown(folder: Path, figure_prefix: str = "") -> str:
     parts: list[str] = []
     for name, section in SECTIONS:
         result = _load(folder, name)
-        if result:
+        if result and name == "results":
+            parts += sections.controllers_section(result, figure_prefix, _load(folder, "protocol"))
+        elif result:
             parts += section(result, figure_prefix)
     for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
         parts += _subfolder_sections(sub, f"{figure_prefix}{sub.name}/")
@@ -82,7 +84,7 @@ def _subfolder_sections(sub: Path, prefix: str) -> list[str]:
     if efficiency:
         parts += sections.efficiency_section(efficiency, prefix)
     elif _load(sub, "results"):
-        parts += sections.controllers_section(_load(sub, "results"), prefix)
+        parts += sections.controllers_section(_load(sub, "results"), prefix, _load(sub, "protocol"))
     for name, section in SECTIONS[-3:]:  # calibration, ablation and training steps
         result = _load(sub, name)
         if result:

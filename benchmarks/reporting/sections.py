@@ -39,14 +39,26 @@ def budget_section(budget: dict, figure_prefix: str = "") -> list[str]:
     ]
 
 
-def controllers_section(results: dict, figure_prefix: str = "") -> list[str]:
-    """Heading, settings, table, targets and bar chart of one results.json."""
+def training_data(protocol: dict | None) -> str:
+    """What the models of a protocol run were trained on, in words ('' without a protocol.json)."""
+    if not protocol:
+        return ""
+    p = protocol["protocol"]
+    steps = f", {p['train']['steps']} steps" if p["train"].get("steps") else ""
+    return (
+        f"Models trained on {p['demonstrations']} expert demonstrations of {p['task']} (action noise {p['noise']:g}, "
+        f"data seed {p['collect_seed']}) with the '{p['train']['preset']}' training preset{steps}. "
+    )
+
+
+def controllers_section(results: dict, figure_prefix: str = "", protocol: dict | None = None) -> list[str]:
+    """Heading, training data, settings, table, targets and bar chart of one results.json."""
     settings = results["settings"]
     seeds = results["evaluation_seeds"]
     parts = [
         f"### Controllers on {results['task']}",
         "",
-        f"{results['episodes']} held-out episodes ({seeds.get('split', 'test')} split, "
+        training_data(protocol) + f"{results['episodes']} held-out episodes ({seeds.get('split', 'test')} split, "
         f"seeds {seeds['first']}–{seeds['last']}), "
         f"N={settings['num_samples']}, H={settings['horizon']}, {settings['iterations']} iterations, replanning "
         f"every {settings['replan_every']} steps, {settings['batch_size']} episodes side by side, "

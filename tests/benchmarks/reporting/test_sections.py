@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from benchmarks.reporting import sections
 from benchmarks.reporting.sections import efficiency_section, horizon_section, targets_markdown
 
 
@@ -49,3 +50,28 @@ def test_targets_markdown_lists_marks():
         "- push: at least 80% success (50.0%): **missed**",
         "",
     ]
+
+
+def test_a_controller_table_says_which_data_its_models_were_trained_on():
+    results = {
+        "task": "maze",
+        "episodes": 50,
+        "settings": {"num_samples": 512, "horizon": 16, "iterations": 6, "replan_every": 4, "batch_size": 50},
+        "evaluation_seeds": {"first": 10, "last": 59, "split": "test"},
+        "controllers": {},
+    }
+    protocol = {
+        "protocol": {
+            "task": "maze",
+            "demonstrations": 25,
+            "noise": 0.3,
+            "collect_seed": 4,
+            "train": {"preset": "demo", "steps": 1600},
+        }
+    }
+    text = "\n".join(sections.controllers_section(results, protocol=protocol))
+    assert (
+        "Models trained on 25 expert demonstrations of maze (action noise 0.3, data seed 4) with the 'demo' "
+        "training preset, 1600 steps. 50 held-out episodes (test split, seeds 10–59)" in text
+    )
+    assert "Models trained on" not in "\n".join(sections.controllers_section(results))
