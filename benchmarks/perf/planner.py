@@ -87,14 +87,16 @@ def load(cfg: PlannerBenchConfig) -> tuple[Any, dict]:
     return model.eval(), {"checkpoint": str(cfg.checkpoint), "task": info.get("task"), "trained": True}
 
 
-def planner_config(budget: tuple[int, int, int], replan_every: int, compile: str = "off") -> PlannerConfig:
-    """The settings of `mppi+prior` at this budget, derived exactly as evaluation derives them."""
+def planner_config(budget: tuple[int, int, int], replan_every: int, compile: str | None = None) -> PlannerConfig:
+    """The settings of `mppi+prior` at this budget, derived exactly as evaluation derives them (`compile`, if
+    given, replaces the compile mode: the benchmark times both)."""
     num, horizon, iterations = budget
     control = ControllerConfig(
         planner=PlannerConfig(num_samples=num, horizon=horizon, iterations=iterations),
         replan_every=min(replan_every, horizon),
     )
-    return replace(controller_config(control, "mppi+prior").planner, compile=compile)
+    planner_cfg = controller_config(control, "mppi+prior").planner
+    return planner_cfg if compile is None else replace(planner_cfg, compile=compile)
 
 
 def _plan_fn(model: Any, setting: Setting, cfg: PlannerBenchConfig, compile: str):
