@@ -76,7 +76,7 @@ def save_checkpoint(
     optimizer: torch.optim.Optimizer | None = None,
     generator: torch.Generator | None = None,
 ) -> None:
-    """Write the checkpoint folder; meta holds task, obs_mode and dataset_sha256."""
+    """Write the checkpoint folder; meta holds task, dataset_sha256 and world_size (training processes, 1 if absent)."""
     out = Path(out_dir)
     stamp = {"step": str(step), "schema_version": str(SCHEMA_VERSION)}
     files = []
@@ -94,6 +94,7 @@ def save_checkpoint(
         "task": meta.get("task"),
         "obs_mode": model.cfg.obs_mode,
         "dataset_sha256": meta.get("dataset_sha256"),
+        "world_size": int(meta.get("world_size") or 1),
         "package_version": package_version(),
         "normalization": {
             k: getattr(model, k).cpu().tolist() for k in ("obs_mean", "obs_std", "action_mean", "action_std")

@@ -13,11 +13,12 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from world_model.distributed import SINGLE, Shard
 from world_model.errors import WorldModelError
 from world_model.masking import sample_block_mask
 from world_model.model import ActJepa
 from world_model.regularizers import sigreg, vicreg
-from world_model.value import expectile_loss
+from world_model.value import expectile_errors
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,13 @@ class LossOutput:
     "Online context latents (Bt, D), detached, for the embedding-health numbers."
     action_abs_error: Tensor
     "Mean |predicted - true| action per (chunk step, action dim), normalised units, detached."
+    total_mean: Tensor | None = None
+    "The total averaged over the training processes, detached (None on one process: the total itself)."
+
+    @property
+    def total_value(self) -> float:
+        """The batch's total loss as a number (the same on every process)."""
+        return float((self.total if self.total_mean is None else self.total_mean).detach())
 
 
 def _goal_latent(model: ActJepa, goal_n: Tensor) -> Tensor:
@@ -62,14 +70,14 @@ def _goal_latent(model: ActJepa, goal_n: Tensor) -> Tensor:
     return model.encoder(frames, zero)
 
 
-def _spread(latents: Tensor) -> Tensor:
-    """Mean per-dimension variance of target latents (detached): divides latent errors so they
-    read as the fraction of variance unexplained and cannot fall just because latents shrink."""
+def _spread(latents: Tensor, shard: Shard) -> Tensor:
+    """Mean per-dimension variance of target latents over the global batch (detached): divides latent errors
+    so they read as the fraction of variance unexplained and cannot fall just because latents shrink."""
     flat = latents.detach().reshape(-1, latents.shape[-1])
-    return flat.var(dim=0).mean().clamp_min(1e-6)
+    return shard.variance(flat).mean().clamp_min(1e-6)
 
 
-def _predictor_loss(model: ActJepa, latents: Tensor, start: Tensor, future_actions: Tensor) -> Tensor:
+def _predictor_loss(model: ActJepa, latents: Tensor, start: Tensor, future_actions: Tensor, shard: Shard) -> Tensor:
     """Teacher-forced one-step (from target latents) plus autoregressive rollout (from `start`), relative MSE.
 
     latents (Bt, R+1, D) at t..t+R, future_actions (Bt, R, A): the rollout runs all R steps.
@@ -78,15 +86,17 @@ def _predictor_loss(model: ActJepa, latents: Tensor, start: Tensor, future_actio
     targets = latents[:, 1 : r + 1]
     teacher = model.predictor(latents[:, :r], future_actions)
     rolled = model.predictor.rollout(start, future_actions)
-    return (F.mse_loss(teacher, targets) + F.mse_loss(rolled, targets)) / _spread(targets)
+    return (F.mse_loss(teacher, targets) + F.mse_loss(rolled, targets)) / _spread(targets, shard)
 
 
-def _value_loss(model: ActJepa, latents: Tensor, z_goal: Tensor, goal_steps: Tensor, expectile: float) -> Tensor:
+def _value_loss(
+    model: ActJepa, latents: Tensor, z_goal: Tensor, goal_steps: Tensor, expectile: float, shard: Shard
+) -> Tensor:
     """Expectile regression of steps-to-goal on detached latents.
 
     latents (Bt, L, D) at t..t+L-1 and z_goal (Bt, D) with goal_steps (Bt,) = t_goal - t give the
     pairs (latents[:, j], z_goal) with target t_goal - t - j wherever that is >= 0, plus the goal
-    paired with itself (target 0).
+    paired with itself (target 0). Shards hold different numbers of pairs: the mean is over every rank's.
     """
     net = model.value_net
     steps = goal_steps.to(latents.dtype)[:, None] - torch.arange(latents.shape[1], device=latents.device)
@@ -95,13 +105,48 @@ def _value_loss(model: ActJepa, latents: Tensor, z_goal: Tensor, goal_steps: Ten
     target = steps[valid] / net.scale
     pred = torch.cat([pred, net.units(z_goal, z_goal)])
     target = torch.cat([target, target.new_zeros(z_goal.shape[0])])
-    return expectile_loss(pred, target, expectile)
+    return shard.mean_of(expectile_errors(pred, target, expectile))
+
+
+def _jepa_terms(
+    model: ActJepa,
+    latents: Tensor,
+    z_ctx: Tensor,
+    z_goal: Tensor,
+    weights: LossWeights,
+    generator: torch.Generator,
+    shard: Shard,
+) -> tuple[Tensor, Tensor, Tensor]:
+    """ACT-JEPA's head outputs and latent loss, and the regularizer over the global batch's latents.
+
+    The time mask is drawn for the global batch and sliced, so every window gets the mask it gets on one
+    process; the regularizer's statistics are over every rank's latents (gathered with their gradients).
+    Returns (predicted normalised actions (Bt, C, A), latent loss, regularizer loss).
+    """
+    c = model.chunk_len
+    mask = sample_block_mask(z_ctx.shape[0] * shard.world_size, c, generator, z_ctx.device)
+    mask = mask[shard.rows(mask.shape[0])]
+    chunk_latents = latents[:, 1 : c + 1]
+    pred_actions, pred_latents = model.head(z_ctx, z_goal, future=chunk_latents, mask=mask)
+    per_pos = (pred_latents - chunk_latents).pow(2).mean(dim=-1)  # (Bt, C)
+    latent_loss = shard.masked_mean(per_pos, mask) / _spread(chunk_latents, shard)
+    both = torch.cat([shard.gather(z_ctx), shard.gather(z_goal)], dim=0)
+    reg_loss = vicreg(both, weights.vicreg_std_target) if model.cfg.regularizer == "vicreg" else sigreg(both, generator)
+    return pred_actions, latent_loss, reg_loss
 
 
 def compute_losses(
-    model: ActJepa, batch: dict[str, Tensor], weights: LossWeights, generator: torch.Generator
+    model: ActJepa,
+    batch: dict[str, Tensor],
+    weights: LossWeights,
+    generator: torch.Generator,
+    shard: Shard = SINGLE,
 ) -> LossOutput:
-    """All training losses for one batch; ACT-JEPA or BC according to model.cfg.baseline."""
+    """All training losses for one batch (this rank's shard of it); ACT-JEPA or BC according to model.cfg.baseline.
+
+    On several processes each part is this rank's share: the ranks' average of every part (and of its
+    gradient) is the 1-process value on the global batch; the reported parts are already averaged.
+    """
     k, c = model.context_len, model.chunk_len
     obs_n = model.normalize_obs(batch["obs"])
     act_n = model.normalize_actions(batch["actions"])
@@ -119,39 +164,45 @@ def compute_losses(
         pred_actions, _ = model.head(z_ctx, z_goal, predict_latents=False)
         with torch.no_grad():
             latents = model.encoder.encode_windows(obs_n, act_n)  # detached: predictor does not shape the encoder
-        pred_loss = _predictor_loss(model, latents, latents[:, 0], rollout_actions)
+        pred_loss = _predictor_loss(model, latents, latents[:, 0], rollout_actions, shard)
         latent_loss, reg_loss = zero, zero
     else:
         with torch.no_grad():
             latents = model.target_encoder.encode_windows(obs_n, act_n)  # (Bt, F+1, D), sg EMA
-        pred_loss = _predictor_loss(model, latents, z_ctx, rollout_actions)
-        mask = sample_block_mask(z_ctx.shape[0], c, generator, z_ctx.device)
-        chunk_latents = latents[:, 1 : c + 1]
-        pred_actions, pred_latents = model.head(z_ctx, z_goal, future=chunk_latents, mask=mask)
-        per_pos = (pred_latents - chunk_latents).pow(2).mean(dim=-1)  # (Bt, C)
-        latent_loss = (per_pos * mask).sum() / mask.sum().clamp_min(1) / _spread(chunk_latents)
-        both = torch.cat([z_ctx, z_goal], dim=0)
-        reg_loss = (
-            vicreg(both, weights.vicreg_std_target) if model.cfg.regularizer == "vicreg" else sigreg(both, generator)
-        )
+        pred_loss = _predictor_loss(model, latents, z_ctx, rollout_actions, shard)
+        pred_actions, latent_loss, reg_loss = _jepa_terms(model, latents, z_ctx, z_goal, weights, generator, shard)
     value_loss = zero
     if model.value_net is not None and "goal_steps" in batch:
-        value_loss = _value_loss(model, latents, z_goal.detach(), batch["goal_steps"], weights.value_expectile)
+        value_loss = _value_loss(model, latents, z_goal.detach(), batch["goal_steps"], weights.value_expectile, shard)
 
     abs_err = (pred_actions - future_actions).abs()
-    action_loss = abs_err.mean()
-    total = (
-        weights.action * action_loss
-        + weights.predictor * pred_loss
-        + weights.latent * latent_loss
-        + weights.regularizer * reg_loss
-        + weights.value * value_loss
-    )
     parts = {
-        "action": action_loss,
+        "action": abs_err.mean(),
         "latent": latent_loss,
         "predictor": pred_loss,
         "regularizer": reg_loss,
         "value": value_loss,
     }
-    return LossOutput(total, parts, z_ctx.detach(), abs_err.detach().mean(dim=0))
+    total = (
+        weights.action * parts["action"]
+        + weights.predictor * pred_loss
+        + weights.latent * latent_loss
+        + weights.regularizer * reg_loss
+        + weights.value * value_loss
+    )
+    output = LossOutput(total, parts, z_ctx.detach(), abs_err.detach().mean(dim=0))
+    return _averaged(output, shard) if shard.distributed else output
+
+
+def _averaged(output: LossOutput, shard: Shard) -> LossOutput:
+    """The reported numbers of a shard's losses made global: parts, total and action error averaged over the
+    ranks, and the context latents of every rank (for the embedding-health numbers)."""
+    names = list(output.parts)
+    means = shard.mean(torch.stack([output.total.detach(), *(output.parts[n].detach() for n in names)]))
+    return LossOutput(
+        output.total,
+        {name: means[i + 1] for i, name in enumerate(names)},
+        shard.gather_detached(output.latents),
+        shard.mean(output.action_abs_error),
+        total_mean=means[0],
+    )

@@ -35,10 +35,23 @@ def is_run_file(name: str) -> bool:
 
 
 def prepare_out_dir(out: Path, resume: bool, force: bool) -> bool:
-    """Decide between a fresh start and a resume; True when resuming from an existing checkpoint.
+    """Decide between a fresh start and a resume (check_out_dir); True when resuming from a checkpoint.
 
-    A fresh start with `force` removes the previous run's files, and refuses when the folder holds anything
-    else. The messages never send the user in a circle: each names an option that works from where they are.
+    A fresh start with `force` removes the previous run's files.
+    """
+    resuming = check_out_dir(out, resume, force)
+    if not resuming and force and out.is_dir():
+        for path in sorted(out.iterdir()):
+            path.unlink()
+    return resuming
+
+
+def check_out_dir(out: Path, resume: bool, force: bool) -> bool:
+    """Decide between a fresh start and a resume without touching the folder; True when resuming.
+
+    A fresh start with `force` may replace a previous run's files only: it refuses when the folder holds
+    anything else. The messages never send the user in a circle: each names an option that works from
+    where they are.
     """
     if out.exists() and not out.is_dir():
         raise WorldModelError(f"--out {out} is a file, not a folder; choose a folder path for --out")
@@ -73,15 +86,25 @@ def prepare_out_dir(out: Path, resume: bool, force: bool) -> bool:
                 f"{out} already holds a checkpoint; pass --resume to continue or --force to start over"
             )
         raise WorldModelError(f"{out} holds a run that stopped before its first checkpoint; pass --force to start over")
-    for path in entries:
-        path.unlink()
     return False
+
+
+def check_world_size(info: dict[str, Any], world_size: int, out: Path) -> None:
+    """A run resumes on as many processes as it was trained on (checkpoints before the field: 1)."""
+    saved = int(info.get("world_size") or 1)
+    if saved != world_size:
+        raise CheckpointError(
+            f"checkpoint in {out} was trained on {saved} process{'es' if saved > 1 else ''}, this run has "
+            f"{world_size}; resume it with --nproc-per-node {saved} or start over with --force"
+        )
 
 
 def check_resume(
     info: dict[str, Any], model_cfg: ModelConfig, cfg: TrainConfig, meta: dict[str, Any], out: Path
 ) -> None:
-    """A resumed run must continue the same model on the same task and dataset with the same optimisation."""
+    """A resumed run must continue the same model on the same task and dataset with the same optimisation,
+    on the same number of processes (meta["world_size"], 1 if absent)."""
+    check_world_size(info, int(meta.get("world_size") or 1), out)
     for key in ("task", "dataset_sha256"):
         if meta.get(key) is not None and info.get(key) != meta.get(key):
             raise CheckpointError(

@@ -37,12 +37,17 @@ class GoalValue(nn.Module):
         return self.units(z, z_goal) * self.scale
 
 
+def expectile_errors(pred: Tensor, target: Tensor, expectile: float) -> Tensor:
+    """Asymmetric squared error per element: weight `expectile` where pred < target, 1 - expectile where above."""
+    diff = target - pred
+    weight = torch.where(diff > 0, expectile, 1.0 - expectile)
+    return weight * diff.pow(2)
+
+
 def expectile_loss(pred: Tensor, target: Tensor, expectile: float) -> Tensor:
-    """Asymmetric squared error: weight `expectile` where pred < target, 1 - expectile where above.
+    """Mean asymmetric squared error (expectile_errors).
 
     Below 0.5 the minimiser is a low expectile of the targets, i.e. close to the shortest observed
     time to the goal when the relabelled times are upper bounds.
     """
-    diff = target - pred
-    weight = torch.where(diff > 0, expectile, 1.0 - expectile)
-    return (weight * diff.pow(2)).mean()
+    return expectile_errors(pred, target, expectile).mean()

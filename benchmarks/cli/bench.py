@@ -36,10 +36,16 @@ class BenchTrainCommand:
 
     def run(self) -> None:
         from benchmarks.cli import guards
+        from benchmarks.launch import check_process_count
         from benchmarks.perf.train import run, summary
+        from world_model.distributed import Shard
+        from world_model.train_config import preset
 
         guards.check_output_file(self.bench.out, self.bench.force)
         guards.check_positive("--steps", self.bench.steps)
         guards.check_positive("--batch-size", self.bench.batch_size)
         guards.check_device(self.bench.device)
+        check_process_count(self.bench.nproc_per_node, self.bench.device)
+        batch_size = preset("default", batch_size=self.bench.batch_size).batch_size
+        Shard(world_size=self.bench.nproc_per_node).rows(batch_size)  # each process gets an equal share
         print(summary(run(self.bench)))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import re
+import typing
 from typing import TypeVar
 
 import tyro
@@ -74,3 +76,32 @@ def parse(cls: type[T], args: list[str], prog: str) -> T:
             print(captured.getvalue(), end="")
             raise
         raise UserError(one_line(captured.getvalue(), prog)) from None
+
+
+def to_args(instance: object) -> list[str]:
+    """Options that `parse` reads back into `instance` (a command's dataclass, nested ones flattened).
+
+    Each field that differs from its default becomes `--name value` (bools `--name` / `--no-name`, None
+    `--name None`); fields hidden from the command line (tyro.conf.Suppress) are left out. Used to start
+    the same command again in other processes.
+    """
+    hints = typing.get_type_hints(type(instance), include_extras=True)
+    args: list[str] = []
+    for spec in dataclasses.fields(instance):
+        value = getattr(instance, spec.name)
+        if dataclasses.is_dataclass(value):
+            args += to_args(value)
+            continue
+        if tyro.conf.Suppress in getattr(hints[spec.name], "__metadata__", ()):
+            continue
+        default = spec.default_factory() if spec.default_factory is not dataclasses.MISSING else spec.default
+        if default is not dataclasses.MISSING and type(value) is type(default) and value == default:
+            continue
+        flag = "--" + spec.name.replace("_", "-")
+        if isinstance(value, bool):
+            args.append(flag if value else f"--no-{spec.name.replace('_', '-')}")
+        elif isinstance(value, list | tuple):
+            args += [flag, *map(str, value)]
+        else:
+            args += [flag, str(value)]
+    return args

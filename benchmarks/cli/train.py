@@ -1,9 +1,13 @@
-"""`actjepa train`: train ACT-JEPA (or the BC baseline) on a demonstration file into a checkpoint folder."""
+"""`actjepa train`: train ACT-JEPA (or the BC baseline) on a demonstration file into a checkpoint folder.
+
+On one process, on several local ones (--nproc-per-node N, through torch's launcher), or as one of the
+processes a user's own torchrun starts (RANK, WORLD_SIZE and LOCAL_RANK in the environment).
+"""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from benchmarks.errors import UserError
@@ -18,16 +22,48 @@ class TrainCommand:
     "The training run."
     progress: bool = True
     "Show a progress bar."
+    nproc_per_node: int = 1
+    """Training processes on this machine, each on its share of every batch (DistributedDataParallel: gloo on
+    CPU, nccl with one GPU each on CUDA); the batch size must be a multiple. The result equals a 1-process
+    run's; resume on the same number. For several machines use torchrun (see the README)."""
 
     def run(self) -> None:
-        from benchmarks.cli import guards
         from benchmarks.experiments.training import train_on_dataset
+        from world_model.distributed import process_group, shard_from_env
+
+        shard = shard_from_env()
+        self._check_request(writes=shard is None or shard.is_main)
+        if shard is not None and shard.distributed:
+            if self.nproc_per_node != 1:
+                raise UserError(
+                    f"this process was started by torchrun (WORLD_SIZE={shard.world_size}); "
+                    "drop --nproc-per-node and set the processes with torchrun's own options"
+                )
+            with process_group(shard, self.request.settings.device):
+                train_on_dataset(self.request, progress=self.progress, shard=shard)
+            if shard.is_main:
+                print(summary(self.request.out))
+            return
+        self._check_processes()
+        if self.nproc_per_node > 1:
+            from benchmarks.cli.parsing import to_args
+            from benchmarks.launch import launch_command
+
+            launch_command(self.nproc_per_node, ("train",), to_args(replace(self, nproc_per_node=1)))
+            return
+        train_on_dataset(self.request, progress=self.progress)
+        print(summary(self.request.out))
+
+    def _check_request(self, writes: bool) -> None:
+        """The data, the output folder (on the process that `writes` it) and the counts, before any work."""
+        from benchmarks.cli import guards
 
         data, settings = self.request.data, self.request.settings
         if not data.exists():
             raise UserError(f"{data} does not exist; collect demonstrations first with `actjepa collect --out {data}`")
         guards.check_input_file(data, "--data")
-        guards.check_output_folder(self.request.out)
+        if writes:
+            guards.check_output_folder(self.request.out)
         for flag, value in (
             ("--steps", settings.steps),
             ("--batch-size", settings.batch_size),
@@ -37,8 +73,22 @@ class TrainCommand:
         if settings.lr is not None and not 0 < settings.lr < float("inf"):
             raise UserError(f"--lr must be a positive number, got {settings.lr}")
         guards.check_device(settings.device)
-        train_on_dataset(self.request, progress=self.progress)
-        print(summary(self.request.out))
+
+    def _check_processes(self) -> None:
+        """--nproc-per-node fits this machine, divides the batch, and matches the run being resumed."""
+        from benchmarks.launch import check_process_count
+        from world_model.checkpoint import read_info
+        from world_model.distributed import Shard
+        from world_model.resume import check_out_dir, check_world_size
+        from world_model.train_config import preset
+
+        settings, out = self.request.settings, self.request.out
+        check_process_count(self.nproc_per_node, settings.device)
+        if self.nproc_per_node == 1:
+            return  # a 1-process run checks its folder as it starts
+        Shard(world_size=self.nproc_per_node).rows(preset(settings.preset, batch_size=settings.batch_size).batch_size)
+        if check_out_dir(out, self.request.resume, self.request.force):
+            check_world_size(read_info(out), self.nproc_per_node, out)
 
 
 def summary(out: Path) -> str:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import numpy as np
 import tyro
 
 from benchmarks.errors import UserError
+
+if TYPE_CHECKING:
+    from world_model.distributed import Shard
 
 BASELINES = ("bc",)
 "Baselines a run can train instead of ACT-JEPA."
@@ -95,15 +98,21 @@ def train_on_dataset(
     progress: bool = True,
     model_overrides: dict | None = None,
     train_overrides: dict | None = None,
+    shard: Shard | None = None,
 ):
     """Train (or resume) a model as requested and return it in eval mode.
 
     model_overrides / train_overrides replace ModelConfig / TrainConfig fields (the ablation rows use them).
     After training, the goal calibration of the held-out episodes is written beside the checkpoint.
+    shard: this process's world_model.distributed.Shard when training on several (None: one process);
+    rank 0 alone writes.
     """
     from envs.dataset import WindowSampler, load_dataset, normalization_stats, split_episodes
+    from world_model.distributed import SINGLE
     from world_model.train import train
     from world_model.train_config import preset
+
+    shard = shard or SINGLE
 
     dataset = load_dataset(request.data)
     s = request.settings
@@ -141,9 +150,10 @@ def train_on_dataset(
         resume=request.resume,
         force=request.force,
         progress=progress,
+        shard=shard,
     )
     model = result.model.eval()
-    if val_idx.size:
+    if val_idx.size and shard.is_main:
         from benchmarks.experiments.calibration import write_calibration
 
         write_calibration(model, dataset, val_idx, Path(request.out), progress=progress)

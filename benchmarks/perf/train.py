@@ -2,22 +2,28 @@
 
 Timing does not depend on data values, so windows are synthetic random arrays of the reacher
 task's shapes (the JSON says so). The timed step is world_model.train.train_step, the same
-function `actjepa train` runs, without checkpoint or plot writing.
+function `actjepa train` runs, without checkpoint or plot writing. With --nproc-per-node N the
+ACT-JEPA model is also timed on N local processes, each on its share of every batch, as
+`actjepa train --nproc-per-node N` trains it.
 """
 
 from __future__ import annotations
 
+import os
 import platform
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import torch
 
 from benchmarks.errors import UserError
 from benchmarks.io import ensure_writable, write_json_atomic
+
+if TYPE_CHECKING:
+    from world_model.distributed import Shard
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,8 @@ class TrainBenchConfig:
     "Windows per step (default: the default training preset's)."
     force: bool = False
     "Overwrite an existing --out file."
+    nproc_per_node: int = 1
+    "Also time ACT-JEPA on this many local processes (one more row; 1 adds none). The batch must divide."
 
 
 def _synthetic_batch(
@@ -46,12 +54,16 @@ def _synthetic_batch(
     }
 
 
-def measure(baseline: str, cfg: TrainBenchConfig) -> dict[str, Any]:
-    """Steps per second of one model kind at the default sizes."""
+def measure(baseline: str, cfg: TrainBenchConfig, shard: Shard | None = None) -> dict[str, Any]:
+    """Steps per second of one model kind at the default sizes (on this rank's share of each batch)."""
     from envs import task_spec
     from world_model import ActJepa, ModelConfig
+    from world_model.distributed import SINGLE
+    from world_model.run_start import data_parallel, has_unused_parameters
     from world_model.train import make_optimizer, train_step
     from world_model.train_config import preset
+
+    shard = shard or SINGLE
 
     spec = task_spec("reacher")
     tcfg = preset("default", device=cfg.device, batch_size=cfg.batch_size, steps=cfg.steps + 3)
@@ -68,28 +80,24 @@ def measure(baseline: str, cfg: TrainBenchConfig) -> dict[str, Any]:
     optimizer = make_optimizer(model, tcfg)
     generator = torch.Generator().manual_seed(0)
     rng = np.random.default_rng(0)
-    batches = [
-        {
-            k: v.to(device)
-            for k, v in _synthetic_batch(
-                rng, tcfg.batch_size, spec.obs_shape[0], spec.action_dim, mcfg.context_len, mcfg.chunk_len
-            ).items()
-        }
-        for _ in range(4)
-    ]
+    shapes = (spec.obs_shape[0], spec.action_dim, mcfg.context_len, mcfg.chunk_len)
+    global_batches = [_synthetic_batch(rng, tcfg.batch_size, *shapes) for _ in range(4)]
+    batches = [{k: v.to(device) for k, v in shard.take(b, tcfg.batch_size).items()} for b in global_batches]
+    loss = data_parallel(model, shard, has_unused_parameters(model, batches[0])) if shard.distributed else None
     for step in range(3):
-        train_step(model, optimizer, batches[step % 4], tcfg, step, generator)
-    if device.type == "cuda":
-        torch.cuda.synchronize()
+        train_step(model, optimizer, batches[step % 4], tcfg, step, generator, loss)
+    _synchronize(device, shard)
     start = time.perf_counter()
     for step in range(3, 3 + cfg.steps):
-        train_step(model, optimizer, batches[step % 4], tcfg, step, generator)
-    if device.type == "cuda":
-        torch.cuda.synchronize()
+        train_step(model, optimizer, batches[step % 4], tcfg, step, generator, loss)
+    _synchronize(device, shard)
     seconds = time.perf_counter() - start
     return {
         "baseline": baseline,
+        "processes": shard.world_size,
+        "threads_per_process": torch.get_num_threads(),
         "steps_per_second": cfg.steps / seconds,
+        "samples_per_second": cfg.steps * tcfg.batch_size / seconds,
         "seconds_per_step": seconds / cfg.steps,
         "batch_size": tcfg.batch_size,
         "default_steps": preset("default").steps,
@@ -100,6 +108,42 @@ def measure(baseline: str, cfg: TrainBenchConfig) -> dict[str, Any]:
     }
 
 
+def _synchronize(device: torch.device, shard: Shard) -> None:
+    """Wait for queued GPU work and for every rank, so a timer brackets whole steps of all processes."""
+    if device.type == "cuda":
+        torch.cuda.synchronize()
+    if shard.distributed:
+        import torch.distributed as dist
+
+        dist.barrier()
+
+
+def _measure_on_rank(cfg: TrainBenchConfig) -> dict[str, Any]:
+    """measure('none') on the rank torch's launcher started this process as (the launch entry point)."""
+    from world_model.distributed import process_group, shard_from_env
+
+    shard = shard_from_env()
+    with process_group(shard, cfg.device):
+        return measure("none", cfg, shard)
+
+
+def measure_processes(cfg: TrainBenchConfig) -> dict[str, Any]:
+    """ACT-JEPA's row on cfg.nproc_per_node local processes (rank 0's timing), with a note on the hardware."""
+    from benchmarks.launch import launch
+
+    row = launch(cfg.nproc_per_node, _measure_on_rank, cfg)[0]
+    n, cores = cfg.nproc_per_node, os.cpu_count() or 1
+    if torch.device(cfg.device).type == "cuda":
+        row["note"] = f"{n} processes, one GPU each"
+    else:
+        row["note"] = (
+            f"{n} processes with {row['threads_per_process']} torch thread(s) each share this machine's {cores} "
+            "CPU cores, the same cores the 1-process rows use: no hardware is added, so this row measures the "
+            "cost of splitting each batch and averaging gradients, not the speed-up of more machines"
+        )
+    return row
+
+
 def run(cfg: TrainBenchConfig) -> dict[str, Any]:
     """Measure ACT-JEPA and BC, write the JSON, return it."""
     if cfg.steps < 1:
@@ -107,7 +151,9 @@ def run(cfg: TrainBenchConfig) -> dict[str, Any]:
     if cfg.device.startswith("cuda") and not torch.cuda.is_available():
         raise UserError("--device cuda was asked for but no CUDA GPU is visible; use --device cpu")
     ensure_writable(cfg.out, cfg.force)
-    results = [measure(kind, cfg) for kind in ("none", "bc")]
+    results = {("act-jepa" if kind == "none" else "bc"): measure(kind, cfg) for kind in ("none", "bc")}
+    if cfg.nproc_per_node > 1:
+        results[f"act-jepa on {cfg.nproc_per_node} processes"] = measure_processes(cfg)
     payload = {
         "benchmark": "train",
         "config": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
@@ -116,16 +162,17 @@ def run(cfg: TrainBenchConfig) -> dict[str, Any]:
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "machine": platform.processor() or platform.machine(),
-        "models": {("act-jepa" if r["baseline"] == "none" else "bc"): r for r in results},
+        "models": results,
     }
     write_json_atomic(cfg.out, payload)
     return payload
 
 
 def summary(payload: dict[str, Any]) -> str:
-    """One line per model: steps per second and the minutes the default training takes."""
+    """One line per model: steps and samples per second and the minutes the default training takes."""
     return "\n".join(
-        f"{name}: {r['steps_per_second']:.1f} steps/s at batch {r['batch_size']} "
-        f"({r['minutes_for_default_steps']:.1f} min for {r['default_steps']} steps) on {payload['device']}"
+        f"{name}: {r['steps_per_second']:.1f} steps/s ({r['samples_per_second']:.0f} samples/s) at batch "
+        f"{r['batch_size']} ({r['minutes_for_default_steps']:.1f} min for {r['default_steps']} steps) "
+        f"on {payload['device']}"
         for name, r in payload["models"].items()
     )

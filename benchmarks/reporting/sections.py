@@ -151,12 +151,16 @@ def bench_planner_section(planner: dict) -> list[str]:
 
 def bench_train_section(train: dict) -> list[str]:
     """Table of `actjepa bench train`."""
-    rows = ["| model | steps/s | batch | minutes for the default steps | parameters |", "|---|---|---|---|---|"]
+    rows = [
+        "| model | steps/s | samples/s | batch | minutes for the default steps | parameters |",
+        "|---|---|---|---|---|---|",
+    ]
     for name, r in train["models"].items():
         rows.append(
-            f"| {name} | {r['steps_per_second']:.1f} | {r['batch_size']} | "
-            f"{num(r['minutes_for_default_steps'], '{:.1f}')} | {r['parameters']:,} |"
+            f"| {name} | {r['steps_per_second']:.1f} | {r['steps_per_second'] * r['batch_size']:.0f} | "
+            f"{r['batch_size']} | {num(r['minutes_for_default_steps'], '{:.1f}')} | {r['parameters']:,} |"
         )
+    notes = [f"{name}: {r['note']}." for name, r in train["models"].items() if r.get("note")]
     return [
         "### Training speed (`actjepa bench train`)",
         "",
@@ -164,4 +168,5 @@ def bench_train_section(train: dict) -> list[str]:
         "",
         "\n".join(rows),
         "",
+        *(line for note in notes for line in (note, "")),
     ]

@@ -4,9 +4,9 @@ and never change a file that existed before.
 Argument lists are built from each command's real option names (read from its --help) with random values:
 numbers (negative, zero, huge, nan), words, and paths to good, missing and damaged files (a truncated HDF5
 file, random JSON, random bytes as checkpoint.json and model.safetensors). The expensive steps (a training
-step, an evaluation, collecting an episode batch, a benchmark measurement, a protocol's stages) are replaced
-by a stub that stops the run: everything a command checks before working is exercised at full speed.
-`--force` is left out, since its purpose is to replace existing files.
+step, starting training processes, an evaluation, collecting an episode batch, a benchmark measurement, a
+protocol's stages) are replaced by a stub that stops the run: everything a command checks before working is
+exercised at full speed. `--force` is left out, since its purpose is to replace existing files.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 import benchmarks.evaluation.run
 import benchmarks.experiments.pipeline
+import benchmarks.launch
 import benchmarks.perf.planner
 import benchmarks.perf.train
 import envs.collect
@@ -86,6 +87,7 @@ def world(tmp_path_factory, point_mass_data, point_mass_checkpoint):
         (benchmarks.perf.planner, "measure"),
         (benchmarks.perf.train, "measure"),
         (benchmarks.experiments.pipeline.Pipeline, "run"),
+        (benchmarks.launch, "launch"),
     ]
     saved = [(owner, name, getattr(owner, name)) for owner, name in stubs]
     for owner, name in stubs:

@@ -134,3 +134,21 @@ def test_errors_raised_by_configs_become_one_line_user_errors():
     with pytest.raises(UserError, match="--resume and --force contradict") as exc:
         parse(TrainCommand, ["--data", "d", "--out", "o", "--resume", "--force"], prog="actjepa train")
     assert "\n" not in str(exc.value)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--data", "d.h5", "--out", "o"],
+        ["--data", "d.h5", "--out", "o", "--no-progress", "--resume", "--steps", "7", "--lr", "0.003"],
+        ["--data", "d.h5", "--out", "o", "--baseline", "bc", "--force", "--val-fraction", "0.25", "--device", "cuda"],
+        ["--data", "d.h5", "--out", "o", "--nproc-per-node", "2", "--batch-size", "8", "--regularizer", "sigreg"],
+    ],
+)
+def test_to_args_reads_back_into_the_same_command(args):
+    from benchmarks.cli.parsing import to_args
+    from benchmarks.cli.train import TrainCommand
+
+    command = parse(TrainCommand, args, prog="actjepa train")
+    assert parse(TrainCommand, to_args(command), prog="actjepa train") == command
+    assert len(to_args(command)) <= len(args)  # defaults are left out
