@@ -10,6 +10,7 @@ implementation; envs/atomic.py and world_model/file_modes.py re-export it.
 from __future__ import annotations
 
 import errno
+import hashlib
 import os
 import stat
 import tempfile
@@ -78,3 +79,12 @@ def write_failure_message(path: str | Path, exc: OSError, flag: str = "--out") -
     if exc.errno in (errno.EACCES, errno.EPERM):
         return f"cannot write {path}: permission denied; choose another {flag}"
     return f"cannot write {path} ({exc.strerror or exc}); choose another {flag}"
+
+
+def file_sha256(path: str | Path) -> str:
+    """Hex SHA-256 of a file's bytes (datasets and model weights are identified by it)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

@@ -59,3 +59,17 @@ def scene_frames(env: GoalVecEnv) -> tuple[np.ndarray | None, str]:
         frames = env.render_frames()
         return (frames, "") if frames is not None else (None, _no_frames_reason(env.spec.name))
     return None, f"task {env.spec.name!r} has no renderer"
+
+
+def observation_frames(env: GoalVecEnv, observations: np.ndarray) -> tuple[np.ndarray | None, str]:
+    """Scene frames (B, H, W, 3) uint8 of the states that state observations (B, *obs) describe, drawn like
+    scene_frames, or (None, one-line reason) when the task cannot place its bodies from an observation."""
+    from envs.mujoco_env import MujocoGoalVecEnv
+
+    cannot = f"task {env.spec.name!r} cannot be drawn from an observation"
+    if not isinstance(env, MujocoGoalVecEnv):
+        return None, cannot
+    state = env.task.state_from_observation(np.asarray(observations))
+    if state is None:
+        return None, cannot
+    return env.render_states(*state), ""

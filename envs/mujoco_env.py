@@ -92,6 +92,14 @@ class MujocoGoalVecEnv(GoalVecEnv):
         state[:, 1 + self.nq : 1 + self.nq + self.nv] = qvel
         return state
 
+    def render_states(self, qpos: np.ndarray, qvel: np.ndarray) -> np.ndarray:
+        """Scene frames (B, 64, 64, 3) uint8 of joint positions and velocities (B, nq), (B, nv), goal markers hidden."""
+        task = self.task
+        renderer = shared_renderer(
+            (type(task).__module__, type(task).__qualname__), task.build_model, task.camera, task.hidden_geoms
+        )
+        return renderer.render(self._states_from(qpos, qvel))
+
     def _render_obs(self, state: np.ndarray) -> np.ndarray:
         if self.renderer is not None:
             return self.renderer.render(state)

@@ -145,6 +145,16 @@ class Controller:
         self._last_action = action
         return action
 
+    @property
+    def executed_from_plan(self) -> int:
+        """Actions of the current plan (or policy chunk) executed so far; 1 right after the act() that made it."""
+        return self._position
+
+    @property
+    def current_actions(self) -> Tensor | None:
+        """The actions (B, replan_every, A) being executed from the current plan or chunk; None before act()."""
+        return self._queue
+
     def _tensor(self, value: Any) -> Tensor:
         return torch.as_tensor(value, device=self.device)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from world_model.checkpoint import INFO_FILE, MODEL_FILE, TRAINER_FILE
 from world_model.config import ModelConfig
+from world_model.decoder import DECODER_FILE, DECODER_INFO_FILE
 from world_model.errors import CheckpointError, WorldModelError
 from world_model.metrics_log import METRICS_FILE
 from world_model.train_config import RESUME_MUST_MATCH, TrainConfig
@@ -25,8 +26,12 @@ RUN_FILES = (
     "open_loop.json",
     "calibration.json",
     "calibration.png",
+    DECODER_FILE,
+    DECODER_INFO_FILE,
 )
-"The files a training run writes in its folder (calibration.*: the goal calibration `actjepa train` adds);\n--force removes these (and their temporaries), nothing else."
+"""The files a training run writes in its folder (calibration.*: the goal calibration `actjepa train` adds; decoder.*:
+`actjepa decoder`, fitted to the weights a new run replaces); --force removes these (and their temporaries), nothing
+else."""
 
 
 def is_run_file(name: str) -> bool:

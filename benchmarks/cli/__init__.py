@@ -21,6 +21,7 @@ COMMANDS: dict[tuple[str, ...], str] = {
     ("collect",): "benchmarks.cli.data:CollectCommand",
     ("import",): "benchmarks.cli.importing:ImportCommand",
     ("train",): "benchmarks.cli.train:TrainCommand",
+    ("decoder",): "benchmarks.cli.decoder:DecoderCommand",
     ("eval",): "benchmarks.cli.evaluate:EvalCommand",
     ("demo",): "benchmarks.cli.protocols:DemoCommand",
     ("reproduce",): "benchmarks.cli.protocols:ReproduceCommand",

@@ -21,7 +21,8 @@ class EvalCommand:
     prior_checkpoint: Path | None = None
     "Take the policy and the planning prior from another checkpoint (e.g. the BC baseline)."
     videos: int = 0
-    "Episodes to render as GIF with the plan drawn beside the real path."
+    """Episodes to render as GIF with the plan drawn beside the real path (and the imagined frames, when the
+    checkpoint has a decoder from `actjepa decoder`)."""
     force: bool = False
     "Overwrite an existing results.json."
 
@@ -50,6 +51,21 @@ class EvalCommand:
         if self.videos > 0:
             from benchmarks.reporting.video import record_videos
 
-            record_videos(model, info, cfg, self.out, count=self.videos, prior=prior)
+            decoder = _decoder_or_none(self.checkpoint, model)
+            record_videos(model, info, cfg, self.out, count=self.videos, prior=prior, decoder=decoder)
         print(controllers_table(results))
         print(f"wrote {target}")
+
+
+def _decoder_or_none(checkpoint: Path, model):
+    """The checkpoint's decoder for the imagined panel; None (with a one-line warning) if it cannot be used."""
+    import warnings
+
+    from world_model.decoder import load_decoder
+    from world_model.errors import CheckpointError
+
+    try:
+        return load_decoder(checkpoint, model)
+    except CheckpointError as exc:
+        warnings.warn(f"videos without imagined frames: {exc}", stacklevel=2)
+        return None

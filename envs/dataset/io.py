@@ -7,13 +7,13 @@ and the problem otherwise; `check_dataset_task` checks what it was collected for
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 import h5py
 import numpy as np
 
+from actjepa_common import file_sha256  # noqa: F401 - re-exported
 from envs.dataset.schema import (
     EPISODE_ARRAYS,
     META_KEYS,
@@ -22,15 +22,6 @@ from envs.dataset.schema import (
 )
 from envs.dataset.writer import DatasetWriter, verify_written  # noqa: F401 - re-exported
 from envs.errors import DatasetError
-
-
-def file_sha256(path: str | Path) -> str:
-    """Hex SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _fail(path: Path, problem: str, fix: str = "collect it again with `actjepa collect`") -> DatasetError:

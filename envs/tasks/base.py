@@ -50,6 +50,11 @@ class MujocoTask(ABC):
     def achieved_goal(self, qpos: np.ndarray, qvel: np.ndarray) -> np.ndarray:
         """Achieved goals (B, G) float64."""
 
+    def state_from_observation(self, obs: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """The (qpos, qvel), each (B, n), that `observation` maps to state observations obs (B, *obs_shape), for
+        drawing observations no simulator produced (a decoder's); None when an observation does not fix the pose."""
+        return None
+
     @abstractmethod
     def goal_state(self, goal: np.ndarray, qpos0: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """A resting state (qpos, qvel), each (B, n), that satisfies each goal (B, G).

@@ -44,6 +44,10 @@ class PointMassTask(MujocoTask):
         """Position and velocity: (B, 4)."""
         return np.concatenate([qpos, qvel], axis=-1).astype(np.float32)
 
+    def state_from_observation(self, obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The observation is (qpos, qvel) itself."""
+        return np.asarray(obs[:, :2], dtype=np.float64), np.asarray(obs[:, 2:], dtype=np.float64)
+
     def achieved_goal(self, qpos: np.ndarray, qvel: np.ndarray) -> np.ndarray:
         return qpos[:, :2].copy()
 

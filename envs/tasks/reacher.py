@@ -74,6 +74,12 @@ class ReacherTask(MujocoTask):
         ]
         return np.concatenate(parts, axis=-1).astype(np.float32)
 
+    def state_from_observation(self, obs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Joint angles from their cos/sin (need not be unit length), velocities as they are."""
+        obs = np.asarray(obs, dtype=np.float64)
+        qpos = np.stack([np.arctan2(obs[:, 1], obs[:, 0]), np.arctan2(obs[:, 3], obs[:, 2])], axis=-1)
+        return qpos, obs[:, 4:6].copy()
+
     def achieved_goal(self, qpos: np.ndarray, qvel: np.ndarray) -> np.ndarray:
         return fingertip(qpos)
 

@@ -4,7 +4,7 @@ import numpy as np
 
 import envs
 from envs.dataset import EpisodeDataset
-from envs.frames import RenderSupport, render_support, scene_frames
+from envs.frames import RenderSupport, observation_frames, render_support, scene_frames
 from envs.summary import dataset_summary, task_table
 from tests.envs.tiny_goal_env import TinyPointGoal, register
 
@@ -69,3 +69,28 @@ def test_inspect_shows_noise_only_for_expert_data():
     }
     text = dataset_summary(EpisodeDataset(**{**vars(data), "meta": imported}), "f")
     assert "import  (npz /d/a.npz, 2026-01-01T00:00:00+00:00)" in text and "noise" not in text
+
+
+def test_observation_frames_draw_what_an_observation_describes():
+    """A state observation drawn through observation_frames is the scene it was read from, for every built-in."""
+    for task in ("reacher", "point_mass", "maze", "push"):
+        with envs.make(task, num_envs=3) as env:
+            env.reset([0, 1, 2])
+            rng = np.random.default_rng(0)
+            for _ in range(15):
+                env.step(rng.uniform(env.action_low, env.action_high, size=(3, env.action_dim)))
+            drawn, reason = observation_frames(env, env.observe()["observation"])
+            scene, _ = scene_frames(env)
+            assert reason == "" and drawn.shape == scene.shape and drawn.dtype == np.uint8
+            # float32 observations move a body by < 1e-7: at most a pixel on an edge may differ
+            assert np.mean(np.any(drawn != scene, axis=-1)) < 0.002, task
+            elsewhere = observation_frames(env, env.observe()["observation"][::-1])[0]
+            assert not np.array_equal(elsewhere, drawn), task  # other observations, other pictures
+
+
+def test_observation_frames_say_when_a_task_cannot_be_drawn_from_an_observation():
+    register("tiny_video", factory=lambda: TinyPointGoal(render_mode="rgb_array"))
+    with envs.make("tiny_video", num_envs=1) as env:
+        env.reset([0])
+        frames, reason = observation_frames(env, env.observe()["observation"])
+    assert frames is None and reason == "task 'tiny_video' cannot be drawn from an observation"
