@@ -1,4 +1,4 @@
-"""`actjepa bench train`: training steps per second of the default reacher-size state model and of BC.
+"""`actjepa bench train`: training steps per second of the default reacher-size models (state, BC, pixels).
 
 Timing does not depend on data values, so windows are synthetic random arrays of the reacher
 task's shapes (the JSON says so). The timed step is world_model.train.train_step, the same
@@ -42,20 +42,33 @@ class TrainBenchConfig:
     "Overwrite an existing --out file."
     nproc_per_node: int = 1
     "Also time ACT-JEPA on this many local processes (one more row; 1 adds none). The batch must divide."
+    pixels: bool = True
+    "Also time ACT-JEPA on 64x64 RGB frames (the pixel encoder; one more row)."
+
+
+PIXEL_SHAPE = (64, 64, 3)
+"One pixel observation: a 64x64 RGB frame, as pixel datasets store it."
+
+
+def _synthetic_obs(rng: np.random.Generator, shape: tuple[int, ...], pixels: bool) -> torch.Tensor:
+    if pixels:
+        return torch.as_tensor(rng.integers(0, 256, shape, dtype=np.uint8))
+    return torch.as_tensor(rng.standard_normal(shape, dtype=np.float32))
 
 
 def _synthetic_batch(
-    rng: np.random.Generator, size: int, obs_dim: int, action_dim: int, k: int, c: int
+    rng: np.random.Generator, size: int, obs_shape: tuple[int, ...], action_dim: int, k: int, c: int, pixels: bool
 ) -> dict[str, torch.Tensor]:
     return {
-        "obs": torch.as_tensor(rng.standard_normal((size, k + c, obs_dim), dtype=np.float32)),
+        "obs": _synthetic_obs(rng, (size, k + c, *obs_shape), pixels),
         "actions": torch.as_tensor(rng.uniform(-1, 1, (size, k + c - 1, action_dim)).astype(np.float32)),
-        "goal_obs": torch.as_tensor(rng.standard_normal((size, obs_dim), dtype=np.float32)),
+        "goal_obs": _synthetic_obs(rng, (size, *obs_shape), pixels),
     }
 
 
-def measure(baseline: str, cfg: TrainBenchConfig, shard: Shard | None = None) -> dict[str, Any]:
-    """Steps per second of one model kind at the default sizes (on this rank's share of each batch)."""
+def measure(baseline: str, cfg: TrainBenchConfig, shard: Shard | None = None, pixels: bool = False) -> dict[str, Any]:
+    """Steps per second of one model kind at the default sizes (on this rank's share of each batch), on
+    reacher's state vectors or on 64x64 frames."""
     from envs import task_spec
     from world_model import ActJepa, ModelConfig
     from world_model.distributed import SINGLE
@@ -67,10 +80,14 @@ def measure(baseline: str, cfg: TrainBenchConfig, shard: Shard | None = None) ->
 
     spec = task_spec("reacher")
     tcfg = preset("default", device=cfg.device, batch_size=cfg.batch_size, steps=cfg.steps + 3)
-    mcfg = ModelConfig(obs_shape=spec.obs_shape, action_dim=spec.action_dim, baseline=baseline)
+    obs_shape = PIXEL_SHAPE if pixels else spec.obs_shape
+    mcfg = ModelConfig(
+        obs_shape=obs_shape, action_dim=spec.action_dim, baseline=baseline, obs_mode="pixels" if pixels else "state"
+    )
+    stat_len = 3 if pixels else spec.obs_shape[0]
     stats = {
-        "obs_mean": np.zeros(spec.obs_shape, np.float32),
-        "obs_std": np.ones(spec.obs_shape, np.float32),
+        "obs_mean": np.full(stat_len, 0.5 if pixels else 0.0, np.float32),
+        "obs_std": np.full(stat_len, 0.25 if pixels else 1.0, np.float32),
         "action_mean": np.zeros(spec.action_dim, np.float32),
         "action_std": np.ones(spec.action_dim, np.float32),
     }
@@ -80,7 +97,7 @@ def measure(baseline: str, cfg: TrainBenchConfig, shard: Shard | None = None) ->
     optimizer = make_optimizer(model, tcfg)
     generator = torch.Generator().manual_seed(0)
     rng = np.random.default_rng(0)
-    shapes = (spec.obs_shape[0], spec.action_dim, mcfg.context_len, mcfg.chunk_len)
+    shapes = (obs_shape, spec.action_dim, mcfg.context_len, mcfg.chunk_len, pixels)
     global_batches = [_synthetic_batch(rng, tcfg.batch_size, *shapes) for _ in range(4)]
     batches = [{k: v.to(device) for k, v in shard.take(b, tcfg.batch_size).items()} for b in global_batches]
     loss = data_parallel(model, shard, has_unused_parameters(model, batches[0])) if shard.distributed else None
@@ -152,12 +169,17 @@ def run(cfg: TrainBenchConfig) -> dict[str, Any]:
         raise UserError("--device cuda was asked for but no CUDA GPU is visible; use --device cpu")
     ensure_writable(cfg.out, cfg.force)
     results = {("act-jepa" if kind == "none" else "bc"): measure(kind, cfg) for kind in ("none", "bc")}
+    if cfg.pixels:
+        results["act-jepa on 64x64 pixels"] = measure("none", cfg, pixels=True)
     if cfg.nproc_per_node > 1:
         results[f"act-jepa on {cfg.nproc_per_node} processes"] = measure_processes(cfg)
     payload = {
         "benchmark": "train",
         "config": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items()},
-        "data": "synthetic random windows with the reacher task's shapes (step time does not depend on values)",
+        "data": (
+            "synthetic random windows with the reacher task's shapes, or 64x64 RGB frames for the pixel row "
+            "(step time does not depend on values)"
+        ),
         "device": cfg.device,
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),

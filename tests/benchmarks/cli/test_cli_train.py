@@ -112,7 +112,10 @@ def test_bench_train_writes_json(capsys, tmp_path):
     code, stdout, _ = run(capsys, "bench", "train", "--out", out, "--steps", "1", "--batch-size", "8")
     assert code == 0 and "steps/s" in stdout
     payload = json.loads(out.read_text())
-    assert set(payload["models"]) == {"act-jepa", "bc"} and "synthetic" in payload["data"]
+    assert set(payload["models"]) == {"act-jepa", "bc", "act-jepa on 64x64 pixels"} and "synthetic" in payload["data"]
     assert all(m["steps_per_second"] > 0 and m["batch_size"] == 8 for m in payload["models"].values())
+    pixels = payload["models"]["act-jepa on 64x64 pixels"]["model_config"]
+    assert pixels["obs_mode"] == "pixels" and tuple(pixels["obs_shape"]) == (64, 64, 3)
+    assert payload["models"]["act-jepa"]["model_config"]["obs_mode"] == "state"
     code, _, err = run(capsys, "bench", "train", "--out", out, "--steps", "1")
     assert code == 2 and "--force" in err

@@ -17,6 +17,7 @@ def test_bench_train_adds_a_row_for_two_processes(tmp_path):
     out = tmp_path / "bench.json"
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TORCH_COMPILE_DISABLE": "1", "OMP_NUM_THREADS": "1"}
     args = ["bench", "train", "--out", str(out), "--steps", "1", "--batch-size", "4", "--nproc-per-node", "2"]
+    args.append("--no-pixels")
     done = subprocess.run([sys.executable, "-m", "benchmarks.cli", *args], env=env, capture_output=True,
                           text=True, timeout=600, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
