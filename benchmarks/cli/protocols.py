@@ -66,6 +66,10 @@ class ReproduceCommand:
     "Regimes to run instead of the protocol's (benchmarks/experiments/regimes.py), e.g. --regimes expert play."
     seeds: tuple[int, ...] | None = None
     "Training seeds instead of the protocol's (below 2**31; the evaluation episodes' seeds start there)."
+    obs: str | None = None
+    "Observations instead of the protocol's: 'state' vectors or 64x64 'pixels' (goals are then images too)."
+    controllers: tuple[str, ...] | None = None
+    "Controllers of the comparison instead of the protocol's, e.g. --controllers policy mppi+prior oracle."
 
     def run(self) -> None:
         from benchmarks.cli import guards
@@ -73,8 +77,10 @@ class ReproduceCommand:
         from benchmarks.experiments.preflight import check_protocol
 
         cfg = protocol(self.protocol, task=self.task, train_steps=self.steps, device=self.device)
-        chosen = {"regimes": self.regimes, "seeds": self.seeds}
+        chosen = {"regimes": self.regimes, "seeds": self.seeds, "obs_mode": self.obs}
         cfg = replace(cfg, **{k: v for k, v in chosen.items() if v is not None})
+        if self.controllers is not None:
+            cfg = replace(cfg, eval=replace(cfg.eval, controllers=self.controllers))
         workdir = self.workdir or Path(f"runs/{self.protocol}-{self.task}")
         report = self.report or Path(f"results/{self.task}")
         check_protocol(cfg, (workdir, report))  # before any folder is created or removed

@@ -102,7 +102,7 @@ class Pipeline:
                 noise=self.cfg.noise,
                 seed=self.cfg.collect_seed,
                 out=self.data,
-                obs_mode="state",
+                obs_mode=self.cfg.obs_mode,
                 batch_size=100,
                 force=False,
                 progress=self.progress,

@@ -18,6 +18,25 @@ def protocol_controllers(cfg: ProtocolConfig) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*cfg.eval.controllers, *swept, *efficiency)))
 
 
+def check_observations(cfg: ProtocolConfig) -> None:
+    """Pixels only where the task renders them and the protocol's experiments can use them."""
+    from envs.registry import task_entry
+
+    if cfg.obs_mode not in ("state", "pixels"):
+        raise UserError(f"observations {cfg.obs_mode!r} are unknown; use state or pixels")
+    if cfg.obs_mode == "state":
+        return
+    if not task_entry(cfg.task).pixel_observations:
+        raise UserError(f"task {cfg.task!r} has no pixel observations; run it with --obs state")
+    if cfg.regimes:
+        raise UserError("the regimes collect state observations only; run them with --obs state")
+    if "oracle+cost" in protocol_controllers(cfg):
+        raise UserError(
+            "oracle+cost would render a frame for every imagined step of every candidate; "
+            "leave it out with --controllers, or run with --obs state"
+        )
+
+
 def check_protocol(cfg: ProtocolConfig, folders: tuple[Path, ...] = ()) -> None:
     """The task exists and has an expert, every controller can run on it, training settings and device are
     valid, and `folders` are folders or absent; raises the first problem as a one-line error."""
@@ -35,6 +54,7 @@ def check_protocol(cfg: ProtocolConfig, folders: tuple[Path, ...] = ()) -> None:
             "pass expert=... to envs.register_task"
         ) from None
     check_controllers_available(cfg.task, protocol_controllers(cfg))
+    check_observations(cfg)
     t = cfg.train
     preset(t.preset, steps=t.steps, batch_size=t.batch_size, seed=t.seed, device=t.device)
     check_device(t.device)

@@ -22,6 +22,8 @@ class ProtocolConfig:
     "Expert action noise (fraction of the action range) in the demonstrations."
     collect_seed: int = 0
     "Seed of the demonstrations' starts, goals and noise."
+    obs_mode: str = "state"
+    "Observations of the data and the models: 'state' vectors or 64x64 'pixels' (goals are then images too)."
     train: TrainSettings = field(default_factory=TrainSettings)
     "Training of both models (ACT-JEPA and BC)."
     eval: EvalConfig = field(default_factory=lambda: EvalConfig(controllers=CONTROLLER_NAMES))

@@ -111,3 +111,27 @@ def test_regimes_with_the_same_data_share_models_and_a_rerun_reuses_the_evaluati
     assert run_regimes("point_mass", names, (0,), tmp_path / "r", base, request, progress=False) == first
     with pytest.raises(AssertionError, match="evaluated again"):  # other settings: the saved results do not count
         run_regimes("point_mass", names, (0,), tmp_path / "r", replace(base, episodes=1), request, progress=False)
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"obs_mode": "voxels"}, "observations 'voxels' are unknown; use state or pixels"),
+        ({"obs_mode": "pixels"}, "the regimes collect state observations only; run them with --obs state"),
+    ],
+)
+def test_observations_a_protocol_cannot_use_are_refused_before_anything_is_written(tmp_path, fields, message):
+    work, report = tmp_path / "work", tmp_path / "report"
+    with pytest.raises(UserError, match=message):
+        Pipeline(replace(tiny_regimes(), **fields), work, report, progress=False).run()
+    assert not work.exists() and not report.exists()
+
+
+def test_pixels_refuse_the_latent_scored_oracle_in_one_line():
+    from benchmarks.experiments.preflight import check_protocol
+
+    cfg = replace(PROTOCOLS["compare"], task="reacher", obs_mode="pixels")
+    with pytest.raises(UserError, match="oracle\\+cost would render a frame for every imagined step"):
+        check_protocol(cfg)
+    controllers = tuple(c for c in cfg.eval.controllers if c != "oracle+cost")
+    check_protocol(replace(cfg, eval=replace(cfg.eval, controllers=controllers)))
