@@ -118,6 +118,10 @@ class TrainConfig:
             self.value_expectile,
         )
 
+    def window_future(self, chunk_len: int) -> int:
+        """Future steps every training window holds: the head's chunk, or the rollout loss's horizon if longer."""
+        return max(chunk_len, self.rollout_horizon)
+
     def checkpoint_due(self, done: int) -> bool:
         """Whether a checkpoint is written after `done` steps: the early first one, every checkpoint_every, the last."""
         early = min(self.first_checkpoint, self.checkpoint_every)

@@ -130,7 +130,7 @@ def train_on_dataset(
     sampler = WindowSampler(
         dataset,
         model_cfg.context_len,
-        max(model_cfg.chunk_len, cfg.rollout_horizon),
+        cfg.window_future(model_cfg.chunk_len),
         seed=s.seed,
         episodes=train_idx,
         final_goal_prob=s.final_goal_prob,

@@ -59,10 +59,12 @@ def _synthetic_obs(rng: np.random.Generator, shape: tuple[int, ...], pixels: boo
 def _synthetic_batch(
     rng: np.random.Generator, size: int, obs_shape: tuple[int, ...], action_dim: int, k: int, c: int, pixels: bool
 ) -> dict[str, torch.Tensor]:
+    """A batch of the training sampler's form: k context and c future steps, a goal and its distance."""
     return {
         "obs": _synthetic_obs(rng, (size, k + c, *obs_shape), pixels),
         "actions": torch.as_tensor(rng.uniform(-1, 1, (size, k + c - 1, action_dim)).astype(np.float32)),
         "goal_obs": _synthetic_obs(rng, (size, *obs_shape), pixels),
+        "goal_steps": torch.as_tensor(rng.integers(1, 100, size)),
     }
 
 
@@ -97,7 +99,7 @@ def measure(baseline: str, cfg: TrainBenchConfig, shard: Shard | None = None, pi
     optimizer = make_optimizer(model, tcfg)
     generator = torch.Generator().manual_seed(0)
     rng = np.random.default_rng(0)
-    shapes = (obs_shape, spec.action_dim, mcfg.context_len, mcfg.chunk_len, pixels)
+    shapes = (obs_shape, spec.action_dim, mcfg.context_len, tcfg.window_future(mcfg.chunk_len), pixels)
     global_batches = [_synthetic_batch(rng, tcfg.batch_size, *shapes) for _ in range(4)]
     batches = [{k: v.to(device) for k, v in shard.take(b, tcfg.batch_size).items()} for b in global_batches]
     loss = data_parallel(model, shard, has_unused_parameters(model, batches[0])) if shard.distributed else None

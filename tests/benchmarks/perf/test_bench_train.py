@@ -29,3 +29,17 @@ def test_bench_train_adds_a_row_for_two_processes(tmp_path):
     assert row["minutes_for_default_steps"] == pytest.approx(row["default_steps"] / row["steps_per_second"] / 60)
     assert f"share this machine's {os.cpu_count()} CPU cores" in row["note"]
     assert "act-jepa on 2 processes:" in done.stdout and models["act-jepa"]["processes"] == 1
+
+
+def test_the_timed_batches_have_the_training_windows_length_and_a_goal_distance():
+    import numpy as np
+
+    from benchmarks.perf.train import _synthetic_batch
+    from world_model.train_config import preset
+
+    future = preset("default").window_future(8)
+    assert future == preset("default").rollout_horizon == 32  # the rollout loss, not the chunk, sets the length
+    batch = _synthetic_batch(np.random.default_rng(0), 4, (8,), 2, 1, future, pixels=False)
+    assert set(batch) == {"obs", "actions", "goal_obs", "goal_steps"}  # goal_steps: the value loss runs too
+    assert batch["obs"].shape == (4, 1 + 32, 8) and batch["actions"].shape == (4, 32, 2)
+    assert bool((batch["goal_steps"] >= 1).all())
