@@ -10,6 +10,7 @@ and the reason is said once, in one line.
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import time
@@ -32,8 +33,10 @@ def say_once(reason: str) -> None:
         warnings.warn(f"planner: {reason}; planning eagerly", RuntimeWarning, stacklevel=3)
 
 
+@functools.cache
 def cpp_compiler() -> str | None:
-    """The C++ compiler torch.compile's CPU backend would use ($CXX, else g++, c++ or clang++), or None."""
+    """The C++ compiler torch.compile's CPU backend would use ($CXX, else g++, c++ or clang++), or None; looked
+    up once per process (every plan asks)."""
     names = [os.environ["CXX"]] if os.environ.get("CXX") else ["g++", "c++", "clang++"]
     return next((path for name in names if (path := shutil.which(name))), None)
 

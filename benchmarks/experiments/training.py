@@ -107,20 +107,15 @@ def train_on_dataset(
     shard: this process's world_model.distributed.Shard when training on several (None: one process);
     rank 0 alone writes.
     """
-    from envs.dataset import WindowSampler, load_dataset, normalization_stats, split_episodes
+    from envs.dataset import WindowSampler, load_dataset, normalization_stats
     from world_model.distributed import SINGLE
     from world_model.train import train
     from world_model.train_config import preset
 
     shard = shard or SINGLE
-
     dataset = load_dataset(request.data)
     s = request.settings
-    used = np.arange(len(dataset.actions)) if request.episodes is None else np.asarray(request.episodes)
-    if used.size == 0:
-        raise UserError(f"{request.data} has no episodes to train on; collect some with `actjepa collect`")
-    train_rel, val_rel = split_episodes(len(used), s.val_fraction, s.seed)
-    train_idx, val_idx = used[train_rel], used[val_rel]
+    train_idx, val_idx = _split(dataset, request)
     if request.resume:
         _check_resumed_task(dataset, request)
     overrides = {"lr": s.lr, "checkpoint_every": s.checkpoint_every, **(train_overrides or {})}
@@ -158,6 +153,17 @@ def train_on_dataset(
 
         write_calibration(model, dataset, val_idx, Path(request.out), progress=progress)
     return model
+
+
+def _split(dataset, request: TrainRequest) -> tuple[np.ndarray, np.ndarray]:
+    """Training and held-out episode indices among the requested episodes (all by default)."""
+    from envs.dataset import split_episodes
+
+    used = np.arange(len(dataset.actions)) if request.episodes is None else np.asarray(request.episodes)
+    if used.size == 0:
+        raise UserError(f"{request.data} has no episodes to train on; collect some with `actjepa collect`")
+    train_rel, val_rel = split_episodes(len(used), request.settings.val_fraction, request.settings.seed)
+    return used[train_rel], used[val_rel]
 
 
 def _model_config(dataset, request: TrainRequest, overrides: dict | None):

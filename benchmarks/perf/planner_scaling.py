@@ -161,7 +161,7 @@ def plot(payload: dict, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from benchmarks.reporting.plots import _save
+    from benchmarks.reporting.plots import save_figure
 
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     for ax, (name, entry) in zip(axes, payload["scaling"].items(), strict=True):
@@ -177,4 +177,4 @@ def plot(payload: dict, path: Path) -> Path:
     axes[0].axhline(payload["targets"]["ms_per_plan_target"], color="red", linestyle="--", label="target")
     axes[0].legend(fontsize=8)
     fig.suptitle(f"Planner time per plan ({payload['device_name']}, {payload['torch_threads']} threads)")
-    return _save(fig, path)
+    return save_figure(fig, path)

@@ -15,7 +15,7 @@ from actjepa_common import atomic_write  # noqa: E402
 REFERENCE_STYLE = {"policy": ("tab:gray", "--"), "oracle": ("black", ":")}
 
 
-def _save(fig, path: Path) -> Path:
+def save_figure(fig, path: Path) -> Path:
     """Write the figure atomically and close it."""
     try:
         atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=120, bbox_inches="tight"))
@@ -59,7 +59,7 @@ def sweep_plot(result: dict, x_key: str, x_label: str, path: Path, title: str) -
     ax_success.legend(fontsize=8, loc="best")
     episodes = result.get("episodes")
     fig.suptitle(f"{title} ({result.get('task', '')}, {episodes} held-out episodes per point)")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def controllers_plot(results: dict, path: Path) -> Path:
@@ -85,7 +85,7 @@ def controllers_plot(results: dict, path: Path) -> Path:
     ax.legend(fontsize=8, ncol=3)
     ax.grid(axis="y", alpha=0.3)
     ax.set_title("Planning against pure policy execution")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def data_efficiency_plot(result: dict, path: Path) -> Path:
@@ -110,7 +110,7 @@ def data_efficiency_plot(result: dict, path: Path) -> Path:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     ax.set_title(f"Data efficiency on {result.get('task', '')}: ACT-JEPA against behaviour cloning")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def open_loop_plot(result: dict, path: Path) -> Path:
@@ -127,7 +127,7 @@ def open_loop_plot(result: dict, path: Path) -> Path:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     ax.set_title(f"Open-loop prediction on held-out episodes ({result.get('task', '')})")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def training_steps_plot(result: dict, path: Path) -> Path:
@@ -144,4 +144,4 @@ def training_steps_plot(result: dict, path: Path) -> Path:
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     ax.set_title(f"Success against training steps ({result['task']}, {result['episodes']} episodes per point)")
-    return _save(fig, path)
+    return save_figure(fig, path)

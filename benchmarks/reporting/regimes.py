@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.reporting.plots import _save, plt
+from benchmarks.reporting.plots import plt, save_figure
 from benchmarks.reporting.tables import pct
 
 
@@ -36,7 +36,7 @@ def regimes_plot(result: dict, path: Path) -> Path:
     ax.grid(axis="y", alpha=0.3)
     ax.legend(fontsize=8, ncol=4)
     ax.set_title(f"Planning against the policy across data regimes on {result['task']}")
-    return _save(fig, path)
+    return save_figure(fig, path)
 
 
 def regimes_section(result: dict, figure_prefix: str = "") -> list[str]:
