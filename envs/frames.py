@@ -48,13 +48,9 @@ def scene_frames(env: GoalVecEnv) -> tuple[np.ndarray | None, str]:
     from envs.mujoco_env import MujocoGoalVecEnv
 
     if isinstance(env, MujocoGoalVecEnv):
-        from envs.render import shared_renderer
+        from envs.render import task_renderer
 
-        task = env.task
-        renderer = shared_renderer(
-            (type(task).__module__, type(task).__qualname__), task.build_model, task.camera, task.hidden_geoms
-        )
-        return renderer.render(env.get_sim_state()), ""
+        return task_renderer(env.task).render(env.get_sim_state()), ""
     if isinstance(env, GymGoalVecEnv):
         frames = env.render_frames()
         return (frames, "") if frames is not None else (None, _no_frames_reason(env.spec.name))

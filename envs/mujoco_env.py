@@ -15,7 +15,7 @@ import numpy as np
 from mujoco import rollout
 
 from envs.errors import EnvError
-from envs.render import STATE_SPEC, shared_renderer
+from envs.render import STATE_SPEC, task_renderer
 from envs.tasks.base import MujocoTask
 from envs.vec_env import GoalVecEnv
 
@@ -66,8 +66,7 @@ class MujocoGoalVecEnv(GoalVecEnv):
         self.action_high = self.model.actuator_ctrlrange[:, 1].astype(np.float64).copy()
         self.renderer = None
         if obs_mode == "pixels":
-            key = (type(task).__module__, type(task).__qualname__)
-            self.renderer = shared_renderer(key, task.build_model, task.camera, task.hidden_geoms)
+            self.renderer = task_renderer(task)
         self.state = np.zeros((self.num_envs, self.nstate))
         self.goal_obs = np.zeros((self.num_envs, *self.observation_shape), dtype=self._obs_dtype)
         self.initial_qpos = np.zeros((self.num_envs, self.nq))
@@ -94,11 +93,7 @@ class MujocoGoalVecEnv(GoalVecEnv):
 
     def render_states(self, qpos: np.ndarray, qvel: np.ndarray) -> np.ndarray:
         """Scene frames (B, 64, 64, 3) uint8 of joint positions and velocities (B, nq), (B, nv), goal markers hidden."""
-        task = self.task
-        renderer = shared_renderer(
-            (type(task).__module__, type(task).__qualname__), task.build_model, task.camera, task.hidden_geoms
-        )
-        return renderer.render(self._states_from(qpos, qvel))
+        return task_renderer(self.task).render(self._states_from(qpos, qvel))
 
     def _render_obs(self, state: np.ndarray) -> np.ndarray:
         if self.renderer is not None:

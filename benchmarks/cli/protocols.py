@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from benchmarks.experiments.protocols import protocol
+from benchmarks.experiments.protocols import ProtocolConfig, protocol
 
 
 def _fresh(paths: list[Path], force: bool) -> None:
@@ -58,6 +58,10 @@ class ReproduceCommand:
     "Folder for results and figures (default results/TASK)."
     steps: int | None = None
     "Override the training steps of every model."
+    batch_size: int | None = None
+    "Windows per training step instead of the preset's (pixel training encodes every frame of every window)."
+    baseline: bool | None = None
+    "Train the behaviour-cloning baseline and compare it, or not (None keeps the protocol's choice)."
     device: str = "cpu"
     "cpu or cuda."
     force: bool = False
@@ -71,16 +75,23 @@ class ReproduceCommand:
     controllers: tuple[str, ...] | None = None
     "Controllers of the comparison instead of the protocol's, e.g. --controllers policy mppi+prior oracle."
 
+    def config(self) -> ProtocolConfig:
+        """The named protocol with this command's choices in place of its own."""
+        cfg = protocol(self.protocol, task=self.task, train_steps=self.steps, device=self.device)
+        chosen = {"regimes": self.regimes, "seeds": self.seeds, "obs_mode": self.obs, "baseline": self.baseline}
+        cfg = replace(cfg, **{k: v for k, v in chosen.items() if v is not None})
+        if self.batch_size is not None:
+            cfg = replace(cfg, train=replace(cfg.train, batch_size=self.batch_size))
+        if self.controllers is not None:
+            cfg = replace(cfg, eval=replace(cfg.eval, controllers=self.controllers))
+        return cfg
+
     def run(self) -> None:
         from benchmarks.cli import guards
         from benchmarks.experiments.pipeline import Pipeline
         from benchmarks.experiments.preflight import check_protocol
 
-        cfg = protocol(self.protocol, task=self.task, train_steps=self.steps, device=self.device)
-        chosen = {"regimes": self.regimes, "seeds": self.seeds, "obs_mode": self.obs}
-        cfg = replace(cfg, **{k: v for k, v in chosen.items() if v is not None})
-        if self.controllers is not None:
-            cfg = replace(cfg, eval=replace(cfg.eval, controllers=self.controllers))
+        cfg = self.config()
         workdir = self.workdir or Path(f"runs/{self.protocol}-{self.task}")
         report = self.report or Path(f"results/{self.task}")
         check_protocol(cfg, (workdir, report))  # before any folder is created or removed

@@ -33,6 +33,9 @@ class MujocoTask(ABC):
     """Top-down camera used for pixel observations."""
     hidden_geoms: tuple[str, ...] = ()
     """Geoms made invisible in pixel observations (goal markers)."""
+    enlarged_geoms: tuple[tuple[str, float], ...] = ()
+    """(geom, factor): geoms drawn this many times larger in pixels, where the true size is a pixel or two at
+    64x64; drawing only, the physics keeps the true size."""
 
     @abstractmethod
     def build_model(self) -> mujoco.MjModel:

@@ -29,6 +29,7 @@ class PointMassTask(MujocoTask):
     n_substeps = 1  # dm_control's control timestep equals the physics timestep (0.02 s)
     camera = "fixed"
     hidden_geoms = ("target",)
+    enlarged_geoms = (("pointmass", 3.0),)  # 0.01 m is about one pixel at 64x64; 0.03 m is six across
 
     def build_model(self) -> mujoco.MjModel:
         xml, assets = dm_point_mass.get_model_and_assets()

@@ -29,3 +29,21 @@ def test_pixels_match_goal_observation_at_goal_state():
     goal_qpos, goal_qvel = env.task.goal_state(env.desired_goal, env.initial_qpos)
     env.set_sim_state(env._states_from(goal_qpos, goal_qvel))
     np.testing.assert_array_equal(env.observe()["observation"], env.goal_obs)
+
+
+def _body_pixels(frame: np.ndarray, empty: np.ndarray) -> int:
+    return int((np.abs(frame.astype(int) - empty.astype(int)).sum(-1) > 30).sum())
+
+
+def test_point_mass_is_visible_in_pixels_without_changing_the_physics():
+    env = envs.make("point_mass", num_envs=2, obs_mode="pixels")
+    env.reset([4, 5])
+    frames = env.observe()["observation"]
+    far = env._states_from(np.full((2, 2), 5.0), np.zeros((2, 2)))  # the mass out of the camera's view
+    empty = env.renderer.render(far)
+    # 0.01 m is about one pixel across; drawn three times larger it covers a disc of about 28 pixels
+    assert all(_body_pixels(frames[b], empty[b]) >= 15 for b in range(2))
+    state_env = envs.make("point_mass", num_envs=1)
+    body = state_env.model.geom("pointmass").id
+    assert env.model.geom_size[body, 0] == pytest.approx(0.01) == state_env.model.geom_size[body, 0]
+    assert env.renderer.model.geom_size[body, 0] == pytest.approx(0.03)

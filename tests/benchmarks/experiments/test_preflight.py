@@ -7,7 +7,7 @@ import pytest
 from benchmarks.cli import main
 from benchmarks.evaluation.config import EvalConfig
 from benchmarks.experiments.preflight import protocol_controllers
-from benchmarks.experiments.protocols import PROTOCOLS
+from benchmarks.experiments.protocols import PROTOCOLS, protocol
 from tests.benchmarks.user_tasks import register_slide
 
 
@@ -33,6 +33,19 @@ def test_controllers_of_each_protocol():
     }
 
 
+def test_reproduce_choices_replace_the_protocols():
+    from benchmarks.cli.protocols import ReproduceCommand
+
+    base = protocol("compare", task="push", device="cpu")
+    cfg = ReproduceCommand("push", "compare", batch_size=64, baseline=True, obs="pixels", seeds=(4,)).config()
+    assert (cfg.task, cfg.train.batch_size, cfg.baseline, cfg.obs_mode, cfg.seeds) == ("push", 64, True, "pixels", (4,))
+    kept = replace(
+        cfg, task=base.task, eval=base.eval, train=base.train, baseline=False, obs_mode="state", seeds=base.seeds
+    )
+    assert kept == base and replace(cfg.train, batch_size=None) == base.train
+    assert ReproduceCommand("reacher", "compare").config() == protocol("compare", task="reacher", device="cpu")
+
+
 @pytest.mark.parametrize(
     "task, extra, message",
     [
@@ -40,6 +53,7 @@ def test_controllers_of_each_protocol():
         ("preflight_slide", (), "the oracle is not available for task 'preflight_slide': its env is not MuJoCo-based"),
         ("reacher", ("--device", "tpu"), "device 'tpu' is unknown"),
         ("reacher", ("--steps", "0"), "steps must be >= 1"),
+        ("reacher", ("--batch-size", "1"), "batch size >= 2"),
         ("no_such_task", (), "unknown task 'no_such_task'"),
     ],
 )
