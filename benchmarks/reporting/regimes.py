@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks.reporting.plots import plt, save_figure
+from benchmarks.reporting.regimes_summary import regimes_summary
 from benchmarks.reporting.tables import pct
 
 
@@ -68,6 +69,7 @@ def regimes_section(result: dict, figure_prefix: str = "") -> list[str]:
         "",
         *lines,
         "",
+        *regimes_summary(result),
     ]
 
 

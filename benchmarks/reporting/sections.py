@@ -45,9 +45,12 @@ def training_data(protocol: dict | None) -> str:
         return ""
     p = protocol["protocol"]
     steps = f", {p['train']['steps']} steps" if p["train"].get("steps") else ""
+    batch = f", batch {p['train']['batch_size']}" if p["train"].get("batch_size") else ""
+    frames = " as 64x64 frames (goals are images)" if p.get("obs_mode") == "pixels" else ""
     return (
-        f"Models trained on {p['demonstrations']} expert demonstrations of {p['task']} (action noise {p['noise']:g}, "
-        f"data seed {p['collect_seed']}) with the '{p['train']['preset']}' training preset{steps}. "
+        f"Models trained on {p['demonstrations']} expert demonstrations of {p['task']}{frames} (action noise "
+        f"{p['noise']:g}, data seed {p['collect_seed']}) with the '{p['train']['preset']}' training preset{steps}"
+        f"{batch}. "
     )
 
 
@@ -55,8 +58,9 @@ def controllers_section(results: dict, figure_prefix: str = "", protocol: dict |
     """Heading, training data, settings, table, targets and bar chart of one results.json."""
     settings = results["settings"]
     seeds = results["evaluation_seeds"]
+    pixels = bool(protocol) and protocol["protocol"].get("obs_mode") == "pixels"
     parts = [
-        f"### Controllers on {results['task']}",
+        f"### Controllers on {results['task']}" + (" from 64x64 pixels" if pixels else ""),
         "",
         training_data(protocol) + f"{results['episodes']} held-out episodes ({seeds.get('split', 'test')} split, "
         f"seeds {seeds['first']}–{seeds['last']}), "

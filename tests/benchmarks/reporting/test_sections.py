@@ -75,3 +75,21 @@ def test_a_controller_table_says_which_data_its_models_were_trained_on():
         "training preset, 1600 steps. 50 held-out episodes (test split, seeds 10–59)" in text
     )
     assert "Models trained on" not in "\n".join(sections.controllers_section(results))
+
+
+def test_a_pixel_controller_table_says_so_in_its_heading_and_data():
+    results = {
+        "task": "reacher",
+        "episodes": 50,
+        "settings": {"num_samples": 512, "horizon": 16, "iterations": 6, "replan_every": 4, "batch_size": 50},
+        "evaluation_seeds": {"first": 10, "last": 59, "split": "test"},
+        "controllers": {},
+    }
+    train = {"preset": "demo", "batch_size": 128}
+    p = {"task": "reacher", "demonstrations": 200, "noise": 0.1, "collect_seed": 0, "train": train}
+    text = "\n".join(sections.controllers_section(results, protocol={"protocol": {**p, "obs_mode": "pixels"}}))
+    assert text.startswith("### Controllers on reacher from 64x64 pixels\n")
+    assert "200 expert demonstrations of reacher as 64x64 frames (goals are images) (action noise 0.1" in text
+    assert "the 'demo' training preset, batch 128. " in text
+    state = "\n".join(sections.controllers_section(results, protocol={"protocol": {**p, "obs_mode": "state"}}))
+    assert state.startswith("### Controllers on reacher\n") and "frames" not in state

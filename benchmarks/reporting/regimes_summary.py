@@ -1,0 +1,79 @@
+"""One generated paragraph per regimes file: where planning beats the policy, where it loses, and by how much.
+
+Planning wins (or loses) a regime when its pooled 95% interval lies wholly above (below) the policy's; anything
+else is a tie within the intervals. The issue's two targets are decided from the same rows.
+"""
+
+from __future__ import annotations
+
+from benchmarks.reporting.tables import pct
+
+PLANNER = "mppi+prior"
+"The planner the paragraph compares with the policy."
+WIN_POINTS = 0.20
+"Target: in at least one regime the planner beats the policy by this much, with separated intervals."
+EXPERT_SLACK = 0.02
+"Target: in the clean expert regime the planner is at most this far below the policy."
+
+
+def _verdict(planner: dict, policy: dict) -> str:
+    """'win', 'loss' or 'tie' from the two pooled intervals."""
+    if planner["success_ci95"][0] > policy["success_ci95"][1]:
+        return "win"
+    if planner["success_ci95"][1] < policy["success_ci95"][0]:
+        return "loss"
+    return "tie"
+
+
+def _gap(regime: str, planner: dict, policy: dict) -> str:
+    lead = 100 * (planner["success_rate"] - policy["success_rate"])
+    return f"{regime} ({pct(planner['success_rate'])} against {pct(policy['success_rate'])}, {lead:+.1f} points)"
+
+
+def _listed(items: list[str]) -> str:
+    return "; ".join(items) if items else "none"
+
+
+def regimes_summary(result: dict) -> list[str]:
+    """The paragraph and target lines of one task's regimes file ([] when it has no planner/policy pairs)."""
+    rows = {(r["regime"], r["controller"]): r for r in result["rows"]}
+    regimes = [r for r in dict.fromkeys(r["regime"] for r in result["rows"]) if (r, "policy") in rows]
+    pairs = {r: (rows[(r, PLANNER)], rows[(r, "policy")]) for r in regimes if (r, PLANNER) in rows}
+    if not pairs:
+        return []
+    by = {"win": [], "loss": [], "tie": []}
+    for regime, (planner, policy) in pairs.items():
+        by[_verdict(planner, policy)].append(_gap(regime, planner, policy))
+    text = (
+        f"On {result['task']}, `{PLANNER}` beats the policy with separated 95% intervals in: {_listed(by['win'])}. "
+        f"It loses with separated intervals in: {_listed(by['loss'])}. "
+        f"Within the intervals in: {_listed(by['tie'])}."
+    )
+    oracle = [f"{r} {pct(rows[(r, 'oracle')]['success_rate'])}" for r in pairs if (r, "oracle") in rows]
+    if oracle:
+        text += f" The simulator oracle, which has no model error, reaches: {'; '.join(oracle)}."
+    return ["**Where planning wins and loses.** " + text, "", *_targets(pairs), ""]
+
+
+def _targets(pairs: dict[str, tuple[dict, dict]]) -> list[str]:
+    """The regimes targets that these rows decide, each marked met or missed."""
+    lines = []
+    big = [
+        r
+        for r, (planner, policy) in pairs.items()
+        if _verdict(planner, policy) == "win" and planner["success_rate"] - policy["success_rate"] >= WIN_POINTS
+    ]
+    met = "met" if big else "missed"
+    lines.append(
+        f"- `{PLANNER}` beats the policy by at least {100 * WIN_POINTS:.0f} points with separated intervals in at "
+        f"least one regime ({', '.join(big) if big else 'in none'}): **{met}**"
+    )
+    if "expert" in pairs:
+        planner, policy = pairs["expert"]
+        gap = 100 * (planner["success_rate"] - policy["success_rate"])
+        met = "met" if gap >= -100 * EXPERT_SLACK else "missed"
+        lines.append(
+            f"- expert regime: `{PLANNER}` at most {100 * EXPERT_SLACK:.0f} points below the policy "
+            f"({gap:+.1f} points): **{met}**"
+        )
+    return ["Targets decided by this table:", "", *lines]
