@@ -86,9 +86,13 @@ CONTROLLER_TARGETS = (
     Lead("mppi+prior", "policy", 0.20, tasks=("maze",), label="maze"),
     MinSuccess("mppi+prior", 0.90, tasks=("maze",), label="maze"),
     MinSuccess("mppi+prior", 0.80, tasks=("push",), label="push"),
+    MinSuccess("mppi+prior", 0.85, tasks=("reacher/pixels",), label="reacher from 64x64 pixels"),
     Lead("mppi+prior", "mppi", 0.0),
 )
-"Targets of the controller comparison (results.json), in the order the report lists them."
+(
+    "Targets of the controller comparison (results.json), in the order the report lists them; a task named "
+    "'TASK/pixels' is that task learned from 64x64 frames."
+)
 
 
 @dataclass(frozen=True)
@@ -109,11 +113,15 @@ EFFICIENCY_TARGET = EfficiencyTarget()
 "Target of the data-efficiency experiment."
 
 
-def controller_targets(task: str | None, controllers: dict[str, dict]) -> list[tuple[str, bool]]:
-    """(line, met) for every controller target that applies to `task` and that these entries decide."""
+def controller_targets(
+    task: str | None, controllers: dict[str, dict], obs_mode: str = "state"
+) -> list[tuple[str, bool]]:
+    """(line, met) for every controller target that applies to `task` observed as `obs_mode` and that these
+    entries decide."""
+    key = task if obs_mode == "state" else f"{task}/{obs_mode}"
     decided = []
     for target in CONTROLLER_TARGETS:
-        if target.tasks is not None and task not in target.tasks:
+        if target.tasks is not None and key not in target.tasks:
             continue
         outcome = target.decide(controllers)
         if outcome is not None:

@@ -49,10 +49,29 @@ def regimes_summary(result: dict) -> list[str]:
         f"It loses with separated intervals in: {_listed(by['loss'])}. "
         f"Within the intervals in: {_listed(by['tie'])}."
     )
-    oracle = [f"{r} {pct(rows[(r, 'oracle')]['success_rate'])}" for r in pairs if (r, "oracle") in rows]
-    if oracle:
-        text += f" The simulator oracle, which has no model error, reaches: {'; '.join(oracle)}."
+    unprimed = [
+        _gap(r, rows[(r, "mppi")], rows[(r, "policy")])
+        for r in regimes
+        if (r, "mppi") in rows and _verdict(rows[(r, "mppi")], rows[(r, "policy")]) == "win"
+    ]
+    if unprimed:
+        text += f" Without the prior, `mppi` beats the policy with separated intervals in: {_listed(unprimed)}."
+    text += _oracle_sentence(rows, list(pairs))
     return ["**Where planning wins and loses.** " + text, "", *_targets(pairs), ""]
+
+
+def _oracle_sentence(rows: dict, regimes: list[str]) -> str:
+    """The simulator oracle's success, once for the regimes where it is the same."""
+    by_rate: dict[str, list[str]] = {}
+    for r in regimes:
+        if (r, "oracle") in rows:
+            by_rate.setdefault(pct(rows[(r, "oracle")]["success_rate"]), []).append(r)
+    if not by_rate:
+        return ""
+    if len(by_rate) == 1:
+        return f" The simulator oracle, which has no model error, reaches {next(iter(by_rate))} in every regime."
+    parts = "; ".join(f"{rate} ({', '.join(names)})" for rate, names in by_rate.items())
+    return f" The simulator oracle, which has no model error, reaches {parts}."
 
 
 def _targets(pairs: dict[str, tuple[dict, dict]]) -> list[str]:

@@ -80,9 +80,8 @@ def controllers_section(results: dict, figure_prefix: str = "", protocol: dict |
 
 def targets_markdown(results: dict) -> list[str]:
     """The comparison targets that one results.json can decide, each marked met or missed."""
-    lines = [
-        f"- {text}: **{_mark(met)}**" for text, met in controller_targets(results.get("task"), results["controllers"])
-    ]
+    decided = controller_targets(results.get("task"), results["controllers"], results.get("obs_mode", "state"))
+    lines = [f"- {text}: **{_mark(met)}**" for text, met in decided]
     return ["Targets decided by this table:", "", *lines, ""] if lines else []
 
 

@@ -50,3 +50,13 @@ def test_efficiency_target_applies_at_its_demonstration_counts(demos, lead, expe
 
 def test_efficiency_target_is_configurable_data():
     assert EfficiencyTarget(demonstrations=(10,), lead=0.1).decide(10, 0.09) is False
+
+
+def test_pixel_runs_are_held_to_the_pixel_target_not_the_state_ones():
+    pixels = dict(controller_targets("reacher", entries(mppi_prior=0.86, oracle=0.99, mppi=0.5), "pixels"))
+    assert pixels == {
+        "reacher from 64x64 pixels: at least 85% success (86.0%)": True,
+        "`mppi+prior` beats `mppi` without prior (86.0% against 50.0%)": True,
+    }
+    missed = dict(controller_targets("reacher", entries(mppi_prior=0.84), "pixels"))
+    assert missed == {"reacher from 64x64 pixels: at least 85% success (84.0%)": False}

@@ -34,7 +34,8 @@ def test_wins_losses_and_ties_follow_the_intervals_with_their_gaps():
     assert "separated 95% intervals in: play (60.0% against 20.0%, +40.0 points)." in text
     assert "It loses with separated intervals in: kick (70.0% against 90.0%, -20.0 points)." in text
     assert "Within the intervals in: expert (99.0% against 100.0%, -1.0 points); noisy-0.3 (55.0%" in text
-    assert "oracle, which has no model error, reaches: expert 98.0%." in text
+    assert "oracle, which has no model error, reaches 98.0% in every regime." in text
+    assert "Without the prior" not in text
     assert "in at least one regime (play): **met**" in text
     assert "expert regime: `mppi+prior` at most 2 points below the policy (-1.0 points): **met**" in text
 
@@ -51,6 +52,11 @@ def test_targets_are_missed_when_the_numbers_miss_them():
     assert "beats the policy with separated 95% intervals in: none." in text
     assert "in at least one regime (in none): **missed**" in text
     assert "(-3.0 points): **missed**" in text
+    rows += [_row("play", "mppi", 0.9, 0.85, 0.95), _row("play", "oracle", 0.9, 0.8, 0.95)]
+    rows += [_row("expert", "oracle", 0.98, 0.9, 1.0)]
+    text = "\n".join(regimes_summary({"task": "maze", "rows": rows}))
+    assert "Without the prior, `mppi` beats the policy with separated intervals in: play (90.0% against 20.0%" in text
+    assert "oracle, which has no model error, reaches 98.0% (expert); 90.0% (play)." in text
 
 
 def test_the_section_carries_the_paragraph_and_a_file_without_the_planner_has_none():
