@@ -112,6 +112,11 @@ class EfficiencyTarget:
 EFFICIENCY_TARGET = EfficiencyTarget()
 "Target of the data-efficiency experiment."
 
+REGIMES_WIN_POINTS = 0.20
+"Regimes target: in at least one regime mppi+prior beats the policy by this much, with separated intervals."
+REGIMES_EXPERT_SLACK = 0.02
+"Regimes target: in the clean expert regime mppi+prior is at most this far below the policy."
+
 
 def controller_targets(
     task: str | None, controllers: dict[str, dict], obs_mode: str = "state"

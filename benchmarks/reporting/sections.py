@@ -58,7 +58,7 @@ def controllers_section(results: dict, figure_prefix: str = "", protocol: dict |
     """Heading, training data, settings, table, targets and bar chart of one results.json."""
     settings = results["settings"]
     seeds = results["evaluation_seeds"]
-    pixels = bool(protocol) and protocol["protocol"].get("obs_mode") == "pixels"
+    pixels = results.get("obs_mode") == "pixels"
     parts = [
         f"### Controllers on {results['task']}" + (" from 64x64 pixels" if pixels else ""),
         "",

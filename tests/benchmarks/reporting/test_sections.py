@@ -52,14 +52,19 @@ def test_targets_markdown_lists_marks():
     ]
 
 
-def test_a_controller_table_says_which_data_its_models_were_trained_on():
-    results = {
-        "task": "maze",
+def _empty_results(task: str) -> dict:
+    """A results.json without controllers: what the section's heading and data line are drawn from."""
+    return {
+        "task": task,
         "episodes": 50,
         "settings": {"num_samples": 512, "horizon": 16, "iterations": 6, "replan_every": 4, "batch_size": 50},
         "evaluation_seeds": {"first": 10, "last": 59, "split": "test"},
         "controllers": {},
     }
+
+
+def test_a_controller_table_says_which_data_its_models_were_trained_on():
+    results = _empty_results("maze")
     protocol = {
         "protocol": {
             "task": "maze",
@@ -78,18 +83,17 @@ def test_a_controller_table_says_which_data_its_models_were_trained_on():
 
 
 def test_a_pixel_controller_table_says_so_in_its_heading_and_data():
-    results = {
-        "task": "reacher",
-        "episodes": 50,
-        "settings": {"num_samples": 512, "horizon": 16, "iterations": 6, "replan_every": 4, "batch_size": 50},
-        "evaluation_seeds": {"first": 10, "last": 59, "split": "test"},
-        "controllers": {},
-    }
+    results = _empty_results("reacher")
     train = {"preset": "demo", "batch_size": 128}
     p = {"task": "reacher", "demonstrations": 200, "noise": 0.1, "collect_seed": 0, "train": train}
-    text = "\n".join(sections.controllers_section(results, protocol={"protocol": {**p, "obs_mode": "pixels"}}))
+    pixels = {**results, "obs_mode": "pixels"}
+    text = "\n".join(sections.controllers_section(pixels, protocol={"protocol": {**p, "obs_mode": "pixels"}}))
     assert text.startswith("### Controllers on reacher from 64x64 pixels\n")
     assert "200 expert demonstrations of reacher as 64x64 frames (goals are images) (action noise 0.1" in text
     assert "the 'demo' training preset, batch 128. " in text
-    state = "\n".join(sections.controllers_section(results, protocol={"protocol": {**p, "obs_mode": "state"}}))
+    state = "\n".join(
+        sections.controllers_section(
+            {**results, "obs_mode": "state"}, protocol={"protocol": {**p, "obs_mode": "state"}}
+        )
+    )
     assert state.startswith("### Controllers on reacher\n") and "frames" not in state
