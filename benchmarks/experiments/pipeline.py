@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, replace
+from functools import partial
 from pathlib import Path
 
 from tqdm import tqdm
@@ -218,16 +219,22 @@ class Pipeline:
             self._stage("data efficiency", self.json_path("data_efficiency"), work)
 
     def ablation(self) -> None:
+        """The one-seed variant experiments: the planning-quality ablation and the regularizer sweep."""
         from benchmarks.experiments.ablation import run_ablation
+        from benchmarks.experiments.regularizer_sweep import run_regularizer_sweep
 
-        def work() -> None:
-            base = self.eval_config((), self.cfg.eval.episodes)
-            request = TrainRequest(data=self.data, out=self.workdir, settings=self.cfg.train)
-            result = run_ablation(self.data, self.workdir / "ablation", base, request, progress=self.progress)
-            write_json_atomic(self.json_path("ablation"), result)
+        for name, enabled, run in (
+            ("ablation", self.cfg.ablation, run_ablation),
+            ("regularizer", self.cfg.regularizer_sweep, run_regularizer_sweep),
+        ):
+            if enabled:
+                self._stage(name, self.json_path(name), partial(self._variants, name, run))
 
-        if self.cfg.ablation:
-            self._stage("ablation", self.json_path("ablation"), work)
+    def _variants(self, name: str, run: Callable[..., dict]) -> None:
+        base = self.eval_config((), self.cfg.eval.episodes)
+        request = TrainRequest(data=self.data, out=self.workdir, settings=self.cfg.train)
+        result = run(self.data, self.workdir / name, base, request, progress=self.progress)
+        write_json_atomic(self.json_path(name), result)
 
     def training_steps(self) -> None:
         from benchmarks.experiments.training_steps import run_training_steps
@@ -264,7 +271,7 @@ class Pipeline:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.report_dir.mkdir(parents=True, exist_ok=True)
         start = time.perf_counter()
-        if self.cfg.compare or self.cfg.ablation or self.cfg.training_steps:  # the regimes collect their own
+        if self.cfg.compare or self.cfg.ablation or self.cfg.regularizer_sweep or self.cfg.training_steps:
             self.collect()
         if self.cfg.compare:
             for seed in self.cfg.seeds:

@@ -58,6 +58,8 @@ class ProtocolConfig:
     )
     ablation: bool = False
     "Run the ablation table: the planning-quality changes switched on one at a time (experiments/ablation.py)."
+    regularizer_sweep: bool = False
+    "Run the anti-collapse sweep: one model per regularizer and weight (experiments/regularizer_sweep.py)."
     regimes: tuple[str, ...] = ()
     (
         "Regimes of the planning-against-policy experiment (experiments/regimes.py), each trained once per "
@@ -103,6 +105,13 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
         compare=False,
         ablation=True,
     ),
+    "regularizer": ProtocolConfig(
+        train=_demo_training(),
+        eval=EvalConfig(controllers=("policy", "mppi+prior"), episodes=50, split="validation"),
+        horizons=(),
+        compare=False,
+        regularizer_sweep=True,
+    ),
     "steps": ProtocolConfig(
         eval=EvalConfig(controllers=("policy", "mppi+prior"), episodes=50),
         horizons=(),
@@ -125,7 +134,8 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
 }
 """'demo': reacher in minutes on 2 CPU cores; 'compare': controllers only, any task, a few minutes;
 'efficiency': ACT-JEPA against BC at 10/25/50 demonstrations, 3 seeds, demo training; 'ablation': the
-planning-quality changes one at a time (ablation.json only); 'regimes': policy against planning over
+planning-quality changes one at a time (ablation.json only); 'regularizer': the anti-collapse term and weight,
+one model each, on the validation split (regularizer.json only); 'regimes': policy against planning over
 data regimes and perturbations, 3 seeds, demo training (regimes/TASK.json); 'full': the complete
 protocol of one task."""
 

@@ -7,6 +7,7 @@ never typed by hand.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 
 def _pct(x: float) -> str:
@@ -81,10 +82,10 @@ class WithinOf:
 
 
 CONTROLLER_TARGETS = (
-    MinSuccess("mppi+prior", 0.95, tasks=("reacher",)),
+    MinSuccess("mppi+prior", 0.98, tasks=("reacher",)),
     WithinOf("mppi+prior", "oracle", 0.03, tasks=("reacher",)),
     Lead("mppi+prior", "policy", 0.20, tasks=("maze",), label="maze"),
-    MinSuccess("mppi+prior", 0.90, tasks=("maze",), label="maze"),
+    MinSuccess("mppi+prior", 0.95, tasks=("maze",), label="maze"),
     MinSuccess("mppi+prior", 0.80, tasks=("push",), label="push"),
     MinSuccess("mppi+prior", 0.85, tasks=("reacher/pixels",), label="reacher from 64x64 pixels"),
     Lead("mppi+prior", "mppi", 0.0),
@@ -111,6 +112,63 @@ class EfficiencyTarget:
 
 EFFICIENCY_TARGET = EfficiencyTarget()
 "Target of the data-efficiency experiment."
+
+
+@dataclass(frozen=True)
+class HorizonTarget:
+    """On `tasks`, `controller` reaches `rate` at the longest horizon, and from `from_horizon` on its success
+    never drops: each point's 95% interval reaches the success of the point before it."""
+
+    controller: str = "mppi+prior"
+    rate: float = 0.95
+    from_horizon: int = 8
+    tasks: tuple[str, ...] = ("reacher",)
+
+    def decide(self, task: str, points: list[dict]) -> list[tuple[str, bool]]:
+        """(line, met) pairs for a sweep's points of this controller (each with horizon, rate and interval)."""
+        points = sorted((p for p in points if p["horizon"] >= self.from_horizon), key=lambda p: p["horizon"])
+        if task not in self.tasks or len(points) < 2:
+            return []
+        last = points[-1]
+        reach = (
+            f"`{self.controller}` succeeds in at least {100 * self.rate:.0f}% at H={last['horizon']} "
+            f"({_pct(last['success_rate'])})"
+        )
+        drops = [f"H={b['horizon']}" for a, b in pairwise(points) if b["success_ci95"][1] < a["success_rate"]]
+        span = f"H={points[0]['horizon']} to H={last['horizon']}"
+        steady = f"`{self.controller}` success does not fall from {span} within the intervals" + (
+            f" (falls at {', '.join(drops)})" if drops else ""
+        )
+        return [(reach, last["success_rate"] >= self.rate), (steady, not drops)]
+
+
+HORIZON_TARGET = HorizonTarget()
+"Target of the horizon sweep: planning holds up as the plan looks further ahead."
+
+
+@dataclass(frozen=True)
+class TrainingStepsTarget:
+    """A model trained `longer` steps plans at least as well (`controller`'s success) as one trained `shorter`."""
+
+    controller: str = "mppi+prior"
+    shorter: int = 800
+    longer: int = 3000
+
+    def decide(self, points: list[dict]) -> tuple[str, bool] | None:
+        """(line, met) for a training-steps sweep's points, or None when it lacks either length."""
+        by_steps = {p["steps"]: p["controllers"].get(self.controller) for p in points}
+        short, long = by_steps.get(self.shorter), by_steps.get(self.longer)
+        if not short or not long:
+            return None
+        text = (
+            f"the {self.longer}-step model plans at least as well as the {self.shorter}-step one "
+            f"(`{self.controller}` {_pct(long['success_rate'])} against {_pct(short['success_rate'])})"
+        )
+        return text, long["success_rate"] >= short["success_rate"]
+
+
+TRAINING_STEPS_TARGET = TrainingStepsTarget()
+"Target of the training-steps sweep: longer training must not make planning worse."
 
 REGIMES_WIN_POINTS = 0.20
 "Regimes target: in at least one regime mppi+prior beats the policy by this much, with separated intervals."

@@ -39,9 +39,12 @@ SECTIONS = (
     ("open_loop", quality.open_loop_section),
     ("jepa_calibration", quality.calibration_section),
     ("ablation", quality.ablation_section),
+    ("regularizer", quality.regularizer_section),
     ("training_steps", quality.training_steps_section),
 )
 "Results files of a protocol folder and the section each becomes, in page order."
+EXPERIMENT_SECTIONS = ("jepa_calibration", "ablation", "regularizer", "training_steps")
+"The sections that a subfolder (another protocol's run) adds beside its own controller or efficiency table."
 
 
 def results_markdown(folder: Path, figure_prefix: str = "") -> str:
@@ -85,8 +88,8 @@ def _subfolder_sections(sub: Path, prefix: str) -> list[str]:
         parts += sections.efficiency_section(efficiency, prefix)
     elif _load(sub, "results"):
         parts += sections.controllers_section(_load(sub, "results"), prefix, _load(sub, "protocol"))
-    for name, section in SECTIONS[-3:]:  # calibration, ablation and training steps
-        result = _load(sub, name)
+    for name, section in SECTIONS:
+        result = _load(sub, name) if name in EXPERIMENT_SECTIONS else None
         if result:
             parts += section(result, prefix)
     return parts

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from benchmarks.experiments.targets import EFFICIENCY_TARGET, controller_targets
+from benchmarks.experiments.targets import EFFICIENCY_TARGET, HORIZON_TARGET, controller_targets
 from benchmarks.reporting.tables import controllers_table, data_efficiency_table, num, pct, sweep_table
 
 
@@ -24,7 +24,16 @@ def horizon_section(horizon: dict, figure_prefix: str = "") -> list[str]:
         "",
         sweep_table(horizon, "horizon"),
         "",
+        *horizon_targets_markdown(horizon),
     ]
+
+
+def horizon_targets_markdown(horizon: dict) -> list[str]:
+    """The horizon-sweep targets that this sweep decides, each marked met or missed."""
+    points = horizon["planners"].get(HORIZON_TARGET.controller, [])
+    decided = HORIZON_TARGET.decide(horizon.get("task", ""), points)
+    lines = [f"- {text}: **{_mark(met)}**" for text, met in decided]
+    return ["Targets decided by this table:", "", *lines, ""] if lines else []
 
 
 def budget_section(budget: dict, figure_prefix: str = "") -> list[str]:

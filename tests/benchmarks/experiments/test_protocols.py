@@ -31,6 +31,7 @@ def test_overrides_reach_training_and_evaluation():
 def test_unknown_protocol_is_one_line():
     with pytest.raises(
         UserError,
-        match="protocol 'huge' is unknown; use one of demo, compare, efficiency, ablation, steps, regimes, full",
+        match="protocol 'huge' is unknown; use one of demo, compare, efficiency, ablation, regularizer, steps, "
+        "regimes, full",
     ):
         protocol("huge")

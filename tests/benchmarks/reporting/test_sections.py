@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from benchmarks.reporting import sections
+from benchmarks.reporting.quality import training_steps_section
 from benchmarks.reporting.sections import efficiency_section, horizon_section, targets_markdown
 
 
@@ -19,6 +20,24 @@ def test_horizon_section_states_the_replanning_of_the_run():
     }
     text = "\n".join(horizon_section(result))
     assert "replanning every min(2, H) steps" in text and "min(4, H)" not in text
+    assert "Targets decided" not in text  # no task, no mppi+prior: nothing to decide
+
+
+def test_horizon_section_marks_the_reacher_horizon_targets_from_the_sweep():
+    points = [dict(_point(h), success_rate=r) for h, r in ((8, 1.0), (16, 0.6), (32, 0.96))]
+    result = {"task": "reacher", "episodes": 5, "planners": {"mppi+prior": points}, "references": {}}
+    text = "\n".join(horizon_section(result))
+    assert "- `mppi+prior` succeeds in at least 95% at H=32 (96.0%): **met**" in text
+    assert "from H=8 to H=32 within the intervals (falls at H=16): **missed**" in text
+
+
+def test_training_steps_section_marks_whether_longer_training_plans_worse():
+    def point(steps: int, rate: float) -> dict:
+        return {"steps": steps, "controllers": {"mppi+prior": {"success_rate": rate, "success_ci95": [0.0, 1.0]}}}
+
+    result = {"task": "reacher", "episodes": 5, "preset": "default", "points": [point(800, 0.9), point(3000, 0.8)]}
+    text = "\n".join(training_steps_section(result))
+    assert "(`mppi+prior` 80.0% against 90.0%): **missed**" in text
 
 
 def test_efficiency_section_marks_only_the_target_counts():
