@@ -56,6 +56,8 @@ class ReproduceCommand:
     "Folder for data and checkpoints (default runs/PROTOCOL-TASK)."
     report: Path | None = None
     "Folder for results and figures (default results/TASK)."
+    preset: str | None = None
+    "Training preset of every model instead of the protocol's: 'default' (planning quality) or 'demo' (quick)."
     steps: int | None = None
     "Override the training steps of every model."
     batch_size: int | None = None
@@ -80,8 +82,8 @@ class ReproduceCommand:
         cfg = protocol(self.protocol, task=self.task, train_steps=self.steps, device=self.device)
         chosen = {"regimes": self.regimes, "seeds": self.seeds, "obs_mode": self.obs, "baseline": self.baseline}
         cfg = replace(cfg, **{k: v for k, v in chosen.items() if v is not None})
-        if self.batch_size is not None:
-            cfg = replace(cfg, train=replace(cfg.train, batch_size=self.batch_size))
+        trained = {"preset": self.preset, "batch_size": self.batch_size}
+        cfg = replace(cfg, train=replace(cfg.train, **{k: v for k, v in trained.items() if v is not None}))
         if self.controllers is not None:
             cfg = replace(cfg, eval=replace(cfg.eval, controllers=self.controllers))
         return cfg

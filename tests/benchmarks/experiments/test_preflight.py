@@ -37,12 +37,14 @@ def test_reproduce_choices_replace_the_protocols():
     from benchmarks.cli.protocols import ReproduceCommand
 
     base = protocol("compare", task="push", device="cpu")
-    cfg = ReproduceCommand("push", "compare", batch_size=64, baseline=True, obs="pixels", seeds=(4,)).config()
+    chosen = {"batch_size": 64, "baseline": True, "obs": "pixels", "seeds": (4,), "preset": "default"}
+    cfg = ReproduceCommand("push", "compare", **chosen).config()
     assert (cfg.task, cfg.train.batch_size, cfg.baseline, cfg.obs_mode, cfg.seeds) == ("push", 64, True, "pixels", (4,))
+    assert base.train.preset == "demo" and cfg.train.preset == "default"
     kept = replace(
         cfg, task=base.task, eval=base.eval, train=base.train, baseline=False, obs_mode="state", seeds=base.seeds
     )
-    assert kept == base and replace(cfg.train, batch_size=None) == base.train
+    assert kept == base and replace(cfg.train, batch_size=None, preset="demo") == base.train
     assert ReproduceCommand("reacher", "compare").config() == protocol("compare", task="reacher", device="cpu")
 
 
@@ -54,6 +56,7 @@ def test_reproduce_choices_replace_the_protocols():
         ("reacher", ("--device", "tpu"), "device 'tpu' is unknown"),
         ("reacher", ("--steps", "0"), "steps must be >= 1"),
         ("reacher", ("--batch-size", "1"), "batch size >= 2"),
+        ("reacher", ("--preset", "huge"), "training preset 'huge' is unknown; use one of default, demo"),
         ("no_such_task", (), "unknown task 'no_such_task'"),
     ],
 )
