@@ -8,6 +8,7 @@ pools the controllers' held-out episodes over the seeds, keeping the per-seed ra
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -73,7 +74,7 @@ REGIMES: dict[str, Regime] = {
 ROW_KEYS = ("regime", "controller", "success_rate", "success_ci95", "seeds", "episodes", "per_seed")
 (
     "The keys of every row of docs/results/regimes/<task>.json: 'episodes' counts the pooled episodes behind "
-    "success_rate (held-out episodes per seed times 'seeds'); the oracle runs with the first seed's model only."
+    "success_rate (held-out episodes per seed times 'seeds'); the oracle, which never reads a model, runs once."
 )
 
 
@@ -181,7 +182,8 @@ def run_regimes(
     """Collect, train (per seed) and evaluate every named regime; the regimes JSON {"task", "rows"}.
 
     Regimes with the same training data (expert, kick, actuator noise) share one dataset and one model per
-    seed, kept in the folder of the first of them; each regime's evaluation is kept in its own folder."""
+    seed, kept in the folder of the first of them; each regime's evaluation is kept in its own folder, and
+    regimes evaluated alike share one run of the simulator oracle."""
     rows, trained = [], {}
     info = {"task": task, "obs_mode": "state"}
     for name in names:
@@ -189,12 +191,28 @@ def run_regimes(
         data_folder = trained.setdefault(regime.data, Path(workdir) / name)
         models = _regime_models(task, regime.data, data_folder, seeds, request, collect_seed, progress)
         cfg = regime_eval_config(base, regime)
-        key = repr((cfg, seeds, str(data_folder.resolve()), request.settings))
+        learned = replace(cfg, controllers=tuple(c for c in cfg.controllers if c != "oracle"))
+        key = repr((learned, seeds, str(data_folder.resolve()), request.settings))
         folder = Path(workdir) / name
         folder.mkdir(parents=True, exist_ok=True)
-        results = _evaluate_once(folder, key, partial(evaluate_seeds, models, info, cfg, progress=progress))
+        results = _evaluate_once(folder, key, partial(evaluate_seeds, models, info, learned, progress=progress))
+        if "oracle" in cfg.controllers:
+            oracle = _shared_oracle(Path(workdir), cfg, {seeds[0]: models[seeds[0]]}, info, progress)
+            merged = {**results["controllers"], "oracle": oracle}
+            results["controllers"] = {c: merged[c] for c in cfg.controllers}
         rows.extend(regime_rows(name, results))
     return {"task": task, "rows": rows}
+
+
+def _shared_oracle(workdir: Path, cfg: EvalConfig, models: dict, info: dict, progress: bool) -> dict:
+    """The simulator oracle's entry under the regime's evaluation. It never reads the model, so every regime
+    with the same evaluation (episodes, goal region, perturbation) shares one run, kept under workdir/oracle."""
+    oracle_cfg = replace(cfg, controllers=("oracle",))
+    key = repr(oracle_cfg)
+    folder = workdir / "oracle" / hashlib.sha256(key.encode()).hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    results = _evaluate_once(folder, key, partial(evaluate_seeds, models, info, oracle_cfg, progress=progress))
+    return results["controllers"]["oracle"]
 
 
 def write_regimes(cfg: ProtocolConfig, workdir: Path, output: Path, progress: bool = True) -> None:

@@ -83,6 +83,7 @@ def test_tiny_regimes_run_writes_the_schema(tmp_path):
         assert 0.0 <= lo <= row["success_rate"] <= hi <= 1.0
         assert row["success_rate"] == pytest.approx(sum(row["per_seed"]) / row["seeds"])
     assert len(list((work / "regimes" / "expert-10").glob("jepa-s*"))) == 2
+    assert len(list((work / "regimes" / "oracle").iterdir())) == 2  # kick's pushes change the oracle's episodes
     assert not (work / "data.h5").exists()  # each regime collects its own data, nothing else is collected
     assert (report / "regimes" / "point_mass.png").stat().st_size > 0
     text = page.read_text()
@@ -135,3 +136,29 @@ def test_pixels_refuse_the_latent_scored_oracle_in_one_line():
         check_protocol(cfg)
     controllers = tuple(c for c in cfg.eval.controllers if c != "oracle+cost")
     check_protocol(replace(cfg, eval=replace(cfg.eval, controllers=controllers)))
+
+
+@pytest.mark.slow
+def test_regimes_evaluated_alike_share_one_oracle_run(tmp_path, monkeypatch):
+    import benchmarks.experiments.regimes as regimes_module
+    from benchmarks.experiments.regimes import run_regimes
+    from benchmarks.experiments.training import TrainRequest
+
+    cfg = tiny_regimes()
+    base = replace(cfg.eval, controllers=("oracle", "policy"))
+    request = TrainRequest(data=tmp_path / "unused.h5", out=tmp_path, settings=cfg.train)
+    calls = []
+    evaluate_seeds = regimes_module.evaluate_seeds
+
+    def counted(models, info, eval_cfg, **kwargs):
+        calls.append(eval_cfg.controllers)
+        return evaluate_seeds(models, info, eval_cfg, **kwargs)
+
+    monkeypatch.setattr(regimes_module, "evaluate_seeds", counted)
+    result = run_regimes("point_mass", ("expert-10", "noisy-0.3"), (0,), tmp_path / "r", base, request, progress=False)
+    assert calls == [("policy",), ("oracle",), ("policy",)]  # different data, same evaluation: one oracle run
+    assert [(r["regime"], r["controller"]) for r in result["rows"]] == [
+        (regime, controller) for regime in ("expert-10", "noisy-0.3") for controller in ("oracle", "policy")
+    ]
+    oracle = [{k: v for k, v in r.items() if k != "regime"} for r in result["rows"] if r["controller"] == "oracle"]
+    assert oracle[0] == oracle[1] and oracle[0]["seeds"] == 1
