@@ -82,6 +82,7 @@ def run_regularizer_sweep(
 ) -> dict:
     """Train one model per variant (a rerun reuses finished ones), evaluate policy and mppi+prior; the JSON."""
     from envs.dataset import load_dataset
+    from world_model.train_config import preset
 
     dataset = load_dataset(data)
     info = {"task": dataset.meta["task"], "obs_mode": dataset.meta["obs_mode"]}
@@ -103,7 +104,8 @@ def run_regularizer_sweep(
         "task": info["task"],
         "episodes": base.episodes,
         "split": base.split,
-        "train_steps": request.settings.steps,
+        "train_steps": preset(request.settings.preset, steps=request.settings.steps).steps,
+        "preset": request.settings.preset,
         "seed": request.settings.seed,
         "rows": rows,
     }

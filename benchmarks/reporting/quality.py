@@ -131,7 +131,8 @@ def regularizer_section(sweep: dict, figure_prefix: str = "") -> list[str]:
     return [
         f"### Anti-collapse term on {sweep['task']}: which regularizer, at which weight",
         "",
-        f"One model per row (training seed {sweep['seed']}, {sweep['train_steps']} steps), everything else at "
+        f"One model per row (training seed {sweep['seed']}, {sweep['train_steps']} training steps), everything "
+        "else at "
         f"the defaults. {sweep['episodes']} held-out episodes per cell ({sweep['split']} split). Embedding std "
         "and effective rank (of 64) at the end of training; Spearman correlations of latent L2 distance to the "
         "goal with the true goal distance and with the demonstrations' remaining steps; open-loop error as a "
