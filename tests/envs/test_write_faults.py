@@ -151,7 +151,7 @@ def interrupt_inside_write(monkeypatch, on_chunk, signals):
             calls["actions"] += 1
             if calls["actions"] == on_chunk:
                 for sig in signals:
-                    os.kill(os.getpid(), sig)
+                    signal.raise_signal(sig)  # to this (main) thread: delivered at once, never by another thread later
         return real_setitem(self, key, value)
 
     monkeypatch.setattr(h5py.Dataset, "__setitem__", setitem)
@@ -209,8 +209,8 @@ def test_interrupt_while_finishing_keeps_the_file(tmp_path, monkeypatch):
     real_verify = collect_module.verify_written
 
     def verify_interrupted(path, count):
-        os.kill(os.getpid(), signal.SIGINT)
-        os.kill(os.getpid(), signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)
+        signal.raise_signal(signal.SIGINT)
         real_verify(path, count)
 
     monkeypatch.setattr(collect_module, "verify_written", verify_interrupted)
