@@ -10,8 +10,10 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import sys
 import tempfile
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -51,7 +53,10 @@ def threads_per_process(nproc: int) -> int:
 @contextlib.contextmanager
 def _launcher_settings(nproc: int) -> Iterator[None]:
     """While the launcher runs: its log lines silenced (each worker prints its own results and errors), and
-    OMP_NUM_THREADS, if unset, set for the workers to this machine's cores divided among them."""
+    OMP_NUM_THREADS, if unset, set for the workers to this machine's cores divided among them. Afterwards the
+    signal handlers are put back: torch's launcher installs its own for Ctrl-C and stop signals and leaves them,
+    so Ctrl-C in this process would raise its SignalException instead of KeyboardInterrupt."""
+    handlers = _signal_handlers()
     loggers = [logging.getLogger(name) for name in LAUNCHER_LOGGERS]
     levels = [logger.level for logger in loggers]
     threads_unset = "OMP_NUM_THREADS" not in os.environ
@@ -66,6 +71,16 @@ def _launcher_settings(nproc: int) -> Iterator[None]:
             logger.setLevel(level)
         if threads_unset:
             os.environ.pop("OMP_NUM_THREADS", None)
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)
+
+
+def _signal_handlers() -> dict[int, Any]:
+    """The current handlers of the signals torch's launcher takes over (main thread only: elsewhere none)."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    names = ("SIGTERM", "SIGINT", "SIGHUP", "SIGQUIT")
+    return {sig: signal.getsignal(sig) for sig in (getattr(signal, n) for n in names if hasattr(signal, n))}
 
 
 def launch(nproc: int, entrypoint: str | Callable[..., Any], *args: Any) -> dict[int, Any]:

@@ -34,6 +34,18 @@ LIMITED_CHILD = textwrap.dedent("""
 """)
 
 
+@pytest.fixture(autouse=True)
+def fresh_process_signal_handlers():
+    """Each test sees Ctrl-C and SIGTERM as a fresh `actjepa collect` process does, whatever handler an earlier
+    test in this worker left behind (a library may install its own and keep it)."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
 def leftovers(folder, keep):
     return sorted(p.name for p in folder.iterdir() if p.name != keep)
 

@@ -121,3 +121,23 @@ def test_nproc_under_torchrun_is_one_line(cli, tmp_path, point_mass_data, monkey
     args = ("train", "--data", point_mass_data, "--out", out, *FAST, "--nproc-per-node", "2")
     assert "started by torchrun (WORLD_SIZE=2); drop --nproc-per-node" in one_line_error(*cli(*args)[::2])
     assert not out.exists()
+
+
+def test_the_launcher_puts_back_the_signal_handlers_it_found():
+    """torch's launcher installs its own Ctrl-C handler and leaves it; ours must not outlive the launch."""
+    import signal
+
+    from benchmarks.launch import _launcher_settings
+
+    def mine(signum, frame):
+        raise KeyboardInterrupt
+
+    before, term = signal.signal(signal.SIGINT, mine), signal.getsignal(signal.SIGTERM)
+    try:
+        with _launcher_settings(2):
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # what the launcher does to this process
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        assert signal.getsignal(signal.SIGINT) is mine
+        assert signal.getsignal(signal.SIGTERM) is term
+    finally:
+        signal.signal(signal.SIGINT, before)
