@@ -7,11 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.evaluation.config import EvalConfig
 from benchmarks.experiments.data_efficiency import CURVES, run_data_efficiency, subset
-from benchmarks.experiments.training import TrainRequest, TrainSettings
-from envs.collect import collect
-from planner import ControllerConfig, PlannerConfig
+from tests.benchmarks.experiments.tiny import tiny_reacher
 
 pytestmark = pytest.mark.slow
 
@@ -23,22 +20,7 @@ def test_subsets_are_nested_per_seed_and_differ_across_seeds():
 
 
 def test_run_data_efficiency_pools_seeds_per_curve(tmp_path: Path):
-    data = collect(
-        task="reacher",
-        source="expert",
-        episodes=8,
-        noise=0.1,
-        seed=0,
-        out=tmp_path / "d.h5",
-        obs_mode="state",
-        batch_size=8,
-        force=False,
-        progress=False,
-    )
-    control = ControllerConfig(planner=PlannerConfig(num_samples=16, horizon=4, iterations=2), replan_every=2)
-    base = EvalConfig(episodes=2, batch_size=2, control=control)
-    settings = TrainSettings(preset="demo", steps=4, batch_size=8, val_fraction=0.25)
-    request = TrainRequest(data=data, out=tmp_path, settings=settings)
+    data, base, request = tiny_reacher(tmp_path)
     result = run_data_efficiency(data, tmp_path / "runs", (4, 6), (0, 1), base, request, progress=False)
     assert set(result["curves"]) == set(CURVES)
     for points in result["curves"].values():

@@ -8,13 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.evaluation.config import EvalConfig
 from benchmarks.experiments.protocols import protocol
 from benchmarks.experiments.regularizer_sweep import VARIANTS, RegularizerVariant, run_regularizer_sweep
-from benchmarks.experiments.training import TrainRequest, TrainSettings
 from benchmarks.reporting.quality import regularizer_section
-from envs.collect import collect
-from planner import ControllerConfig, PlannerConfig
+from tests.benchmarks.experiments.tiny import tiny_reacher
 from world_model.checkpoint import read_info
 
 pytestmark = pytest.mark.slow
@@ -29,22 +26,7 @@ def test_variants_cover_no_term_both_terms_and_the_old_unmeetable_target():
 
 
 def test_each_variant_trains_with_its_own_term_and_reports_its_training(tmp_path: Path):
-    data = collect(
-        task="reacher",
-        source="expert",
-        episodes=8,
-        noise=0.1,
-        seed=0,
-        out=tmp_path / "d.h5",
-        obs_mode="state",
-        batch_size=8,
-        force=False,
-        progress=False,
-    )
-    control = ControllerConfig(planner=PlannerConfig(num_samples=16, horizon=4, iterations=2), replan_every=2)
-    base = EvalConfig(episodes=2, batch_size=2, control=control, split="validation")
-    settings = TrainSettings(preset="demo", steps=4, batch_size=8, val_fraction=0.25)
-    request = TrainRequest(data=data, out=tmp_path, settings=settings)
+    data, base, request = tiny_reacher(tmp_path, split="validation")
     variants = (RegularizerVariant("vicreg", 0.0), RegularizerVariant("sigreg", 0.5))
     result = run_regularizer_sweep(data, tmp_path / "sweep", base, request, variants, progress=False)
 
