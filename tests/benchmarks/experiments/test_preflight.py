@@ -23,14 +23,7 @@ def test_controllers_of_each_protocol():
     assert protocol_controllers(PROTOCOLS["compare"]) == ("policy", "mppi+prior", "oracle", "oracle+cost")
     efficiency_only = replace(PROTOCOLS["compare"], eval=EvalConfig(controllers=("cem",)), data_efficiency_demos=(10,))
     assert protocol_controllers(efficiency_only) == ("cem", "policy", "mppi+prior")
-    assert set(protocol_controllers(PROTOCOLS["demo"])) == {
-        "policy",
-        "cem",
-        "mppi",
-        "cem+prior",
-        "mppi+prior",
-        "oracle",
-    }
+    assert set(protocol_controllers(PROTOCOLS["demo"])) == {"policy", "mppi", "mppi+prior", "oracle"}
 
 
 def test_reproduce_choices_replace_the_protocols():
