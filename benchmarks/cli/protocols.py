@@ -76,11 +76,19 @@ class ReproduceCommand:
     "Observations instead of the protocol's: 'state' vectors or 64x64 'pixels' (goals are then images too)."
     controllers: tuple[str, ...] | None = None
     "Controllers of the comparison instead of the protocol's, e.g. --controllers policy mppi+prior oracle."
+    demos: tuple[int, ...] | None = None
+    "Demonstration counts of the data-efficiency experiment instead of the protocol's, e.g. --demos 25 50."
 
     def config(self) -> ProtocolConfig:
         """The named protocol with this command's choices in place of its own."""
         cfg = protocol(self.protocol, task=self.task, train_steps=self.steps, device=self.device)
-        chosen = {"regimes": self.regimes, "seeds": self.seeds, "obs_mode": self.obs, "baseline": self.baseline}
+        chosen = {
+            "regimes": self.regimes,
+            "seeds": self.seeds,
+            "obs_mode": self.obs,
+            "baseline": self.baseline,
+            "data_efficiency_demos": self.demos,
+        }
         cfg = replace(cfg, **{k: v for k, v in chosen.items() if v is not None})
         trained = {"preset": self.preset, "batch_size": self.batch_size}
         cfg = replace(cfg, train=replace(cfg.train, **{k: v for k, v in trained.items() if v is not None}))

@@ -8,7 +8,10 @@ pooled over seeds (Wilson interval over all episodes) and kept per seed.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -17,7 +20,7 @@ from benchmarks.evaluation.config import EvalConfig
 from benchmarks.evaluation.episodes import EpisodeRecord
 from benchmarks.evaluation.run import evaluate_controller
 from benchmarks.evaluation.summary import summarize
-from benchmarks.experiments.training import TrainRequest, train_on_dataset
+from benchmarks.experiments.training import TrainRequest, train_or_load
 
 CURVES = {
     "act-jepa policy": ("policy", "jepa"),
@@ -55,25 +58,16 @@ def run_data_efficiency(
             for kind in ("jepa", "bc"):
                 out = workdir / f"{kind}-n{n}-s{seed}"
                 settings = replace(request.settings, seed=seed)
-                runs[kind] = train_on_dataset(
-                    replace(
-                        request,
-                        data=data,
-                        out=out,
-                        settings=settings,
-                        episodes=episodes,
-                        baseline="bc" if kind == "bc" else None,
-                    ),
-                    progress=progress,
-                )
+                baseline = "bc" if kind == "bc" else None
+                trained = replace(request, data=data, out=out, settings=settings, episodes=episodes, baseline=baseline)
+                runs[kind] = train_or_load(trained, progress=progress)
             info = {"task": dataset.meta["task"], "obs_mode": dataset.meta["obs_mode"]}
             for label, (controller, source) in CURVES.items():
                 cfg = replace(base, controllers=(controller,), control=replace(base.control, seed=seed))
                 prior = None if source == "jepa" else runs["bc"]
-                record, _ = evaluate_controller(
-                    controller, runs["jepa"], info["task"], info["obs_mode"], cfg, prior=prior, progress=progress
-                )
-                records[label][n].append(record)
+                evaluate = partial(_record, controller, runs["jepa"], info, cfg, prior, progress)
+                key = repr((label, cfg, request.settings))
+                records[label][n].append(record_once(workdir / f"jepa-n{n}-s{seed}" / "evaluations", key, evaluate))
     curves = {}
     for label in CURVES:
         points = []
@@ -94,3 +88,38 @@ def run_data_efficiency(
         "train_steps": request.settings.steps,
         "curves": curves,
     }
+
+
+def _record(controller: str, model, info: dict, cfg: EvalConfig, prior, progress: bool) -> EpisodeRecord:
+    record, _ = evaluate_controller(
+        controller, model, info["task"], info["obs_mode"], cfg, prior=prior, progress=progress
+    )
+    return record
+
+
+RECORD_ARRAYS = ("seeds", "success", "ever_success", "final_distance", "steps_to_success", "ms_per_action")
+"The EpisodeRecord fields kept by record_once."
+
+
+def record_once(folder: Path, key: str, evaluate: Callable[[], EpisodeRecord]) -> EpisodeRecord:
+    """The record that an earlier run saved under folder for the same settings (`key`), else evaluate and keep
+    it there, so an interrupted or split run does not evaluate a (count, seed, curve) twice."""
+    from actjepa_common.files import atomic_write
+
+    path = Path(folder) / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
+    if path.is_file():
+        with np.load(path) as saved:
+            if str(saved["key"]) == key:
+                return EpisodeRecord(
+                    **{name: saved[name] for name in RECORD_ARRAYS[:-1]}, ms_per_action=list(saved["ms_per_action"])
+                )
+    record = evaluate()
+    arrays = {name: np.asarray(getattr(record, name)) for name in RECORD_ARRAYS}
+
+    def write(tmp: str) -> None:
+        with open(tmp, "wb") as file:
+            np.savez(file, key=np.array(key), **arrays)
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, write)
+    return record

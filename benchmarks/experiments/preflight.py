@@ -61,6 +61,12 @@ def check_protocol(cfg: ProtocolConfig, folders: tuple[Path, ...] = ()) -> None:
     for name, prob in (("final_goal_prob", t.final_goal_prob), ("task_goal_prob", t.task_goal_prob)):
         if not 0.0 <= prob <= 1.0:
             raise UserError(f"{name} must be a probability in [0, 1], got {prob}")
+    bad = [n for n in cfg.data_efficiency_demos if not 0 < n <= cfg.demonstrations]
+    if bad:
+        raise UserError(
+            f"demonstration count {bad[0]} is outside 1-{cfg.demonstrations} (the demonstrations collected); "
+            "choose --demos within it"
+        )
     if cfg.regimes:
         from benchmarks.experiments.regimes import REGIMES, check_regimes
 

@@ -30,12 +30,20 @@ def test_reproduce_choices_replace_the_protocols():
     from benchmarks.cli.protocols import ReproduceCommand
 
     base = protocol("compare", task="push", device="cpu")
-    chosen = {"batch_size": 64, "baseline": True, "obs": "pixels", "seeds": (4,), "preset": "default"}
+    chosen = {"batch_size": 64, "baseline": True, "obs": "pixels", "seeds": (4,), "preset": "default", "demos": (7,)}
     cfg = ReproduceCommand("push", "compare", **chosen).config()
     assert (cfg.task, cfg.train.batch_size, cfg.baseline, cfg.obs_mode, cfg.seeds) == ("push", 64, True, "pixels", (4,))
+    assert cfg.data_efficiency_demos == (7,) and base.data_efficiency_demos == ()
     assert base.train.preset == "demo" and cfg.train.preset == "default"
     kept = replace(
-        cfg, task=base.task, eval=base.eval, train=base.train, baseline=False, obs_mode="state", seeds=base.seeds
+        cfg,
+        task=base.task,
+        eval=base.eval,
+        train=base.train,
+        baseline=False,
+        obs_mode="state",
+        seeds=base.seeds,
+        data_efficiency_demos=(),
     )
     assert kept == base and replace(cfg.train, batch_size=None, preset="demo") == base.train
     assert ReproduceCommand("reacher", "compare").config() == protocol("compare", task="reacher", device="cpu")
@@ -51,6 +59,8 @@ def test_reproduce_choices_replace_the_protocols():
         ("reacher", ("--batch-size", "1"), "batch size >= 2"),
         ("reacher", ("--preset", "huge"), "training preset 'huge' is unknown; use one of default, demo"),
         ("no_such_task", (), "unknown task 'no_such_task'"),
+        ("reacher", ("--demos", "25", "0"), "demonstration count 0 is outside 1-200"),
+        ("reacher", ("--demos", "201"), "demonstration count 201 is outside 1-200"),
     ],
 )
 def test_reproduce_refuses_before_creating_folders(capsys, tmp_path, task, extra, message):
