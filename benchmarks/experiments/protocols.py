@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 from benchmarks.errors import UserError
 from benchmarks.evaluation.config import EvalConfig
 from benchmarks.experiments.training import TrainSettings
-from planner import CONTROLLER_NAMES
+from planner import CONTROLLER_NAMES, ControllerConfig, PlannerConfig
 
 
 @dataclass(frozen=True)
@@ -78,6 +78,11 @@ DEMO_CONTROLLERS = ("policy", "mppi", "mppi+prior", "oracle")
     "CEM and the latent-scored oracle are left to `reproduce --controllers` so the demo stays within 15 minutes "
     "on 2 CPU cores."
 )
+DEMO_CONTROL = ControllerConfig(planner=PlannerConfig(compile="off"))
+(
+    "The demo plans eagerly: its evaluations are a few dozen plans per shape, and compiling a search round "
+    "for a new horizon on a cold inductor cache took up to 110 s (H=32) against a few seconds of planning."
+)
 
 
 def _demo_training(**fields) -> TrainSettings:
@@ -87,8 +92,8 @@ def _demo_training(**fields) -> TrainSettings:
 PROTOCOLS: dict[str, ProtocolConfig] = {
     "demo": ProtocolConfig(
         train=_demo_training(),
-        eval=EvalConfig(controllers=DEMO_CONTROLLERS, episodes=50),
-        horizon_planners=("mppi", "mppi+prior"),
+        eval=EvalConfig(controllers=DEMO_CONTROLLERS, episodes=50, control=DEMO_CONTROL),
+        horizon_planners=("mppi+prior",),
         sweep_episodes=25,
     ),
     "compare": ProtocolConfig(

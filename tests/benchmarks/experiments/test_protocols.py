@@ -12,7 +12,8 @@ from planner import CONTROLLER_NAMES
 def test_protocols_hold_their_experiments():
     assert (
         set(PROTOCOLS["demo"].eval.controllers) < set(CONTROLLER_NAMES)
-        and PROTOCOLS["demo"].horizon_planners == ("mppi", "mppi+prior")
+        and PROTOCOLS["demo"].horizon_planners == ("mppi+prior",)
+        and PROTOCOLS["demo"].eval.control.planner.compile == "off"
         and PROTOCOLS["demo"].train.preset == "demo"
     )
     assert PROTOCOLS["compare"].horizons == () and PROTOCOLS["compare"].eval.episodes == 50
