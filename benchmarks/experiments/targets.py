@@ -170,6 +170,12 @@ class TrainingStepsTarget:
 TRAINING_STEPS_TARGET = TrainingStepsTarget()
 "Target of the training-steps sweep: longer training must not make planning worse."
 
+PLANNER_MS_PER_ACTION = 9.75
+(
+    "Planner speed target: ms per action at the default budget, B=1, at most 1.5x the 6.5 ms the planner took "
+    "before the learned value, the trust region and the prior penalty were added."
+)
+
 REGIMES_WIN_POINTS = 0.20
 "Regimes target: in at least one regime mppi+prior beats the policy by this much, with separated intervals."
 REGIMES_EXPERT_SLACK = 0.02

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
 from benchmarks.reporting import sections
 from benchmarks.reporting.quality import training_steps_section
 from benchmarks.reporting.sections import efficiency_section, horizon_section, targets_markdown
@@ -116,3 +121,12 @@ def test_a_pixel_controller_table_says_so_in_its_heading_and_data():
         )
     )
     assert state.startswith("### Controllers on reacher\n") and "frames" not in state
+
+
+@pytest.mark.parametrize("ms_per_action, mark", [(8.3, "met"), (9.75, "met"), (9.8, "missed")])
+def test_planner_speed_section_decides_the_per_action_target(ms_per_action, mark):
+    bench = json.loads((Path(__file__).resolve().parents[3] / "docs/results/bench_planner.json").read_text())
+    bench["targets"]["ms_per_action_b1"] = ms_per_action
+    text = "\n".join(sections.bench_planner_section(bench))
+    assert f"{ms_per_action:.2f} ms per action (target ≤ 20 ms per plan: " in text
+    assert f"target ≤ 9.75 ms per action: {mark})" in text
