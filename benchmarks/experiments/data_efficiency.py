@@ -86,6 +86,7 @@ def run_data_efficiency(
         "seeds": list(seeds),
         "episodes_per_seed": base.episodes,
         "train_steps": request.settings.steps,
+        "train_preset": request.settings.preset,
         "curves": curves,
     }
 

@@ -99,13 +99,23 @@ def targets_markdown(results: dict) -> list[str]:
     return ["Targets decided by this table:", "", *lines, ""] if lines else []
 
 
+def _efficiency_training(result: dict) -> str:
+    """How long each data-efficiency model trained, as far as its JSON says."""
+    preset, steps = result.get("train_preset"), result.get("train_steps")
+    if steps:
+        return f", {steps} optimizer steps" + (f" (the '{preset}' preset's other settings)" if preset else "")
+    return f", with the '{preset}' training preset" if preset else ""
+
+
 def efficiency_section(result: dict, figure_prefix: str = "") -> list[str]:
     """Data-efficiency figure, table and the ACT-JEPA-against-BC comparison it decides."""
     parts = [
         f"### Data efficiency on {result['task']}: ACT-JEPA against behaviour cloning",
         "",
         f"{len(result['seeds'])} training seeds per point, {result['episodes_per_seed']} held-out episodes per "
-        "seed, pooled into one Wilson interval; each seed trains both models on the same random subset.",
+        "seed, pooled into one Wilson interval; each seed trains both models on the same random subset"
+        + _efficiency_training(result)
+        + ".",
         "",
         f"![success against demonstrations]({figure_prefix}data_efficiency.png)",
         "",

@@ -64,6 +64,12 @@ def test_efficiency_section_marks_only_the_target_counts():
         "- 25 demonstrations: ACT-JEPA policy 60.0% against BC 58.0% (+2.0 points; target +5: **missed**)",
         "- 50 demonstrations: ACT-JEPA policy 70.0% against BC 60.0% (+10.0 points; target +5: **met**)",
     ]
+    intro = efficiency_section(result)[2]
+    assert intro.endswith("each seed trains both models on the same random subset.")
+    preset = efficiency_section({**result, "train_preset": "default", "train_steps": None})[2]
+    assert preset.endswith("same random subset, with the 'default' training preset.")
+    steps = efficiency_section({**result, "train_preset": "demo", "train_steps": 300})[2]
+    assert steps.endswith("same random subset, 300 optimizer steps (the 'demo' preset's other settings).")
 
 
 def test_targets_markdown_lists_marks():
