@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import fields, replace
 from functools import partial
 from pathlib import Path
 
@@ -98,8 +98,8 @@ def _record(controller: str, model, info: dict, cfg: EvalConfig, prior, progress
     return record
 
 
-RECORD_ARRAYS = ("seeds", "success", "ever_success", "final_distance", "steps_to_success", "ms_per_action")
-"The EpisodeRecord fields kept by record_once."
+KEPT_FIELDS = tuple(f.name for f in fields(EpisodeRecord) if f.name != "achieved_goals")
+"The EpisodeRecord fields kept by record_once (every one but the optional per-step goals)."
 
 
 def record_once(folder: Path, key: str, evaluate: Callable[[], EpisodeRecord]) -> EpisodeRecord:
@@ -111,11 +111,10 @@ def record_once(folder: Path, key: str, evaluate: Callable[[], EpisodeRecord]) -
     if path.is_file():
         with np.load(path) as saved:
             if str(saved["key"]) == key:
-                return EpisodeRecord(
-                    **{name: saved[name] for name in RECORD_ARRAYS[:-1]}, ms_per_action=list(saved["ms_per_action"])
-                )
+                kept = {name: saved[name] for name in KEPT_FIELDS}
+                return EpisodeRecord(**{**kept, "ms_per_action": kept["ms_per_action"].tolist()})
     record = evaluate()
-    arrays = {name: np.asarray(getattr(record, name)) for name in RECORD_ARRAYS}
+    arrays = {name: np.asarray(getattr(record, name)) for name in KEPT_FIELDS}
 
     def write(tmp: str) -> None:
         with open(tmp, "wb") as file:
