@@ -120,7 +120,7 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
     ),
     "regularizer": ProtocolConfig(
         train=_demo_training(),
-        eval=EvalConfig(controllers=("policy", "mppi+prior"), episodes=50, split="validation"),
+        eval=EvalConfig(controllers=("policy", "mppi", "mppi+prior"), episodes=50, split="validation"),
         horizons=(),
         compare=False,
         regularizer_sweep=True,

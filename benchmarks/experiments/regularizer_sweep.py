@@ -4,8 +4,9 @@ The regularizer keeps the latents from collapsing, but the encoder's LayerNorm c
 term that asks for more than the normalisation allows dominates the other losses and flattens latent
 distances. Each variant trains one model on the same data with the same seed; the sweep records the
 embedding's health, how well latent distance ranks progress toward the goal, the predictor's open-loop
-error and the success of the policy and of mppi+prior, so the default is chosen by measurement
-(on the validation split) rather than by habit.
+error and the success of the protocol's controllers (the planner without the prior, `mppi`, scores with the
+latent cost alone, so it tells variants apart where the policy is at the ceiling), so the default is chosen
+by measurement (on the validation split) rather than by habit.
 """
 
 from __future__ import annotations
@@ -80,13 +81,12 @@ def run_regularizer_sweep(
     variants: tuple[RegularizerVariant, ...] = VARIANTS,
     progress: bool = True,
 ) -> dict:
-    """Train one model per variant (a rerun reuses finished ones), evaluate policy and mppi+prior; the JSON."""
+    """Train one model per variant (a rerun reuses finished ones), evaluate base's controllers; the JSON."""
     from envs.dataset import load_dataset
     from world_model.train_config import preset
 
     dataset = load_dataset(data)
     info = {"task": dataset.meta["task"], "obs_mode": dataset.meta["obs_mode"]}
-    cfg = replace(base, controllers=("policy", "mppi+prior"))
     rows = []
     for index, variant in enumerate(variants):
         out = workdir / f"variant{index}"
@@ -96,7 +96,7 @@ def run_regularizer_sweep(
             progress=progress,
             train_overrides={"regularizer_weight": variant.weight, "vicreg_std_target": variant.std_target},
         )
-        results = evaluate(model, info, cfg, progress=progress)
+        results = evaluate(model, info, base, progress=progress)
         row = {"name": variant.name, "regularizer": variant.regularizer, "weight": variant.weight}
         row.update(std_target=variant.std_target, **_training_record(out), controllers=results["controllers"])
         rows.append(row)

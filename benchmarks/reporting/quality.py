@@ -109,11 +109,12 @@ def _steps_target(result: dict) -> list[str]:
 
 def regularizer_section(sweep: dict, figure_prefix: str = "") -> list[str]:
     """One row per anti-collapse setting: embedding health, latent calibration, open-loop error and success."""
+    names = list(sweep["rows"][0]["controllers"])
     head = (
         "| regularizer | embedding std | effective rank | regularizer loss | Spearman: distance | Spearman: steps "
-        "| open-loop at 16 | `policy` | `mppi+prior` |"
+        "| open-loop at 16 | " + " | ".join(f"`{n}`" for n in names) + " |"
     )
-    rows = [head, "|---" * 9 + "|"]
+    rows = [head, "|---" * (7 + len(names)) + "|"]
     for row in sweep["rows"]:
         cal, ctrl = row["calibration"], row["controllers"]
         cells = [
@@ -124,8 +125,7 @@ def regularizer_section(sweep: dict, figure_prefix: str = "") -> list[str]:
             f"{cal.get('latent_l2_spearman', float('nan')):.2f}",
             f"{cal.get('latent_l2_steps_spearman', float('nan')):.2f}",
             f"{row['open_loop'].get('16', float('nan')):.3f}",
-            _cell(ctrl.get("policy")),
-            _cell(ctrl.get("mppi+prior")),
+            *(_cell(ctrl.get(n)) for n in names),
         ]
         rows.append("| " + " | ".join(cells) + " |")
     return [

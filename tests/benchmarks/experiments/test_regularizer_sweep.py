@@ -23,10 +23,11 @@ def test_variants_cover_no_term_both_terms_and_the_old_unmeetable_target():
     assert {v.regularizer for v in VARIANTS} == {"vicreg", "sigreg"}
     assert RegularizerVariant("vicreg", 1.0, std_target=1.0) in VARIANTS
     assert protocol("regularizer").eval.split == "validation"  # defaults are chosen on validation episodes
+    assert "mppi" in protocol("regularizer").eval.controllers  # the latent cost alone, off the policy's ceiling
 
 
 def test_each_variant_trains_with_its_own_term_and_reports_its_training(tmp_path: Path):
-    data, base, request = tiny_reacher(tmp_path, split="validation")
+    data, base, request = tiny_reacher(tmp_path, split="validation", controllers=("policy", "mppi"))
     variants = (RegularizerVariant("vicreg", 0.0), RegularizerVariant("sigreg", 0.5))
     result = run_regularizer_sweep(data, tmp_path / "sweep", base, request, variants, progress=False)
 
@@ -36,7 +37,7 @@ def test_each_variant_trains_with_its_own_term_and_reports_its_training(tmp_path
         info = read_info(tmp_path / "sweep" / f"variant{index}")
         assert info["model_config"]["regularizer"] == variant.regularizer
         assert info["train_config"]["regularizer_weight"] == variant.weight
-        assert set(row["controllers"]) == {"policy", "mppi+prior"}
+        assert list(row["controllers"]) == ["policy", "mppi"]  # the protocol's controllers, in its order
         assert row["controllers"]["policy"]["episodes"] == 2
         assert -1.0 <= row["calibration"]["latent_l2_spearman"] <= 1.0
         assert set(row["open_loop"]) == {"8", "16", "32"} and row["eff_rank"] >= 1.0
@@ -46,3 +47,4 @@ def test_each_variant_trains_with_its_own_term_and_reports_its_training(tmp_path
     text = "\n".join(regularizer_section(result))
     assert "Anti-collapse term on reacher" in text and "(validation split)" in text
     assert text.count("\n| none |") == 1 and "| sigreg 0.5 |" in text
+    assert "| `policy` | `mppi` |" in text and "mppi+prior" not in text
