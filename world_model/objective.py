@@ -13,6 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
+from world_model.augment import draw_shifts, shift_frames
 from world_model.distributed import SINGLE, Shard
 from world_model.errors import WorldModelError
 from world_model.masking import sample_block_mask
@@ -41,6 +42,8 @@ class LossWeights:
     "Steps of the predictor's autoregressive rollout loss (at most the batch's future steps)."
     value_expectile: float = 0.1
     "Expectile of the relabelled steps-to-goal the value regresses (< 0.5: the shortest observed)."
+    image_shift: int = 0
+    "Random-shift augmentation of pixel windows and their goals, in pixels (0: none)."
 
 
 @dataclass
@@ -135,6 +138,16 @@ def _jepa_terms(
     return pred_actions, latent_loss, reg_loss
 
 
+def _shifted(
+    obs_n: Tensor, goal_n: Tensor, shift: int, generator: torch.Generator, shard: Shard
+) -> tuple[Tensor, Tensor]:
+    """Pixel windows (Bt, L, 3, H, W) and goals (Bt, 3, H, W) shifted alike per window. The offsets are drawn
+    for the global batch and each rank keeps its rows, so several processes augment as one would."""
+    rows = obs_n.shape[0] * shard.world_size
+    offsets = draw_shifts(rows, shift, generator)[shard.rows(rows)]
+    return shift_frames(obs_n, offsets), shift_frames(goal_n, offsets)
+
+
 def compute_losses(
     model: ActJepa,
     batch: dict[str, Tensor],
@@ -151,6 +164,8 @@ def compute_losses(
     obs_n = model.normalize_obs(batch["obs"])
     act_n = model.normalize_actions(batch["actions"])
     goal_n = model.normalize_obs(batch["goal_obs"])
+    if weights.image_shift:
+        obs_n, goal_n = _shifted(obs_n, goal_n, weights.image_shift, generator, shard)
     future = obs_n.shape[1] - k
     if future < c:
         raise WorldModelError(f"batches hold {future} future steps but the head predicts {c}; sample longer windows")

@@ -99,6 +99,19 @@ def make_optimizer(model: ActJepa, cfg: TrainConfig) -> torch.optim.AdamW:
     return torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
 
 
+def check_augmentation(model_cfg: ModelConfig, cfg: TrainConfig) -> None:
+    """Random shifts need pixel frames, and a shift of half the frame's side or more leaves only edges."""
+    if not cfg.image_shift:
+        return
+    if model_cfg.obs_mode != "pixels":
+        raise WorldModelError("image_shift augments pixel frames but this model reads states; set it to 0")
+    side = min(model_cfg.obs_shape[:2])
+    if 2 * cfg.image_shift >= side:
+        raise WorldModelError(
+            f"image_shift {cfg.image_shift} is too large for {side}-pixel frames; use under {side // 2}"
+        )
+
+
 def start_run(
     model_cfg: ModelConfig,
     cfg: TrainConfig,
@@ -114,6 +127,7 @@ def start_run(
 
     The device and the memory of this rank's training batch are checked before the folder is touched.
     """
+    check_augmentation(model_cfg, cfg)
     device = check_device(shard.device(cfg.device))
     torch.manual_seed(cfg.seed)
     model = ActJepa(model_cfg, norm_stats).to(device)

@@ -27,6 +27,7 @@ RESUME_MUST_MATCH = (
     "vicreg_std_target",
     "rollout_horizon",
     "value_expectile",
+    "image_shift",
 )
 "Fields a resumed run must share with the checkpoint so it continues the same optimisation."
 
@@ -81,6 +82,8 @@ class TrainConfig:
     "Weight of the goal-conditioned value regression (models with value_hidden > 0)."
     value_expectile: float = 0.1
     "Expectile of the relabelled steps-to-goal that the value regresses (< 0.5 estimates the shortest)."
+    image_shift: int = 0
+    "Random-shift augmentation of pixel training windows, in pixels, one shift per window and its goal (DrQ);\n    0 switches it off. Pixel models only."
     scale_momentum: float = 0.99
     "EMA momentum of the action-error scale that calibrates the action prior's std."
     eval_horizon: int = 32
@@ -101,6 +104,8 @@ class TrainConfig:
             raise WorldModelError(f"bc_encoder_lr_scale must be positive, got {self.bc_encoder_lr_scale}")
         if self.rollout_horizon < 1 or not 0.0 < self.value_expectile < 1.0 or self.vicreg_std_target <= 0:
             raise WorldModelError("rollout_horizon must be >= 1, value_expectile in (0, 1), vicreg_std_target > 0")
+        if self.image_shift < 0:
+            raise WorldModelError(f"image_shift must be >= 0 pixels, got {self.image_shift}")
         if self.log_every < 1 or self.checkpoint_every < 1 or self.first_checkpoint < 1:
             raise WorldModelError("log_every, checkpoint_every and first_checkpoint must be at least 1")
 
@@ -116,6 +121,7 @@ class TrainConfig:
             self.vicreg_std_target,
             self.rollout_horizon,
             self.value_expectile,
+            self.image_shift,
         )
 
     def window_future(self, chunk_len: int) -> int:

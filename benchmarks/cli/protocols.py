@@ -62,6 +62,8 @@ class ReproduceCommand:
     "Override the training steps of every model."
     batch_size: int | None = None
     "Windows per training step instead of the preset's (pixel training encodes every frame of every window)."
+    image_shift: int | None = None
+    "Random-shift augmentation of pixel training windows, in pixels, instead of the preset's (--obs pixels)."
     baseline: bool | None = None
     "Train the behaviour-cloning baseline and compare it, or not (None keeps the protocol's choice)."
     device: str = "cpu"
@@ -90,7 +92,7 @@ class ReproduceCommand:
             "data_efficiency_demos": self.demos,
         }
         cfg = replace(cfg, **{k: v for k, v in chosen.items() if v is not None})
-        trained = {"preset": self.preset, "batch_size": self.batch_size}
+        trained = {"preset": self.preset, "batch_size": self.batch_size, "image_shift": self.image_shift}
         cfg = replace(cfg, train=replace(cfg.train, **{k: v for k, v in trained.items() if v is not None}))
         if self.controllers is not None:
             cfg = replace(cfg, eval=replace(cfg.eval, controllers=self.controllers))

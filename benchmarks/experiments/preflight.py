@@ -25,6 +25,8 @@ def check_observations(cfg: ProtocolConfig) -> None:
     if cfg.obs_mode not in ("state", "pixels"):
         raise UserError(f"observations {cfg.obs_mode!r} are unknown; use state or pixels")
     if cfg.obs_mode == "state":
+        if cfg.train.image_shift:
+            raise UserError("--image-shift augments pixel frames; drop it or run with --obs pixels")
         return
     if not task_entry(cfg.task).pixel_observations:
         raise UserError(f"task {cfg.task!r} has no pixel observations; run it with --obs state")

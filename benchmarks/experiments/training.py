@@ -32,6 +32,8 @@ class TrainSettings:
     "Peak AdamW learning rate (None keeps the preset's)."
     checkpoint_every: int | None = None
     "Steps between checkpoints (None keeps the preset's); an early first one comes at TrainConfig.first_checkpoint."
+    image_shift: int | None = None
+    "Random-shift augmentation of pixel windows, in pixels (None keeps the preset's; pixel data only)."
     seed: int = 0
     "Seed of initialisation, masking and window sampling."
     device: str = "cpu"
@@ -118,7 +120,8 @@ def train_on_dataset(
     train_idx, val_idx = _split(dataset, request)
     if request.resume:
         _check_resumed_task(dataset, request)
-    overrides = {"lr": s.lr, "checkpoint_every": s.checkpoint_every, **(train_overrides or {})}
+    overrides = {"lr": s.lr, "checkpoint_every": s.checkpoint_every, "image_shift": s.image_shift}
+    overrides.update(train_overrides or {})
     cfg = preset(s.preset, steps=s.steps, batch_size=s.batch_size, seed=s.seed, device=s.device, **overrides)
     obs_mode = dataset.meta["obs_mode"]
     model_cfg = _model_config(dataset, request, model_overrides)

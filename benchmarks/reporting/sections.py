@@ -60,6 +60,8 @@ def training_data(protocol: dict | None) -> str:
     p = protocol["protocol"]
     steps = f", {p['train']['steps']} steps" if p["train"].get("steps") else ""
     batch = f", batch {p['train']['batch_size']}" if p["train"].get("batch_size") else ""
+    if p["train"].get("image_shift"):
+        batch += f", frames shifted at random by up to {p['train']['image_shift']} pixels"
     frames = " as 64x64 frames (goals are images)" if p.get("obs_mode") == "pixels" else ""
     return (
         f"Models trained on {p['demonstrations']} expert demonstrations of {p['task']}{frames} (action noise "

@@ -89,8 +89,14 @@ def test_cuda_without_a_gpu_is_one_line_for_every_command(cli, tmp_path, point_m
         ("train --data {d} --out {t}/run --checkpoint-every 0", "--checkpoint-every must be at least 1"),
         ("train --data {d} --out {t}/run --lr -1", "--lr must be a positive number"),
         ("train --data {d} --out {t}/run --lr nan", "--lr must be a positive number"),
+        ("train --data {d} --out {t}/run --image-shift 2", "image_shift augments pixel frames but this model reads"),
+        ("train --data {d} --out {t}/run --image-shift -1", "image_shift must be >= 0 pixels, got -1"),
         ("eval --checkpoint {c} --out {t}/ev --videos -1", "--videos must be 0 or more"),
         ("reproduce --task point_mass --workdir {t}/w --report {t}/r --steps 0", "steps must be >= 1"),
+        (
+            "reproduce --task point_mass --workdir {t}/w --report {t}/r --image-shift 4",
+            "drop it or run with --obs pixels",
+        ),
         (
             "reproduce --task point_mass --protocol regimes --regimes expert sunny --workdir {t}/w --report {t}/r",
             "regime 'sunny' is unknown; use some of expert, ",

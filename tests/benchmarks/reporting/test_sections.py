@@ -136,3 +136,20 @@ def test_planner_speed_section_decides_the_per_action_target(ms_per_action, mark
     text = "\n".join(sections.bench_planner_section(bench))
     assert f"{ms_per_action:.2f} ms per action (target ≤ 20 ms per plan: " in text
     assert f"target ≤ 9.75 ms per action: {mark})" in text
+
+
+def test_training_data_names_the_image_shift_only_when_one_was_used():
+    protocol = {
+        "protocol": {
+            "demonstrations": 200,
+            "task": "reacher",
+            "noise": 0.1,
+            "collect_seed": 0,
+            "obs_mode": "pixels",
+            "train": {"preset": "demo", "steps": None, "batch_size": 128, "image_shift": 4},
+        }
+    }
+    text = sections.training_data(protocol)
+    assert "as 64x64 frames" in text and "batch 128, frames shifted at random by up to 4 pixels." in text
+    protocol["protocol"]["train"]["image_shift"] = None
+    assert "shifted" not in sections.training_data(protocol)
