@@ -58,6 +58,17 @@ VARIANTS = (
 )
 
 
+def default_variant() -> RegularizerVariant:
+    """The setting today's defaults train with (ModelConfig.regularizer, TrainConfig's weight and std target)."""
+    from dataclasses import fields
+
+    from world_model import ModelConfig, TrainConfig
+
+    regularizer = next(f.default for f in fields(ModelConfig) if f.name == "regularizer")
+    train = TrainConfig()
+    return RegularizerVariant(str(regularizer), train.regularizer_weight, train.vicreg_std_target)
+
+
 def _training_record(run: Path) -> dict:
     """Embedding health, loss terms, calibration and open-loop error that training left in `run`."""
     lines = [line for line in (run / "metrics.jsonl").read_text().splitlines() if line.strip()]

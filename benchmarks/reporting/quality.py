@@ -140,4 +140,26 @@ def regularizer_section(sweep: dict, figure_prefix: str = "") -> list[str]:
         "",
         "\n".join(rows),
         "",
+        *_regularizer_verdict(sweep, names),
     ]
+
+
+def _regularizer_verdict(sweep: dict, names: list[str]) -> list[str]:
+    """Per controller: today's default setting against the sweep's best row ([] if the default was not swept)."""
+    from benchmarks.experiments.regularizer_sweep import default_variant
+
+    default = default_variant().name
+    rows = {row["name"]: row for row in sweep["rows"]}
+    if default not in rows:
+        return []
+    lines = [f"Today's default ({default}) against the best row of each column:", ""]
+    for name in names:
+        best = max(rows.values(), key=lambda row: row["controllers"][name]["success_rate"])
+        ours, top = rows[default]["controllers"][name], best["controllers"][name]
+        gap = 100 * (top["success_rate"] - ours["success_rate"])
+        inside = ours["success_ci95"][1] >= top["success_rate"]
+        lines.append(
+            f"- `{name}`: default {pct(ours['success_rate'])}, best {best['name']} {pct(top['success_rate'])} "
+            f"({gap:.1f} points higher, {'inside' if inside else 'above'} the default's 95% interval)"
+        )
+    return [*lines, ""]

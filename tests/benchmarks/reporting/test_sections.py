@@ -153,3 +153,30 @@ def test_training_data_names_the_image_shift_only_when_one_was_used():
     assert "as 64x64 frames" in text and "batch 128, frames shifted at random by up to 4 pixels." in text
     protocol["protocol"]["train"]["image_shift"] = None
     assert "shifted" not in sections.training_data(protocol)
+
+
+def test_regularizer_section_sets_the_default_against_the_best_row_of_each_controller():
+    from benchmarks.experiments.regularizer_sweep import default_variant
+    from benchmarks.reporting.quality import regularizer_section
+
+    def row(name: str, policy: float, mppi: float, mppi_hi: float) -> dict:
+        entry = {"success_rate": policy, "success_ci95": [policy - 0.1, min(policy + 0.1, 1.0)]}
+        return {
+            "name": name,
+            "emb_std": 0.7,
+            "eff_rank": 20.0,
+            "final_losses": {"regularizer": 0.1},
+            "calibration": {"latent_l2_spearman": 0.9, "latent_l2_steps_spearman": 0.9},
+            "open_loop": {"16": 0.1},
+            "controllers": {"policy": entry, "mppi": {"success_rate": mppi, "success_ci95": [mppi - 0.1, mppi_hi]}},
+        }
+
+    default = default_variant().name
+    sweep = {"task": "maze", "seed": 0, "train_steps": 800, "episodes": 50, "split": "validation"}
+    sweep["rows"] = [row("none", 1.0, 0.9, 0.95), row(default, 1.0, 0.6, 0.7)]
+    text = "\n".join(regularizer_section(sweep))
+    assert f"Today's default ({default}) against the best row" in text
+    assert "- `policy`: default 100.0%, best none 100.0% (0.0 points higher, inside" in text
+    assert "- `mppi`: default 60.0%, best none 90.0% (30.0 points higher, above the default's 95% interval)" in text
+    sweep["rows"] = sweep["rows"][:1]
+    assert "Today's default" not in "\n".join(regularizer_section(sweep))  # not swept: nothing to set against
