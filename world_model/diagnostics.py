@@ -39,6 +39,9 @@ def open_loop_error(
     copy-last baseline predicts that the latent never changes. Errors are mean Euclidean
     distances divided by the mean distance between latents of random pairs of windows, so
     models with different latent scales compare (1.0 = no better than a random latent).
+    Where the horizon covers the head's chunk, the head also predicts each window's chunk toward the
+    episode's last observation, and "action_error" is its mean absolute error in normalised action units:
+    the training log's "action" term on held-out data, so a gap between the two shows memorisation.
     Returns horizon steps, model and copy_last errors (lists), the scale and the window count.
     """
     observations, actions = np.asarray(observations), np.asarray(actions)
@@ -56,7 +59,8 @@ def open_loop_error(
     t = np.tile(starts, observations.shape[0])
     frame_idx = t[:, None] + np.arange(-k + 1, horizon + 1)  # (M, k+H)
     model.eval()
-    latents, preds = [], []
+    c = model.chunk_len if horizon >= model.chunk_len else 0
+    latents, preds, action_errors = [], [], []
     for lo in range(0, len(ep), chunk):  # bounded memory for pixels; one batch for typical state data
         e, f = ep[lo : lo + chunk, None], frame_idx[lo : lo + chunk]
         obs_n = model.normalize_obs(observations[e, f])
@@ -64,6 +68,9 @@ def open_loop_error(
         lat = model.inference_encoder.encode_windows(obs_n, act_n)  # (m, H+1, D)
         preds.append(model.predictor.rollout(lat[:, 0], act_n[:, k - 1 : k - 1 + horizon]))
         latents.append(lat)
+        if c:
+            chunk_n, _ = model.head(lat[:, 0], model.encode_goal(observations[e[:, 0], -1]), predict_latents=False)
+            action_errors.append((chunk_n - act_n[:, k - 1 : k - 1 + c]).abs().flatten(1).mean(dim=1))
     lat, pred = torch.cat(latents), torch.cat(preds)
     future = lat[:, 1:]
     model_err = (pred - future).norm(dim=-1).mean(dim=0)
@@ -71,13 +78,16 @@ def open_loop_error(
     z0 = lat[:, 0]
     scale = float(torch.cdist(z0, z0).sum() / max(z0.shape[0] * (z0.shape[0] - 1), 1))
     scale = scale if scale > 1e-12 else 1.0
-    return {
+    out = {
         "horizon": list(range(1, horizon + 1)),
         "model": (model_err / scale).cpu().tolist(),
         "copy_last": (copy_err / scale).cpu().tolist(),
         "scale": scale,
         "num_windows": int(len(ep)),
     }
+    if action_errors:
+        out["action_error"] = float(torch.cat(action_errors).mean())
+    return out
 
 
 def _spearman(x: np.ndarray, y: np.ndarray) -> float:

@@ -91,6 +91,21 @@ class TrainCommand:
             check_world_size(read_info(out), self.nproc_per_node, out)
 
 
+def _action_gap(heldout: float, out: Path) -> str:
+    """The head's held-out chunk error beside its last logged training error (both normalised units)."""
+    from world_model.metrics_log import METRICS_FILE
+
+    rows = [json.loads(line) for line in (out / METRICS_FILE).read_text().splitlines() if line.strip()]
+    trained = rows[-1].get("action") if rows else None
+    line = f"action-chunk error on held-out episodes {heldout:.3f}"
+    if trained is None:
+        return line
+    line += f" against {trained:.3f} on training windows (normalised units)"
+    if heldout > 2 * trained:
+        line += "; over twice as large: the head fits its demonstrations, not the task (more data, fewer steps)"
+    return line
+
+
 def summary(out: Path) -> str:
     """A few lines a user reads after training: where things are and how good the rollouts are."""
     info = json.loads((out / "checkpoint.json").read_text())
@@ -104,5 +119,7 @@ def summary(out: Path) -> str:
             f"open-loop latent error at step 1/{h}: {res['model'][0]:.3f}/{res['model'][-1]:.3f} "
             f"(copy-last {res['copy_last'][0]:.3f}/{res['copy_last'][-1]:.3f}; 1.0 = random latent)"
         )
+        if "action_error" in res:
+            lines.append(_action_gap(res["action_error"], out))
     lines.append(f"plots: {out / 'loss_curves.png'}, {out / 'embedding_health.png'}, {out / 'open_loop.png'}")
     return "\n".join(lines)

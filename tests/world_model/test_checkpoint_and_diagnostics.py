@@ -100,3 +100,23 @@ def test_open_loop_identity_predictor_equals_copy_last(state_data, state_stats):
     assert res["scale"] > 0 and 0 < res["copy_last"][0] < res["copy_last"][-1]
     with pytest.raises(WorldModelError, match="too short"):
         open_loop_error(model, state_data["observations"][:2], state_data["actions"][:2], horizon=40)
+
+
+def test_open_loop_reports_the_heads_chunk_error_on_held_out_windows(state_data, state_stats):
+    """action_error is the policy's own chunk toward the episode's last state against the actions taken, in
+    normalised units, over the same windows as the latent rollouts; no chunk fits a shorter horizon."""
+    from world_model.diagnostics import _start_times
+
+    torch.manual_seed(0)
+    model = ActJepa(tiny_config(), state_stats).eval()
+    obs, act = state_data["observations"][:3], state_data["actions"][:3]
+    c = model.chunk_len
+    res = open_loop_error(model, obs, act, horizon=c + 2, starts_per_episode=4)
+    errors = []
+    for e in range(3):
+        for t in _start_times(model.context_len, act.shape[1], c + 2, 4):
+            with torch.no_grad():
+                chunk = model.normalize_actions(model.act(obs[e, t : t + 1][None], obs[e, -1][None]))
+            errors.append(float((chunk - model.normalize_actions(act[e, t : t + c][None])).abs().mean()))
+    assert res["action_error"] == pytest.approx(np.mean(errors), rel=1e-5)
+    assert "action_error" not in open_loop_error(model, obs, act, horizon=c - 1, starts_per_episode=4)

@@ -55,6 +55,9 @@ def test_train_writes_checkpoint_plots_and_summary(capsys, tmp_path, datasets):
     out = tmp_path / "run"
     code, stdout, _ = run(capsys, "train", "--data", datasets[0], "--out", out, *FAST)
     assert code == 0 and "trained act-jepa model for point_mass (state) to step 4" in stdout
+    held_out = json.loads((out / "open_loop.json").read_text())["action_error"]
+    trained = json.loads((out / "metrics.jsonl").read_text().splitlines()[-1])["action"]
+    assert f"action-chunk error on held-out episodes {held_out:.3f} against {trained:.3f} on training" in stdout
     for name in ("model.safetensors", "checkpoint.json", "metrics.jsonl", "loss_curves.png", "open_loop.png"):
         assert (out / name).is_file()
     model, info = load_model(out, expect_task="point_mass")
@@ -119,3 +122,13 @@ def test_bench_train_writes_json(capsys, tmp_path):
     assert payload["models"]["act-jepa"]["model_config"]["obs_mode"] == "state"
     code, _, err = run(capsys, "bench", "train", "--out", out, "--steps", "1")
     assert code == 2 and "--force" in err
+
+
+def test_the_summary_flags_a_head_that_fits_only_its_demonstrations(tmp_path):
+    from benchmarks.cli.train import _action_gap
+
+    (tmp_path / "metrics.jsonl").write_text(json.dumps({"step": 50, "action": 0.1}) + "\n")
+    assert _action_gap(0.25, tmp_path).endswith(
+        "over twice as large: the head fits its demonstrations, not the task (more data, fewer steps)"
+    )
+    assert "twice" not in _action_gap(0.15, tmp_path) and "0.150 against 0.100" in _action_gap(0.15, tmp_path)
