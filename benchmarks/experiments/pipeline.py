@@ -231,7 +231,7 @@ class Pipeline:
                 self._stage(name, self.json_path(name), partial(self._variants, name, run))
 
     def _variants(self, name: str, run: Callable[..., dict]) -> None:
-        base = self.eval_config((), self.cfg.eval.episodes)
+        base = self.eval_config(self.cfg.eval.controllers, self.cfg.eval.episodes)
         request = TrainRequest(data=self.data, out=self.workdir, settings=self.cfg.train)
         result = run(self.data, self.workdir / name, base, request, progress=self.progress)
         write_json_atomic(self.json_path(name), result)

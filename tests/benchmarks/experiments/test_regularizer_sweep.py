@@ -48,3 +48,30 @@ def test_each_variant_trains_with_its_own_term_and_reports_its_training(tmp_path
     assert "Anti-collapse term on reacher" in text and "(validation split)" in text
     assert text.count("\n| none |") == 1 and "| sigreg 0.5 |" in text
     assert "| `policy` | `mppi` |" in text and "mppi+prior" not in text
+
+
+def test_the_regularizer_protocol_evaluates_its_own_controllers_and_reports_them(tmp_path: Path, monkeypatch):
+    """Through the pipeline, as `reproduce --protocol regularizer` runs it (one variant keeps it short)."""
+    from dataclasses import replace
+
+    import benchmarks.experiments.regularizer_sweep as sweep_module
+    from benchmarks.evaluation.config import EvalConfig
+    from benchmarks.experiments.pipeline import Pipeline
+    from benchmarks.experiments.training import TrainSettings
+    from planner import ControllerConfig, PlannerConfig
+
+    control = ControllerConfig(planner=PlannerConfig(num_samples=16, horizon=4, iterations=2), replan_every=3)
+    cfg = replace(
+        protocol("regularizer", task="point_mass"),
+        demonstrations=4,
+        train=TrainSettings(preset="demo", steps=4, batch_size=8, val_fraction=0.25),
+        eval=EvalConfig(controllers=("policy", "mppi"), episodes=2, batch_size=2, control=control, split="validation"),
+    )
+    sweep = sweep_module.run_regularizer_sweep
+    one = (RegularizerVariant("vicreg", 0.0),)
+    monkeypatch.setattr(sweep_module, "run_regularizer_sweep", lambda *a, **k: sweep(*a, variants=one, **k))
+    Pipeline(cfg, tmp_path / "w", tmp_path / "r", progress=False).run()
+    result = json.loads((tmp_path / "r" / "regularizer.json").read_text())
+    assert set(result["rows"][0]["controllers"]) == {"policy", "mppi"}
+    assert result["rows"][0]["controllers"]["mppi"]["episodes"] == 2
+    assert "| `mppi` | `policy` |" in (tmp_path / "r" / "index.md").read_text()  # the JSON's (sorted) order
