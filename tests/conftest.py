@@ -8,3 +8,10 @@ CLI processes it starts) and tests/planner/test_compile.py checks the compiled p
 import os
 
 os.environ.setdefault("TORCH_COMPILE_DISABLE", "1")
+
+# No test may hold a wall-clock bound: hypothesis's per-example deadline (200 ms by default) fails examples
+# that are merely slow on a busy machine, so it is switched off for the whole suite.
+from hypothesis import settings  # noqa: E402
+
+settings.register_profile("no-deadline", deadline=None)
+settings.load_profile("no-deadline")
