@@ -21,6 +21,24 @@ def _start_times(k: int, steps: int, horizon: int, per_episode: int) -> np.ndarr
     return np.unique(np.linspace(k - 1, last, num=min(per_episode, last - k + 2)).round().astype(np.int64))
 
 
+def _check_open_loop_data(observations: np.ndarray, actions: np.ndarray) -> None:
+    """One-line errors for misshapen or empty held-out data."""
+    if observations.ndim < 3 or actions.ndim != 3 or observations.shape[:2] != (actions.shape[0], actions.shape[1] + 1):
+        raise WorldModelError(
+            f"open-loop data must be observations (E, T+1, *obs) and actions (E, T, A), got {observations.shape} and {actions.shape}"
+        )
+    if observations.shape[0] == 0:
+        raise WorldModelError(
+            "open-loop evaluation needs at least one held-out episode; lower the validation fraction only if you have more data"
+        )
+
+
+def _chunk_error(model: ActJepa, z: torch.Tensor, z_goal: torch.Tensor, true_n: torch.Tensor) -> torch.Tensor:
+    """Mean |head chunk - actions taken| per window: latents (m, D), goals (m, D), actions (m, C, A) -> (m,)."""
+    chunk_n, _ = model.head(z, z_goal, predict_latents=False)
+    return (chunk_n - true_n).abs().flatten(1).mean(dim=1)
+
+
 @torch.no_grad()
 def open_loop_error(
     model: ActJepa,
@@ -45,14 +63,7 @@ def open_loop_error(
     Returns horizon steps, model and copy_last errors (lists), the scale and the window count.
     """
     observations, actions = np.asarray(observations), np.asarray(actions)
-    if observations.ndim < 3 or actions.ndim != 3 or observations.shape[:2] != (actions.shape[0], actions.shape[1] + 1):
-        raise WorldModelError(
-            f"open-loop data must be observations (E, T+1, *obs) and actions (E, T, A), got {observations.shape} and {actions.shape}"
-        )
-    if observations.shape[0] == 0:
-        raise WorldModelError(
-            "open-loop evaluation needs at least one held-out episode; lower the validation fraction only if you have more data"
-        )
+    _check_open_loop_data(observations, actions)
     k = model.context_len
     starts = _start_times(k, actions.shape[1], horizon, starts_per_episode)
     ep = np.repeat(np.arange(observations.shape[0]), len(starts))
@@ -69,8 +80,8 @@ def open_loop_error(
         preds.append(model.predictor.rollout(lat[:, 0], act_n[:, k - 1 : k - 1 + horizon]))
         latents.append(lat)
         if c:
-            chunk_n, _ = model.head(lat[:, 0], model.encode_goal(observations[e[:, 0], -1]), predict_latents=False)
-            action_errors.append((chunk_n - act_n[:, k - 1 : k - 1 + c]).abs().flatten(1).mean(dim=1))
+            goals = model.encode_goal(observations[e[:, 0], -1])
+            action_errors.append(_chunk_error(model, lat[:, 0], goals, act_n[:, k - 1 : k - 1 + c]))
     lat, pred = torch.cat(latents), torch.cat(preds)
     future = lat[:, 1:]
     model_err = (pred - future).norm(dim=-1).mean(dim=0)

@@ -112,7 +112,6 @@ def train_on_dataset(
     from envs.dataset import WindowSampler, load_dataset, normalization_stats
     from world_model.distributed import SINGLE
     from world_model.train import train
-    from world_model.train_config import preset
 
     shard = shard or SINGLE
     dataset = load_dataset(request.data)
@@ -120,9 +119,7 @@ def train_on_dataset(
     train_idx, val_idx = _split(dataset, request)
     if request.resume:
         _check_resumed_task(dataset, request)
-    overrides = {"lr": s.lr, "checkpoint_every": s.checkpoint_every, "image_shift": s.image_shift}
-    overrides.update(train_overrides or {})
-    cfg = preset(s.preset, steps=s.steps, batch_size=s.batch_size, seed=s.seed, device=s.device, **overrides)
+    cfg = _train_config(s, train_overrides)
     obs_mode = dataset.meta["obs_mode"]
     model_cfg = _model_config(dataset, request, model_overrides)
     sampler = WindowSampler(
@@ -156,6 +153,15 @@ def train_on_dataset(
 
         write_calibration(model, dataset, val_idx, Path(request.out), progress=progress)
     return model
+
+
+def _train_config(s: TrainSettings, train_overrides: dict | None):
+    """The preset's TrainConfig with the settings' choices and then `train_overrides` in place of its fields."""
+    from world_model.train_config import preset
+
+    chosen = {"lr": s.lr, "checkpoint_every": s.checkpoint_every, "image_shift": s.image_shift}
+    fields = dict(steps=s.steps, batch_size=s.batch_size, seed=s.seed, device=s.device)
+    return preset(s.preset, **fields, **{**chosen, **(train_overrides or {})})
 
 
 def _split(dataset, request: TrainRequest) -> tuple[np.ndarray, np.ndarray]:
