@@ -11,6 +11,7 @@ and the reason is said once, in one line.
 from __future__ import annotations
 
 import functools
+import inspect
 import os
 import shutil
 import time
@@ -60,6 +61,23 @@ def compile_reason(cfg: PlannerConfig, device: torch.device, model: Any) -> str 
     return None
 
 
+RECOMPILE_LIMIT = 64
+"Compiled variants allowed per planner function (torch's default of 8 sent later configurations back to eager)."
+
+
+def recompile_options() -> dict[str, Any]:
+    """torch.compile arguments that give each compiled function its own guards and cache (the round's code object
+    is shared by every model and configuration). Releases of torch that lack them (before 2.13) get the same
+    limit process-wide instead."""
+    accepted = inspect.signature(torch.compile).parameters
+    if "isolate_recompiles" in accepted and "recompile_limit" in accepted:
+        return {"isolate_recompiles": True, "recompile_limit": RECOMPILE_LIMIT}
+    config = torch._dynamo.config
+    name = "recompile_limit" if hasattr(config, "recompile_limit") else "cache_size_limit"
+    setattr(config, name, max(getattr(config, name), RECOMPILE_LIMIT))
+    return {}
+
+
 class CompiledWithFallback:
     """A torch.compile'd function that runs eagerly, for good and said once, if compiling or running it fails.
 
@@ -70,10 +88,13 @@ class CompiledWithFallback:
         self.eager = eager
         self.device = device
         mode = "reduce-overhead" if device.type == "cuda" else None  # CUDA graphs on CUDA only
-        # Own guards and cache per function: the round's code object is shared by every model and config.
-        self.compiled: Callable | None = torch.compile(eager, mode=mode, isolate_recompiles=True, recompile_limit=64)
         self.compile_seconds = 0.0
         self._frames = 0
+        try:
+            self.compiled: Callable | None = torch.compile(eager, mode=mode, **recompile_options())
+        except Exception as exc:  # noqa: BLE001 - a torch.compile that refuses these arguments: run eagerly
+            say_once(f"torch.compile failed ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})")
+            self.compiled = None
 
     def __call__(self, *args: Any) -> Any:
         if self.compiled is None:

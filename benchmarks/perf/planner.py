@@ -56,6 +56,10 @@ class PlannerBenchConfig:
     "torch CPU threads; None keeps torch's default."
     compiled: bool = True
     "Also time the compiled planner beside the eager one (where torch.compile can run on this machine)."
+    large_budget: tuple[int, int, int] = (4096, 32, 6)
+    "(N, H, iterations) of one more setting, timed at B=1 after the sweeps: a GPU's working point."
+    sweeps: bool = True
+    "Sweep N, H and B one at a time from the default budget (off: time the default and the large budget only)."
     force: bool = False
     "Overwrite an existing --out file."
 
@@ -204,7 +208,7 @@ def run(cfg: PlannerBenchConfig) -> dict[str, Any]:
     model, info = load(cfg)
     timed_modes, missing = modes(cfg, model)
     rows = []
-    for setting in scaling.settings():
+    for setting in scaling.settings(cfg.large_budget, cfg.sweeps):
         work = arithmetic(model, setting, cfg)
         rows.extend(measure(model, setting, mode, cfg, work) for mode in timed_modes)
     payload = {
@@ -219,6 +223,7 @@ def run(cfg: PlannerBenchConfig) -> dict[str, Any]:
         "results": rows,
         "scaling": scaling.sweeps(rows),
         "targets": scaling.targets(rows, DEFAULT_BUDGET, TARGET_MS_PER_PLAN, TARGET_MATMUL_RATIO),
+        "large_budget": scaling.at_budget(rows, cfg.large_budget),
     }
     print(scaling.format_table(rows))
     print(scaling.summary_line(payload))

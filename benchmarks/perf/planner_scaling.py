@@ -27,16 +27,36 @@ AXES = {"samples": ("num_samples", 0), "horizon": ("horizon", 1), "batch": ("bat
 "Sweep name -> (row key, index in the setting tuple)."
 
 
-def settings() -> list[tuple[int, int, int, int]]:
-    """Every (N, H, iterations, B) the sweeps need, each once, the default budget at B=1 first."""
+def settings(large_budget: tuple[int, int, int], sweeps: bool = True) -> list[tuple[int, int, int, int]]:
+    """Every (N, H, iterations, B) to time, each once: the default budget at B=1 first, then the sweeps' (if
+    asked for), then the large budget at B=1."""
     from benchmarks.perf.planner import DEFAULT_BUDGET
 
     num, horizon, iterations = DEFAULT_BUDGET
     grid = [(num, horizon, iterations, 1)]
-    grid += [(n, horizon, iterations, 1) for n in SAMPLES]
-    grid += [(num, h, iterations, 1) for h in HORIZONS]
-    grid += [(num, horizon, iterations, b) for b in BATCHES]
+    if sweeps:
+        grid += [(n, horizon, iterations, 1) for n in SAMPLES]
+        grid += [(num, h, iterations, 1) for h in HORIZONS]
+        grid += [(num, horizon, iterations, b) for b in BATCHES]
+    grid.append((*large_budget, 1))
     return list(dict.fromkeys(grid))
+
+
+def at_budget(rows: list[dict], budget: tuple[int, int, int]) -> dict[str, Any]:
+    """Median ms per plan and per action at this (N, H, iterations) and B=1, in every mode timed."""
+    num, horizon, iterations = budget
+    found = {
+        mode: _row(rows, mode, num_samples=num, horizon=horizon, iterations=iterations, batch=1)
+        for mode in dict.fromkeys(r["mode"] for r in rows)
+    }
+    return {
+        "budget": list(budget),
+        **{
+            mode: {"ms_per_plan": r["plan_ms"]["median"], "ms_per_action": r["ms_per_action"]["median"]}
+            for mode, r in found.items()
+            if r is not None
+        },
+    }
 
 
 def _row(rows: list[dict], mode: str, **where: int) -> dict | None:
@@ -134,11 +154,20 @@ def summary_line(payload: dict) -> str:
         f"B={b}: {t['matmul_ratio'][b]:.2f} (target >= {t['matmul_ratio_targets'][b]})" for b in t["matmul_ratio"]
     )
     missing = f"; compiled not timed: {payload['compiled_missing']}" if payload["compiled_missing"] else ""
+    large = f"large budget {large_budget_text(payload['large_budget'])}; " if payload.get("large_budget") else ""
     return (
         f"default budget {tuple(t['default_budget'])}, B=1, {t['mode']}: {t['ms_per_plan_b1']:.1f} ms per plan "
         f"(target <= {t['ms_per_plan_target']:g}), {t['ms_per_action_b1']:.2f} ms per action; "
+        f"{large}"
         f"matmul ratio {ratios}; threads={payload['torch_threads']}{missing}"
     )
+
+
+def large_budget_text(large: dict) -> str:
+    """'(N, H, it), B=1: X ms per action eager, Y ms per action compiled'."""
+    modes = [m for m in ("eager", "compiled") if m in large]
+    times = ", ".join(f"{large[m]['ms_per_action']:.2f} ms per action {m}" for m in modes)
+    return f"{tuple(large['budget'])}, B=1: {times}"
 
 
 def cpu_name() -> str:

@@ -141,7 +141,7 @@ def efficiency_section(result: dict, figure_prefix: str = "") -> list[str]:
 
 def bench_planner_section(planner: dict) -> list[str]:
     """Tables, scaling verdicts and targets of `actjepa bench planner`."""
-    from benchmarks.perf.planner_scaling import format_table
+    from benchmarks.perf.planner_scaling import format_table, large_budget_text
 
     t = planner["targets"]
     ratios = "; ".join(
@@ -175,7 +175,8 @@ def bench_planner_section(planner: dict) -> list[str]:
         f"{t['ms_per_action_b1']:.2f} ms per action (target ≤ {t['ms_per_plan_target']:g} ms per plan: "
         f"{_mark(t['latency_met'])}; target ≤ {PLANNER_MS_PER_ACTION:g} ms per action: "
         f"{_mark(t['ms_per_action_b1'] <= PLANNER_MS_PER_ACTION)}). "
-        f"Fraction of this machine's matmul throughput on the same shapes: {ratios}.",
+        f"Fraction of this machine's matmul throughput on the same shapes: {ratios}."
+        + (f" Large budget {large_budget_text(planner['large_budget'])}." if planner.get("large_budget") else ""),
         "",
     ]
 

@@ -90,6 +90,38 @@ def test_a_failing_compile_falls_back_to_eager_once(dynamo_on, monkeypatch):
     assert torch.equal(first.actions, plan_with(model, z0, z_goal, replace(cfg, compile="off")).actions)
 
 
+def test_a_torch_compile_without_per_function_guards_gets_the_limit_process_wide(dynamo_on, monkeypatch):
+    """torch 2.11's compile() has no isolate_recompiles or recompile_limit: passing them crashed every plan."""
+    calls = []
+
+    def older_compile(model, *, fullgraph=False, dynamic=None, backend="inductor", mode=None, options=None):
+        calls.append(mode)
+        return model  # runs the round eagerly, so the plan must equal the eager plan
+
+    monkeypatch.setattr(torch, "compile", older_compile)
+    model, z0, z_goal = reacher_plan_inputs(batch=2)
+    cfg = planner_config((32, 4, 2), replan_every=4, compile="auto")
+    with warnings.catch_warnings(), torch._dynamo.config.patch(recompile_limit=8):
+        warnings.filterwarnings("error", message="planner:")
+        compiled = plan_with(model, z0, z_goal, cfg)
+        assert calls == [None] and torch._dynamo.config.recompile_limit == compilation.RECOMPILE_LIMIT
+    assert torch.equal(compiled.actions, plan_with(model, z0, z_goal, replace(cfg, compile="off")).actions)
+
+
+def test_a_torch_compile_that_refuses_its_arguments_falls_back_to_eager_once(dynamo_on, monkeypatch):
+    def refusing_compile(model, **kw):
+        raise TypeError("compile() got an unexpected keyword argument 'mode'")
+
+    monkeypatch.setattr(torch, "compile", refusing_compile)
+    monkeypatch.setattr(compilation, "_SAID", set())
+    model, z0, z_goal = reacher_plan_inputs(batch=2)
+    cfg = planner_config((32, 4, 2), replan_every=4, compile="auto")
+    with pytest.warns(RuntimeWarning, match="torch.compile failed \\(TypeError: compile\\(\\) got an") as record:
+        first = plan_with(model, z0, z_goal, cfg)
+    assert len(record) == 1
+    assert torch.equal(first.actions, plan_with(model, z0, z_goal, replace(cfg, compile="off")).actions)
+
+
 def test_auto_leaves_models_that_do_not_declare_themselves_compilable_eager(dynamo_on):
     from tests.planner.models import LinearModel
 

@@ -28,13 +28,17 @@ def test_bench_writes_json_with_consistent_numbers_and_refuses_to_overwrite(tmp_
     monkeypatch.setattr(bench, "TARGET_MATMUL_RATIO", {1: 0.6, 2: 0.8})
     monkeypatch.setattr(measure, "MATMUL_SECONDS", 0.001)
     out = tmp_path / "bench.json"
-    cfg = bench.PlannerBenchConfig(out=out, repeats=1, replan_every=2)
+    cfg = bench.PlannerBenchConfig(out=out, repeats=1, replan_every=2, large_budget=(48, 8, 2))
     bench.run(cfg)
     data = json.loads(out.read_text())
     rows = data["results"]
-    # The default budget first, then each sweep's new settings; the suite plans eagerly and says so.
+    # The default budget first, then each sweep's new settings, then the large budget; the suite plans eagerly.
     settings = [(r["num_samples"], r["horizon"], r["batch"]) for r in rows]
-    assert settings == [(16, 4, 1), (32, 4, 1), (16, 2, 1), (16, 4, 2)]
+    assert settings == [(16, 4, 1), (32, 4, 1), (16, 2, 1), (16, 4, 2), (48, 8, 1)]
+    assert data["large_budget"] == {
+        "budget": [48, 8, 2],
+        "eager": {"ms_per_plan": rows[4]["plan_ms"]["median"], "ms_per_action": rows[4]["ms_per_action"]["median"]},
+    }
     assert data["modes"] == ["eager"] and {r["mode"] for r in rows} == {"eager"} and data["compiled_missing"]
     for row in rows:
         assert row["ms_per_action"]["median"] == pytest.approx(row["plan_ms"]["median"] / 2)
@@ -58,6 +62,22 @@ def test_bench_writes_json_with_consistent_numbers_and_refuses_to_overwrite(tmp_
     assert out.with_suffix(".png").stat().st_size > 0
     with pytest.raises(UserError, match="--force"):
         bench.run(cfg)
+
+
+def test_without_sweeps_only_the_default_and_the_large_budget_are_timed(tmp_path, monkeypatch):
+    monkeypatch.setattr(bench, "DEFAULT_BUDGET", (16, 4, 2))
+    monkeypatch.setattr(measure, "MATMUL_SECONDS", 0.001)
+    out = tmp_path / "bench.json"
+    cfg = bench.PlannerBenchConfig(out=out, repeats=1, large_budget=(40, 8, 3), sweeps=False, compiled=False)
+    payload = bench.run(cfg)
+    assert [(r["num_samples"], r["horizon"], r["iterations"], r["batch"]) for r in payload["results"]] == [
+        (16, 4, 2, 1),
+        (40, 8, 3, 1),
+    ]
+    assert payload["scaling"]["samples"] == {"axis": "num_samples", "values": list(scaling.SAMPLES)}
+    large = payload["large_budget"]["eager"]
+    assert large["ms_per_action"] == pytest.approx(large["ms_per_plan"] / cfg.replan_every)
+    assert "large budget (40, 8, 3), B=1: " in scaling.summary_line(payload)
 
 
 @pytest.mark.parametrize(
