@@ -80,6 +80,8 @@ class ReproduceCommand:
     "Controllers of the comparison instead of the protocol's, e.g. --controllers policy mppi+prior oracle."
     demos: tuple[int, ...] | None = None
     "Demonstration counts of the data-efficiency experiment instead of the protocol's, e.g. --demos 25 50."
+    budgets: tuple[int, ...] | None = None
+    "Sample counts N of the sample-budget sweep instead of the protocol's, e.g. --budgets 64 256 1024."
 
     def config(self) -> ProtocolConfig:
         """The named protocol with this command's choices in place of its own."""
@@ -90,6 +92,7 @@ class ReproduceCommand:
             "obs_mode": self.obs,
             "baseline": self.baseline,
             "data_efficiency_demos": self.demos,
+            "budgets": self.budgets,
         }
         cfg = replace(cfg, **{k: v for k, v in chosen.items() if v is not None})
         trained = {"preset": self.preset, "batch_size": self.batch_size, "image_shift": self.image_shift}

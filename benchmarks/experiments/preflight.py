@@ -69,6 +69,10 @@ def check_protocol(cfg: ProtocolConfig, folders: tuple[Path, ...] = ()) -> None:
             f"demonstration count {bad[0]} is outside 1-{cfg.demonstrations} (the demonstrations collected); "
             "choose --demos within it"
         )
+    if any(n < 1 for n in cfg.budgets):
+        raise UserError(f"sample budget {min(cfg.budgets)} is not a positive count; choose --budgets of 1 or more")
+    if cfg.budgets and not cfg.compare:
+        raise UserError("the sample-budget sweep plans with the comparison's model; run it with --protocol compare")
     if cfg.regimes:
         from benchmarks.experiments.regimes import REGIMES, check_regimes
 

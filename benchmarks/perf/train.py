@@ -183,6 +183,7 @@ def run(cfg: TrainBenchConfig) -> dict[str, Any]:
             "(step time does not depend on values)"
         ),
         "device": cfg.device,
+        "device_name": device_name(cfg.device),
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
         "machine": platform.processor() or platform.machine(),
@@ -190,6 +191,13 @@ def run(cfg: TrainBenchConfig) -> dict[str, Any]:
     }
     write_json_atomic(cfg.out, payload)
     return payload
+
+
+def device_name(device: str) -> str:
+    """The GPU's name on CUDA, else the CPU's model name and core count."""
+    from benchmarks.perf.planner_scaling import cpu_name
+
+    return torch.cuda.get_device_name(torch.device(device)) if device.startswith("cuda") else cpu_name()
 
 
 def summary(payload: dict[str, Any]) -> str:

@@ -43,7 +43,7 @@ SECTIONS = (
     ("training_steps", quality.training_steps_section),
 )
 "Results files of a protocol folder and the section each becomes, in page order."
-EXPERIMENT_SECTIONS = ("jepa_calibration", "ablation", "regularizer", "training_steps")
+EXPERIMENT_SECTIONS = ("budget", "jepa_calibration", "ablation", "regularizer", "training_steps")
 "The sections that a subfolder (another protocol's run) adds beside its own controller or efficiency table."
 
 
@@ -58,13 +58,7 @@ def results_markdown(folder: Path, figure_prefix: str = "") -> str:
             parts += section(result, figure_prefix)
     for sub in sorted(p for p in folder.iterdir() if p.is_dir()):
         parts += _subfolder_sections(sub, f"{figure_prefix}{sub.name}/")
-    for name, section in (
-        ("bench_planner", sections.bench_planner_section),
-        ("bench_train", sections.bench_train_section),
-    ):
-        result = _load(folder, name)
-        if result:
-            parts += section(result)
+    parts += _bench_sections(folder)
     protocol = _load(folder, "protocol")
     if protocol:
         stages = ", ".join(f"{k} {v:.0f} s" for k, v in protocol["stage_seconds"].items())
@@ -74,6 +68,19 @@ def results_markdown(folder: Path, figure_prefix: str = "") -> str:
             "",
         ]
     return "\n".join(parts).rstrip() + "\n"
+
+
+def _bench_sections(folder: Path) -> list[str]:
+    """The speed benchmarks' sections (`actjepa bench planner` and `bench train`) of the JSON files present."""
+    parts: list[str] = []
+    for name, section in (
+        ("bench_planner", sections.bench_planner_section),
+        ("bench_train", sections.bench_train_section),
+    ):
+        result = _load(folder, name)
+        if result:
+            parts += section(result)
+    return parts
 
 
 def _subfolder_sections(sub: Path, prefix: str) -> list[str]:
@@ -92,7 +99,7 @@ def _subfolder_sections(sub: Path, prefix: str) -> list[str]:
         result = _load(sub, name) if name in EXPERIMENT_SECTIONS else None
         if result:
             parts += section(result, prefix)
-    return parts
+    return parts + _bench_sections(sub)
 
 
 def write_report_page(folder: Path) -> Path:

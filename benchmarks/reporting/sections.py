@@ -156,8 +156,11 @@ def bench_planner_section(planner: dict) -> list[str]:
         if mode in entry
     ]
     missing = planner.get("compiled_missing")
+    gpu = planner["settings"]["device"].startswith("cuda")
     return [
-        "### Planner speed (`actjepa bench planner`)",
+        "### Planner speed on a GPU (`actjepa bench planner --device cuda`)"
+        if gpu
+        else "### Planner speed (`actjepa bench planner`)",
         "",
         f"{planner['planner']}, {planner['model'].get('task')} model, on {planner['device_name']} with "
         f"{planner['torch_threads']} torch thread(s); replan every {planner['settings']['replan_every']} actions "
@@ -169,8 +172,7 @@ def bench_planner_section(planner: dict) -> list[str]:
         format_table(planner["results"]),
         "```",
         "",
-        *verdicts,
-        "",
+        *([*verdicts, ""] if verdicts else []),
         f"Default budget {tuple(t['default_budget'])}, B=1, {t['mode']}: **{t['ms_per_plan_b1']:.1f} ms per plan**, "
         f"{t['ms_per_action_b1']:.2f} ms per action (target ≤ {t['ms_per_plan_target']:g} ms per plan: "
         f"{_mark(t['latency_met'])}; target ≤ {PLANNER_MS_PER_ACTION:g} ms per action: "
@@ -193,10 +195,13 @@ def bench_train_section(train: dict) -> list[str]:
             f"{r['batch_size']} | {num(r['minutes_for_default_steps'], '{:.1f}')} | {r['parameters']:,} |"
         )
     notes = [f"{name}: {r['note']}." for name, r in train["models"].items() if r.get("note")]
+    gpu = train["device"].startswith("cuda")
     return [
-        "### Training speed (`actjepa bench train`)",
+        "### Training speed on a GPU (`actjepa bench train --device cuda`)"
+        if gpu
+        else "### Training speed (`actjepa bench train`)",
         "",
-        f"{train['device']}, {train['threads']} torch thread(s); {train['data']}.",
+        f"{train.get('device_name', train['device'])}, {train['threads']} torch thread(s); {train['data']}.",
         "",
         "\n".join(rows),
         "",

@@ -31,9 +31,10 @@ def test_reproduce_choices_replace_the_protocols():
 
     base = protocol("compare", task="push", device="cpu")
     chosen = {"batch_size": 64, "baseline": True, "obs": "pixels", "seeds": (4,), "preset": "default", "demos": (7,)}
-    cfg = ReproduceCommand("push", "compare", **chosen).config()
+    cfg = ReproduceCommand("push", "compare", budgets=(16, 64), **chosen).config()
     assert (cfg.task, cfg.train.batch_size, cfg.baseline, cfg.obs_mode, cfg.seeds) == ("push", 64, True, "pixels", (4,))
     assert cfg.data_efficiency_demos == (7,) and base.data_efficiency_demos == ()
+    assert cfg.budgets == (16, 64) and base.budgets == ()
     assert base.train.preset == "demo" and cfg.train.preset == "default"
     kept = replace(
         cfg,
@@ -44,6 +45,7 @@ def test_reproduce_choices_replace_the_protocols():
         obs_mode="state",
         seeds=base.seeds,
         data_efficiency_demos=(),
+        budgets=(),
     )
     assert kept == base and replace(cfg.train, batch_size=None, preset="demo") == base.train
     assert ReproduceCommand("reacher", "compare").config() == protocol("compare", task="reacher", device="cpu")
@@ -61,6 +63,8 @@ def test_reproduce_choices_replace_the_protocols():
         ("no_such_task", (), "unknown task 'no_such_task'"),
         ("reacher", ("--demos", "25", "0"), "demonstration count 0 is outside 1-200"),
         ("reacher", ("--demos", "201"), "demonstration count 201 is outside 1-200"),
+        ("reacher", ("--budgets", "64", "0"), "sample budget 0 is not a positive count; choose --budgets of 1"),
+        ("reacher", ("--protocol", "ablation", "--budgets", "64"), "run it with --protocol compare"),
     ],
 )
 def test_reproduce_refuses_before_creating_folders(capsys, tmp_path, task, extra, message):

@@ -180,3 +180,22 @@ def test_regularizer_section_sets_the_default_against_the_best_row_of_each_contr
     assert "- `mppi`: default 60.0%, best none 90.0% (30.0 points higher, above the default's 95% interval)" in text
     sweep["rows"] = sweep["rows"][:1]
     assert "Today's default" not in "\n".join(regularizer_section(sweep))  # not swept: nothing to set against
+
+
+def test_a_results_subfolder_of_gpu_benchmarks_gets_its_own_headed_sections(tmp_path):
+    """The GPU runs sit in their own folder; their sections must say GPU and show the large budget."""
+    from benchmarks.reporting.report import results_markdown
+
+    docs = Path(__file__).resolve().parents[3] / "docs/results"
+    planner = json.loads((docs / "bench_planner.json").read_text())
+    planner["settings"]["device"], planner["device_name"] = "cuda", "Some GPU"
+    planner["large_budget"] = {"budget": [4096, 32, 6], "eager": {"ms_per_plan": 40.0, "ms_per_action": 10.0}}
+    train = {**json.loads((docs / "bench_train.json").read_text()), "device": "cuda", "device_name": "Some GPU"}
+    (tmp_path / "gpu").mkdir()
+    (tmp_path / "gpu" / "bench_planner.json").write_text(json.dumps(planner))
+    (tmp_path / "gpu" / "bench_train.json").write_text(json.dumps(train))
+    text = results_markdown(tmp_path)
+    assert "### Planner speed on a GPU (`actjepa bench planner --device cuda`)\n" in text
+    assert "on Some GPU with" in text and "Large budget (4096, 32, 6), B=1: 10.00 ms per action eager." in text
+    assert "### Training speed on a GPU (`actjepa bench train --device cuda`)\n\nSome GPU, " in text
+    assert "### Planner speed (`actjepa bench planner`)" not in text  # nothing at the top level
