@@ -76,7 +76,9 @@ def controllers_section(results: dict, figure_prefix: str = "", protocol: dict |
     seeds = results["evaluation_seeds"]
     pixels = results.get("obs_mode") == "pixels"
     parts = [
-        f"### Controllers on {results['task']}" + (" from 64x64 pixels" if pixels else ""),
+        f"### Controllers on {results['task']}"
+        + (" from 64x64 pixels" if pixels else "")
+        + _trained(results, protocol),
         "",
         training_data(protocol) + f"{results['episodes']} held-out episodes ({seeds.get('split', 'test')} split, "
         f"seeds {seeds['first']}–{seeds['last']}), "
@@ -92,6 +94,15 @@ def controllers_section(results: dict, figure_prefix: str = "", protocol: dict |
     parts += targets_markdown(results)
     parts += [f"![success per controller]({figure_prefix}controllers.png)", ""]
     return parts
+
+
+def _trained(results: dict, protocol: dict | None) -> str:
+    """' (PRESET preset, K training seeds)' where the protocol is known: tables of one task then differ in their
+    headings as they do in their training."""
+    if not protocol:
+        return ""
+    seeds = len(results.get("training_seeds") or protocol["protocol"].get("seeds") or [0])
+    return f" ('{protocol['protocol']['train']['preset']}' preset, {seeds} training seed{'s' if seeds > 1 else ''})"
 
 
 def targets_markdown(results: dict) -> list[str]:

@@ -118,7 +118,7 @@ def test_a_pixel_controller_table_says_so_in_its_heading_and_data():
     p = {"task": "reacher", "demonstrations": 200, "noise": 0.1, "collect_seed": 0, "train": train}
     pixels = {**results, "obs_mode": "pixels"}
     text = "\n".join(sections.controllers_section(pixels, protocol={"protocol": {**p, "obs_mode": "pixels"}}))
-    assert text.startswith("### Controllers on reacher from 64x64 pixels\n")
+    assert text.startswith("### Controllers on reacher from 64x64 pixels ('demo' preset, 1 training seed)\n")
     assert "200 expert demonstrations of reacher as 64x64 frames (goals are images) (action noise 0.1" in text
     assert "the 'demo' training preset, batch 128. " in text
     state = "\n".join(
@@ -126,7 +126,10 @@ def test_a_pixel_controller_table_says_so_in_its_heading_and_data():
             {**results, "obs_mode": "state"}, protocol={"protocol": {**p, "obs_mode": "state"}}
         )
     )
-    assert state.startswith("### Controllers on reacher\n") and "frames" not in state
+    assert state.startswith("### Controllers on reacher ('demo' preset, 1 training seed)\n") and "frames" not in state
+    three = sections.controllers_section({**results, "training_seeds": [0, 1, 2]}, protocol={"protocol": p})
+    assert three[0] == "### Controllers on reacher ('demo' preset, 3 training seeds)"
+    assert sections.controllers_section(results)[0] == "### Controllers on reacher"
 
 
 @pytest.mark.parametrize("ms_per_action, mark", [(8.3, "met"), (9.75, "met"), (9.8, "missed")])
