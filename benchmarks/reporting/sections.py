@@ -43,10 +43,15 @@ def horizon_targets_markdown(horizon: dict) -> list[str]:
 
 def budget_section(budget: dict, figure_prefix: str = "") -> list[str]:
     """Figure and table of the sample-budget sweep."""
+    base = budget.get("base_settings", {})
     return [
-        "### Success against sample budget",
+        "### Success against sample budget" + (f" on {budget['task']}" if budget.get("task") else ""),
         "",
         f"![success against samples]({figure_prefix}budget.png)",
+        "",
+        f"{budget['episodes']} held-out episodes per point, run side by side (ms per action is for the whole batch); "
+        f"H={base.get('horizon', '?')}, {base.get('iterations', '?')} iterations, replanning every "
+        f"{base.get('replan_every', '?')} steps; the policy from the comparison of the same model.",
         "",
         sweep_table(budget, "num_samples"),
         "",

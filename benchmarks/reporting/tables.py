@@ -30,28 +30,24 @@ def controllers_table(result: dict) -> str:
     return "\n".join(rows)
 
 
+def _sweep_cell(entry: dict) -> str:
+    """'68.0% [54–79] (14.6)': success, its 95% interval in points (where recorded), ms per action."""
+    ci = entry.get("success_ci95")
+    interval = f" [{100 * ci[0]:.0f}–{100 * ci[1]:.0f}]" if ci else ""
+    return f"{pct(entry['success_rate'])}{interval} ({num(entry['median_ms_per_action'], '{:.1f}')})"
+
+
 def sweep_table(result: dict, x_key: str) -> str:
-    """Success and speed per swept value, one column per planner."""
+    """Success (with its 95% interval) and speed per swept value, one column per planner."""
     planners = list(result["planners"])
     xs = sorted({e[x_key] for entries in result["planners"].values() for e in entries})
-    header = f"| {x_key} | " + " | ".join(f"`{p}` success (ms/action)" for p in planners) + " |"
+    header = f"| {x_key} | " + " | ".join(f"`{p}` success [95% interval] (ms/action)" for p in planners) + " |"
     rows = [header, "|" + "---|" * (len(planners) + 1)]
     for x in xs:
-        cells = []
-        for p in planners:
-            entry = next((e for e in result["planners"][p] if e[x_key] == x), None)
-            cells.append(
-                ""
-                if entry is None
-                else f"{pct(entry['success_rate'])} ({num(entry['median_ms_per_action'], '{:.1f}')})"
-            )
-        rows.append(f"| {x} | " + " | ".join(cells) + " |")
+        entries = [next((e for e in result["planners"][p] if e[x_key] == x), None) for p in planners]
+        rows.append(f"| {x} | " + " | ".join("" if e is None else _sweep_cell(e) for e in entries) + " |")
     for name, ref in result.get("references", {}).items():
-        rows.append(
-            f"| `{name}` (reference) | "
-            + " | ".join([f"{pct(ref['success_rate'])} ({num(ref['median_ms_per_action'], '{:.1f}')})"] * len(planners))
-            + " |"
-        )
+        rows.append(f"| `{name}` (reference) | " + " | ".join([_sweep_cell(ref)] * len(planners)) + " |")
     return "\n".join(rows)
 
 

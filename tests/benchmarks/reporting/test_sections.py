@@ -202,3 +202,21 @@ def test_a_results_subfolder_of_gpu_benchmarks_gets_its_own_headed_sections(tmp_
     assert "on Some GPU with" in text and "Large budget (4096, 32, 6), B=1: 10.00 ms per action eager." in text
     assert "### Training speed on a GPU (`actjepa bench train --device cuda`)\n\nSome GPU, " in text
     assert "### Planner speed (`actjepa bench planner`)" not in text  # nothing at the top level
+
+
+def test_the_budget_section_names_its_task_and_the_settings_it_kept():
+    point = {"num_samples": 16, "success_rate": 0.7, "success_ci95": [0.5, 0.8], "median_ms_per_action": 15.0}
+    budget = {
+        "task": "reacher",
+        "episodes": 50,
+        "swept": "num_samples",
+        "base_settings": {"num_samples": 512, "horizon": 16, "iterations": 6, "replan_every": 4},
+        "planners": {"mppi": [point]},
+        "references": {},
+    }
+    text = "\n".join(sections.budget_section(budget, "budget/"))
+    assert text.startswith(
+        "### Success against sample budget on reacher\n\n![success against samples](budget/budget.png)"
+    )
+    assert "50 held-out episodes per point" in text and "H=16, 6 iterations, replanning every 4 steps" in text
+    assert "| 16 | 70.0% [50–80] (15.0) |" in text
