@@ -48,7 +48,8 @@ def calibration_section(calibration: dict, figure_prefix: str = "") -> list[str]
             line += f", {calibration['value_steps_spearman']:.2f} against the demonstrations' steps to success"
         lines.append(line)
     return [
-        "### Does the latent space measure progress? (goal calibration, held-out episodes)",
+        f"### Does the latent space measure progress{' on ' + calibration['task'] if calibration.get('task') else ''}? "
+        "(goal calibration, held-out episodes)",
         "",
         f"{calibration['points']} states of held-out demonstrations, each against its episode's goal observation.",
         "",

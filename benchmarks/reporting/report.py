@@ -31,6 +31,16 @@ def _load(folder: Path, name: str) -> dict | None:
     return json.loads(path.read_text()) if path.exists() else None
 
 
+def _load_with_task(folder: Path, name: str) -> dict | None:
+    """A result JSON with its task filled in from the folder's protocol.json where the file itself has none
+    (training-time files such as the goal calibration do not record it), so that its heading can name it."""
+    result = _load(folder, name)
+    protocol = _load(folder, "protocol")
+    if result is None or "task" in result or not protocol:
+        return result
+    return {**result, "task": protocol["protocol"]["task"]}
+
+
 SECTIONS = (
     ("horizon", sections.horizon_section),
     ("results", sections.controllers_section),
@@ -51,7 +61,7 @@ def results_markdown(folder: Path, figure_prefix: str = "") -> str:
     """Figures and tables for every result JSON present in `folder` (the report body)."""
     parts: list[str] = []
     for name, section in SECTIONS:
-        result = _load(folder, name)
+        result = _load_with_task(folder, name)
         if result and name == "results":
             parts += sections.controllers_section(result, figure_prefix, _load(folder, "protocol"))
         elif result:
@@ -96,7 +106,7 @@ def _subfolder_sections(sub: Path, prefix: str) -> list[str]:
     elif _load(sub, "results"):
         parts += sections.controllers_section(_load(sub, "results"), prefix, _load(sub, "protocol"))
     for name, section in SECTIONS:
-        result = _load(sub, name) if name in EXPERIMENT_SECTIONS else None
+        result = _load_with_task(sub, name) if name in EXPERIMENT_SECTIONS else None
         if result:
             parts += section(result, prefix)
     return parts + _bench_sections(sub)

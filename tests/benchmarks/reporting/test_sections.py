@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.reporting import sections
-from benchmarks.reporting.quality import training_steps_section
+from benchmarks.reporting.quality import calibration_section, training_steps_section
 from benchmarks.reporting.sections import efficiency_section, horizon_section, targets_markdown
 
 
@@ -220,3 +220,18 @@ def test_the_budget_section_names_its_task_and_the_settings_it_kept():
     )
     assert "50 held-out episodes per point" in text and "H=16, 6 iterations, replanning every 4 steps" in text
     assert "| 16 | 70.0% [50–80] (15.0) |" in text
+
+
+def test_a_calibration_heading_names_the_task_of_its_folder(tmp_path):
+    """The goal calibration is written at training time without a task; the folder's protocol.json has it."""
+    from benchmarks.reporting.report import results_markdown
+
+    calibration = {"points": 10, "latent_l2_spearman": 0.9}
+    for name, task in (("maze", "maze"), ("push", "push")):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "jepa_calibration.json").write_text(json.dumps(calibration))
+        (tmp_path / name / "protocol.json").write_text(json.dumps({"protocol": {"task": task}}))
+    text = results_markdown(tmp_path)
+    assert "### Does the latent space measure progress on maze? (goal calibration" in text
+    assert "### Does the latent space measure progress on push? (goal calibration" in text
+    assert calibration_section(calibration)[0].startswith("### Does the latent space measure progress? (")
