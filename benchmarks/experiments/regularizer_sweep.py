@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from benchmarks.evaluation.config import EvalConfig
-from benchmarks.evaluation.run import evaluate
+from benchmarks.experiments.kept_evaluations import evaluate_kept
 from benchmarks.experiments.training import TrainRequest, train_or_load
 
 OPEN_LOOP_AT = (8, 16, 32)
@@ -92,7 +92,8 @@ def run_regularizer_sweep(
     variants: tuple[RegularizerVariant, ...] = VARIANTS,
     progress: bool = True,
 ) -> dict:
-    """Train one model per variant (a rerun reuses finished ones), evaluate base's controllers; the JSON."""
+    """Train one model per variant and evaluate base's controllers (a rerun reuses finished models and the
+    evaluations it kept); the JSON."""
     from envs.dataset import load_dataset
     from world_model.train_config import preset
 
@@ -107,9 +108,9 @@ def run_regularizer_sweep(
             progress=progress,
             train_overrides={"regularizer_weight": variant.weight, "vicreg_std_target": variant.std_target},
         )
-        results = evaluate(model, info, base, progress=progress)
+        controllers = evaluate_kept(model, info, base, out, repr((variant, settings)), progress)
         row = {"name": variant.name, "regularizer": variant.regularizer, "weight": variant.weight}
-        row.update(std_target=variant.std_target, **_training_record(out), controllers=results["controllers"])
+        row.update(std_target=variant.std_target, **_training_record(out), controllers=controllers)
         rows.append(row)
     return {
         "task": info["task"],

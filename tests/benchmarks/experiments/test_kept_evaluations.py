@@ -1,0 +1,31 @@
+"""A rerun of a variant experiment evaluates only what no earlier run evaluated under the same settings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import benchmarks.experiments.kept_evaluations as kept
+from benchmarks.evaluation.config import EvalConfig
+
+
+def test_evaluations_are_kept_per_controller_and_redone_when_anything_they_depend_on_changes(tmp_path, monkeypatch):
+    calls = []
+
+    def fake_evaluate(model, info, cfg, progress=True):
+        calls.append(cfg.controllers)
+        return {"controllers": {name: {"success_rate": len(calls)} for name in cfg.controllers}}
+
+    monkeypatch.setattr(kept, "evaluate", fake_evaluate)
+    base = EvalConfig(controllers=("policy", "mppi"), episodes=2)
+    first = kept.evaluate_kept(None, {}, base, tmp_path, "model a", progress=False)
+    assert calls == [("policy",), ("mppi",)]
+    assert first == {"policy": {"success_rate": 1}, "mppi": {"success_rate": 2}}
+
+    more = replace(base, controllers=("policy", "mppi", "mppi+prior"))
+    again = kept.evaluate_kept(None, {}, more, tmp_path, "model a", progress=False)
+    assert again == {**first, "mppi+prior": {"success_rate": 3}} and list(again) == list(more.controllers)
+    assert calls[2:] == [("mppi+prior",)]  # only the added controller ran
+
+    kept.evaluate_kept(None, {}, base, tmp_path, "model b", progress=False)  # another model: evaluated anew
+    kept.evaluate_kept(None, {}, replace(base, episodes=3), tmp_path, "model a", progress=False)  # other settings
+    assert calls[3:] == [("policy",), ("mppi",), ("policy",), ("mppi",)]
