@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from benchmarks.evaluation.config import EvalConfig
-from benchmarks.evaluation.run import evaluate
+from benchmarks.experiments.kept_evaluations import evaluate_kept
 from benchmarks.experiments.training import TrainRequest, train_or_load
 
 
@@ -77,26 +77,29 @@ def row_model_key(row: AblationRow) -> str:
 
 
 def run_ablation(data: Path, workdir: Path, base: EvalConfig, request: TrainRequest, progress: bool = True) -> dict:
-    """Train one model per distinct row setting, evaluate policy and mppi+prior per row; the ablation JSON."""
+    """Train one model per distinct row setting, evaluate policy and mppi+prior per row (a rerun reuses finished
+    models and the evaluations it kept); the ablation JSON."""
     from envs.dataset import load_dataset
 
     dataset = load_dataset(data)
     info = {"task": dataset.meta["task"], "obs_mode": dataset.meta["obs_mode"]}
-    models: dict[str, object] = {}
+    models: dict[str, tuple[object, Path]] = {}
     rows = []
     for index, row in enumerate(ROWS):
         key = row_model_key(row)
         if key not in models:
             out = workdir / f"row{index}"
-            models[key] = train_or_load(
+            trained = train_or_load(
                 replace(request, data=data, out=out),
                 progress=progress,
                 model_overrides=row.model,
                 train_overrides=row.train,
             )
+            models[key] = (trained, out)
         planner = replace(base.control.planner, **row.planner)
         cfg = replace(base, controllers=("policy", "mppi+prior"), control=replace(base.control, planner=planner))
-        results = evaluate(models[key], info, cfg, progress=progress)
+        model, out = models[key]
+        controllers = evaluate_kept(model, info, cfg, out, repr((key, request.settings)), progress)
         rows.append(
             {
                 "name": row.name,
@@ -104,7 +107,7 @@ def run_ablation(data: Path, workdir: Path, base: EvalConfig, request: TrainRequ
                 "model": row.model,
                 "train": row.train,
                 "planner": row.planner,
-                "controllers": results["controllers"],
+                "controllers": controllers,
             }
         )
     return {

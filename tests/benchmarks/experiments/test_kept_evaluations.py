@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import benchmarks.experiments.kept_evaluations as kept
@@ -29,3 +30,22 @@ def test_evaluations_are_kept_per_controller_and_redone_when_anything_they_depen
     kept.evaluate_kept(None, {}, base, tmp_path, "model b", progress=False)  # another model: evaluated anew
     kept.evaluate_kept(None, {}, replace(base, episodes=3), tmp_path, "model a", progress=False)  # other settings
     assert calls[3:] == [("policy",), ("mppi",), ("policy",), ("mppi",)]
+
+
+def test_an_ablation_rerun_trains_and_evaluates_nothing_again(tmp_path, monkeypatch):
+    import benchmarks.experiments.ablation as ablation
+    from tests.benchmarks.experiments.tiny import tiny_reacher
+
+    rows = (
+        ablation.AblationRow("a", "first", planner={"prior_penalty": 0.0}),
+        ablation.AblationRow("b", "same model, another planner", planner={"prior_penalty": 1.0}),
+    )
+    monkeypatch.setattr(ablation, "ROWS", rows)
+    data, base, request = tiny_reacher(tmp_path)
+    first = ablation.run_ablation(data, tmp_path / "ablation", base, request, progress=False)
+    assert sorted(p.name for p in (tmp_path / "ablation").iterdir()) == ["row0"]  # one model for both rows
+    assert len(list((tmp_path / "ablation" / "row0" / "evaluations").iterdir())) == 4  # 2 rows x 2 controllers
+
+    monkeypatch.setattr(kept, "evaluate", lambda *a, **k: (_ for _ in ()).throw(AssertionError("evaluated again")))
+    again = ablation.run_ablation(data, tmp_path / "ablation", base, request, progress=False)
+    assert json.dumps(again, sort_keys=True) == json.dumps(first, sort_keys=True)  # as the JSON file holds it
