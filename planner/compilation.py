@@ -61,6 +61,11 @@ def compile_reason(cfg: PlannerConfig, device: torch.device, model: Any) -> str 
     return None
 
 
+def compile_failure(exc: Exception) -> str:
+    """The one-line reason said when torch.compile fails: the exception's type and first line."""
+    return f"torch.compile failed ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})"
+
+
 RECOMPILE_LIMIT = 64
 "Compiled variants allowed per planner function (torch's default of 8 sent later configurations back to eager)."
 
@@ -93,7 +98,7 @@ class CompiledWithFallback:
         try:
             self.compiled: Callable | None = torch.compile(eager, mode=mode, **recompile_options())
         except Exception as exc:  # noqa: BLE001 - a torch.compile that refuses these arguments: run eagerly
-            say_once(f"torch.compile failed ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})")
+            say_once(compile_failure(exc))
             self.compiled = None
 
     def __call__(self, *args: Any) -> Any:
@@ -104,7 +109,7 @@ class CompiledWithFallback:
         try:
             out = self.compiled(*args)
         except Exception as exc:  # noqa: BLE001 - any backend failure means: run eagerly
-            say_once(f"torch.compile failed ({type(exc).__name__}: {str(exc).splitlines()[0][:120]})")
+            say_once(compile_failure(exc))
             self.compiled = None
             return self.eager(*args)
         if counters["unique_graphs"] != before:

@@ -216,7 +216,7 @@ def run(cfg: PlannerBenchConfig) -> dict[str, Any]:
         "settings": {k: str(v) if isinstance(v, Path) else v for k, v in asdict(cfg).items() if k != "force"},
         "torch_threads": torch.get_num_threads(),
         "torch_version": torch.__version__,
-        "device_name": torch.cuda.get_device_name(0) if cfg.device.startswith("cuda") else scaling.cpu_name(),
+        "device_name": scaling.device_name(cfg.device),
         "planner": "mppi with the model's action head as prior (mppi+prior)",
         "modes": list(timed_modes),
         "compiled_missing": missing,

@@ -170,6 +170,13 @@ def large_budget_text(large: dict) -> str:
     return f"{tuple(large['budget'])}, B=1: {times}"
 
 
+def device_name(device: str) -> str:
+    """The GPU's name on CUDA, else the CPU's model name and core count."""
+    import torch
+
+    return torch.cuda.get_device_name(torch.device(device)) if device.startswith("cuda") else cpu_name()
+
+
 def cpu_name() -> str:
     """The CPU's model name (from /proc/cpuinfo where there is one) and its logical core count."""
     import os

@@ -21,6 +21,7 @@ import torch
 
 from benchmarks.errors import UserError
 from benchmarks.io import ensure_writable, write_json_atomic
+from benchmarks.perf.planner_scaling import device_name
 
 if TYPE_CHECKING:
     from world_model.distributed import Shard
@@ -191,13 +192,6 @@ def run(cfg: TrainBenchConfig) -> dict[str, Any]:
     }
     write_json_atomic(cfg.out, payload)
     return payload
-
-
-def device_name(device: str) -> str:
-    """The GPU's name on CUDA, else the CPU's model name and core count."""
-    from benchmarks.perf.planner_scaling import cpu_name
-
-    return torch.cuda.get_device_name(torch.device(device)) if device.startswith("cuda") else cpu_name()
 
 
 def summary(payload: dict[str, Any]) -> str:

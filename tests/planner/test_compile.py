@@ -72,18 +72,30 @@ def test_without_a_cpp_compiler_planning_is_eager_and_says_why_once(dynamo_on, m
     assert compilation.compile_seconds(model) == 0
 
 
-def test_a_failing_compile_falls_back_to_eager_once(dynamo_on, monkeypatch):
-    def broken_compile(fn, **kw):
-        def run(*args):
-            raise RuntimeError("backend exploded\nwith a long story")
+def _compile_that_fails_when_run(fn, **kw):
+    def run(*args):
+        raise RuntimeError("backend exploded\nwith a long story")
 
-        return run
+    return run
 
-    monkeypatch.setattr(torch, "compile", broken_compile)
+
+def _compile_that_refuses_its_arguments(fn, **kw):
+    raise TypeError("compile() got an unexpected keyword argument 'mode'")
+
+
+@pytest.mark.parametrize(
+    ("fake_compile", "says"),
+    [
+        (_compile_that_fails_when_run, "torch.compile failed \\(RuntimeError: backend exploded\\)"),
+        (_compile_that_refuses_its_arguments, "torch.compile failed \\(TypeError: compile\\(\\) got an"),
+    ],
+)
+def test_a_failing_compile_falls_back_to_eager_once(dynamo_on, monkeypatch, fake_compile, says):
+    monkeypatch.setattr(torch, "compile", fake_compile)
     monkeypatch.setattr(compilation, "_SAID", set())
     model, z0, z_goal = reacher_plan_inputs(batch=2)
     cfg = planner_config((32, 4, 2), replan_every=4, compile="auto")
-    with pytest.warns(RuntimeWarning, match="torch.compile failed \\(RuntimeError: backend exploded\\)") as record:
+    with pytest.warns(RuntimeWarning, match=says) as record:
         first = plan_with(model, z0, z_goal, cfg)
         plan_with(model, z0, z_goal, cfg)
     assert len(record) == 1
@@ -106,20 +118,6 @@ def test_a_torch_compile_without_per_function_guards_gets_the_limit_process_wide
         compiled = plan_with(model, z0, z_goal, cfg)
         assert calls == [None] and torch._dynamo.config.recompile_limit == compilation.RECOMPILE_LIMIT
     assert torch.equal(compiled.actions, plan_with(model, z0, z_goal, replace(cfg, compile="off")).actions)
-
-
-def test_a_torch_compile_that_refuses_its_arguments_falls_back_to_eager_once(dynamo_on, monkeypatch):
-    def refusing_compile(model, **kw):
-        raise TypeError("compile() got an unexpected keyword argument 'mode'")
-
-    monkeypatch.setattr(torch, "compile", refusing_compile)
-    monkeypatch.setattr(compilation, "_SAID", set())
-    model, z0, z_goal = reacher_plan_inputs(batch=2)
-    cfg = planner_config((32, 4, 2), replan_every=4, compile="auto")
-    with pytest.warns(RuntimeWarning, match="torch.compile failed \\(TypeError: compile\\(\\) got an") as record:
-        first = plan_with(model, z0, z_goal, cfg)
-    assert len(record) == 1
-    assert torch.equal(first.actions, plan_with(model, z0, z_goal, replace(cfg, compile="off")).actions)
 
 
 def test_auto_leaves_models_that_do_not_declare_themselves_compilable_eager(dynamo_on):
