@@ -82,6 +82,11 @@ class ReproduceCommand:
     "Demonstration counts of the data-efficiency experiment instead of the protocol's, e.g. --demos 25 50."
     budgets: tuple[int, ...] | None = None
     "Sample counts N of the sample-budget sweep instead of the protocol's, e.g. --budgets 64 256 1024."
+    split: str | None = None
+    (
+        "Held-out episodes of every evaluation instead of the protocol's: 'validation' (choosing settings) or "
+        "'test' (reported numbers)."
+    )
 
     def config(self) -> ProtocolConfig:
         """The named protocol with this command's choices in place of its own."""
@@ -97,9 +102,8 @@ class ReproduceCommand:
         cfg = replace(cfg, **{k: v for k, v in chosen.items() if v is not None})
         trained = {"preset": self.preset, "batch_size": self.batch_size, "image_shift": self.image_shift}
         cfg = replace(cfg, train=replace(cfg.train, **{k: v for k, v in trained.items() if v is not None}))
-        if self.controllers is not None:
-            cfg = replace(cfg, eval=replace(cfg.eval, controllers=self.controllers))
-        return cfg
+        evaluated = {"controllers": self.controllers, "split": self.split}
+        return replace(cfg, eval=replace(cfg.eval, **{k: v for k, v in evaluated.items() if v is not None}))
 
     def run(self) -> None:
         from benchmarks.cli import guards

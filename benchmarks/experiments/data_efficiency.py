@@ -85,6 +85,7 @@ def run_data_efficiency(
         "task": dataset.meta["task"],
         "seeds": list(seeds),
         "episodes_per_seed": base.episodes,
+        "split": base.split,
         "train_steps": request.settings.steps,
         "train_preset": request.settings.preset,
         "curves": curves,

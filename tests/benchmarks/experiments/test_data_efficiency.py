@@ -31,7 +31,7 @@ def test_run_data_efficiency_pools_seeds_per_curve(tmp_path: Path):
             assert len(p["seed_success_rates"]) == 2
             assert p["success_rate"] == pytest.approx(np.mean(p["seed_success_rates"]))
     assert (tmp_path / "runs" / "bc-n6-s1" / "checkpoint.json").exists()
-    assert result["train_preset"] == request.settings.preset
+    assert result["train_preset"] == request.settings.preset and result["split"] == base.split
 
     # A rerun in the same folder (an interrupted or split run) trains and evaluates nothing again.
     def refuse(*args, **kwargs):

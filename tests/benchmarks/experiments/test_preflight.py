@@ -31,7 +31,8 @@ def test_reproduce_choices_replace_the_protocols():
 
     base = protocol("compare", task="push", device="cpu")
     chosen = {"batch_size": 64, "baseline": True, "obs": "pixels", "seeds": (4,), "preset": "default", "demos": (7,)}
-    cfg = ReproduceCommand("push", "compare", budgets=(16, 64), **chosen).config()
+    cfg = ReproduceCommand("push", "compare", budgets=(16, 64), split="validation", **chosen).config()
+    assert cfg.eval.split == "validation" and base.eval.split == "test"
     assert (cfg.task, cfg.train.batch_size, cfg.baseline, cfg.obs_mode, cfg.seeds) == ("push", 64, True, "pixels", (4,))
     assert cfg.data_efficiency_demos == (7,) and base.data_efficiency_demos == ()
     assert cfg.budgets == (16, 64) and base.budgets == ()

@@ -66,6 +66,9 @@ def test_efficiency_section_marks_only_the_target_counts():
     ]
     intro = efficiency_section(result)[2]
     assert intro.endswith("each seed trains both models on the same random subset.")
+    assert "4 held-out episodes per seed (test split)" in intro
+    validation = efficiency_section({**result, "split": "validation"})
+    assert "(validation split)" in validation[2] and not any("target" in line for line in validation)
     preset = efficiency_section({**result, "train_preset": "default", "train_steps": None})[2]
     assert preset.endswith("same random subset, with the 'default' training preset.")
     steps = efficiency_section({**result, "train_preset": "demo", "train_steps": 300})[2]
