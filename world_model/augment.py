@@ -1,8 +1,12 @@
-"""Random-shift image augmentation for pixel training (as DrQ and TD-MPC2 use it).
+"""Training-window augmentation: random shifts of pixel frames, Gaussian noise on state contexts.
 
-Each training window is translated by up to `shift` pixels in each direction, edge pixels repeated. One
-shift per window, the same for every frame of it and for its goal image, so the window's motion and its
-goal stay consistent while the encoder stops keying on exact pixel positions.
+Shifts (as DrQ and TD-MPC2 use them): each window is translated by up to `shift` pixels in each direction,
+edge pixels repeated; one shift per window, the same for every frame of it and for its goal image, so the
+window's motion and its goal stay consistent while the encoder stops keying on exact pixel positions.
+
+Context noise: the observations the online encoder reads are perturbed, while the targets, the goal and the
+actions stay those of the demonstration, so the head learns to act, and the predictor to start, from
+states a little off the demonstrated ones, where a policy lands once its own errors compound.
 """
 
 from __future__ import annotations
@@ -14,6 +18,11 @@ from torch import Tensor
 def draw_shifts(rows: int, shift: int, generator: torch.Generator) -> Tensor:
     """(rows, 2) integer (dy, dx) offsets, each uniform in [-shift, shift], drawn from `generator`."""
     return torch.randint(-shift, shift + 1, (rows, 2), generator=generator, device=generator.device)
+
+
+def context_noise(shape: tuple[int, ...], std: float, generator: torch.Generator) -> Tensor:
+    """Gaussian noise of `shape` (rows first) and standard deviation `std`, drawn from `generator`."""
+    return std * torch.randn(shape, generator=generator, device=generator.device)
 
 
 def shift_frames(frames: Tensor, offsets: Tensor) -> Tensor:

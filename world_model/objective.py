@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from world_model.augment import draw_shifts, shift_frames
+from world_model.augment import context_noise, draw_shifts, shift_frames
 from world_model.distributed import SINGLE, Shard
 from world_model.errors import WorldModelError
 from world_model.masking import sample_block_mask
@@ -44,6 +44,8 @@ class LossWeights:
     "Expectile of the relabelled steps-to-goal the value regresses (< 0.5: the shortest observed)."
     image_shift: int = 0
     "Random-shift augmentation of pixel windows and their goals, in pixels (0: none)."
+    obs_noise: float = 0.0
+    "Std of Gaussian noise on the normalised context observations the online encoder reads (0: none)."
 
 
 @dataclass
@@ -148,6 +150,14 @@ def _shifted(
     return shift_frames(obs_n, offsets), shift_frames(goal_n, offsets)
 
 
+def _noisy_context(context: Tensor, std: float, generator: torch.Generator, shard: Shard) -> Tensor:
+    """State contexts (Bt, k, O) plus noise drawn for the global batch, of which each rank keeps its rows, so
+    several processes augment as one would."""
+    rows = context.shape[0] * shard.world_size
+    noise = context_noise((rows, *context.shape[1:]), std, generator)[shard.rows(rows)]
+    return context + noise.to(context.device, context.dtype)
+
+
 def compute_losses(
     model: ActJepa,
     batch: dict[str, Tensor],
@@ -171,7 +181,10 @@ def compute_losses(
         raise WorldModelError(f"batches hold {future} future steps but the head predicts {c}; sample longer windows")
     future_actions = act_n[:, k - 1 : k - 1 + c]
     rollout_actions = act_n[:, k - 1 : k - 1 + min(weights.rollout_horizon, future)]
-    z_ctx = model.encoder(obs_n[:, :k], act_n[:, : k - 1])
+    context = obs_n[:, :k]
+    if weights.obs_noise:
+        context = _noisy_context(context, weights.obs_noise, generator, shard)
+    z_ctx = model.encoder(context, act_n[:, : k - 1])
     z_goal = _goal_latent(model, goal_n)
     zero = z_ctx.new_zeros(())
 

@@ -100,7 +100,10 @@ def make_optimizer(model: ActJepa, cfg: TrainConfig) -> torch.optim.AdamW:
 
 
 def check_augmentation(model_cfg: ModelConfig, cfg: TrainConfig) -> None:
-    """Random shifts need pixel frames, and a shift of half the frame's side or more leaves only edges."""
+    """Random shifts need pixel frames, and a shift of half the frame's side or more leaves only edges; context
+    noise is for state vectors."""
+    if cfg.obs_noise and model_cfg.obs_mode != "state":
+        raise WorldModelError("obs_noise perturbs state vectors but this model reads pixels; set it to 0")
     if not cfg.image_shift:
         return
     if model_cfg.obs_mode != "pixels":

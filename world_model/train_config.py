@@ -28,6 +28,7 @@ RESUME_MUST_MATCH = (
     "rollout_horizon",
     "value_expectile",
     "image_shift",
+    "obs_noise",
 )
 "Fields a resumed run must share with the checkpoint so it continues the same optimisation."
 
@@ -84,6 +85,8 @@ class TrainConfig:
     "Expectile of the relabelled steps-to-goal that the value regresses (< 0.5 estimates the shortest)."
     image_shift: int = 0
     "Random-shift augmentation of pixel training windows, in pixels, one shift per window and its goal (DrQ);\n    0 switches it off. Pixel models only. Off by default: on reacher from pixels at 800 steps, 4 pixels cut\n    validation success from 64% to 32% (policy) and 72% to 34% (mppi+prior); docs/pixels.md."
+    obs_noise: float = 0.0
+    "Std of Gaussian noise added to the normalised context observations the online encoder reads, targets and\n    goals left clean (state models only; 0 switches it off), so the head learns to act from states slightly\n    off the demonstrations."
     scale_momentum: float = 0.99
     "EMA momentum of the action-error scale that calibrates the action prior's std."
     eval_horizon: int = 32
@@ -106,6 +109,8 @@ class TrainConfig:
             raise WorldModelError("rollout_horizon must be >= 1, value_expectile in (0, 1), vicreg_std_target > 0")
         if self.image_shift < 0:
             raise WorldModelError(f"image_shift must be >= 0 pixels, got {self.image_shift}")
+        if not 0.0 <= self.obs_noise < math.inf:
+            raise WorldModelError(f"obs_noise must be a finite std >= 0, got {self.obs_noise}")
         if self.log_every < 1 or self.checkpoint_every < 1 or self.first_checkpoint < 1:
             raise WorldModelError("log_every, checkpoint_every and first_checkpoint must be at least 1")
 
@@ -122,6 +127,7 @@ class TrainConfig:
             self.rollout_horizon,
             self.value_expectile,
             self.image_shift,
+            self.obs_noise,
         )
 
     def window_future(self, chunk_len: int) -> int:

@@ -64,6 +64,8 @@ class ReproduceCommand:
     "Windows per training step instead of the preset's (pixel training encodes every frame of every window)."
     image_shift: int | None = None
     "Random-shift augmentation of pixel training windows, in pixels, instead of the preset's (--obs pixels)."
+    obs_noise: float | None = None
+    "Gaussian noise on the normalised context states of training windows, its std, instead of the preset's."
     baseline: bool | None = None
     "Train the behaviour-cloning baseline and compare it, or not (None keeps the protocol's choice)."
     device: str = "cpu"
@@ -100,7 +102,12 @@ class ReproduceCommand:
             "budgets": self.budgets,
         }
         cfg = replace(cfg, **{k: v for k, v in chosen.items() if v is not None})
-        trained = {"preset": self.preset, "batch_size": self.batch_size, "image_shift": self.image_shift}
+        trained = {
+            "preset": self.preset,
+            "batch_size": self.batch_size,
+            "image_shift": self.image_shift,
+            "obs_noise": self.obs_noise,
+        }
         cfg = replace(cfg, train=replace(cfg.train, **{k: v for k, v in trained.items() if v is not None}))
         evaluated = {"controllers": self.controllers, "split": self.split}
         return replace(cfg, eval=replace(cfg.eval, **{k: v for k, v in evaluated.items() if v is not None}))

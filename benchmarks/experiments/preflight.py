@@ -28,6 +28,8 @@ def check_observations(cfg: ProtocolConfig) -> None:
         if cfg.train.image_shift:
             raise UserError("--image-shift augments pixel frames; drop it or run with --obs pixels")
         return
+    if cfg.train.obs_noise:
+        raise UserError("--obs-noise perturbs state vectors; drop it or run with --obs state")
     if not task_entry(cfg.task).pixel_observations:
         raise UserError(f"task {cfg.task!r} has no pixel observations; run it with --obs state")
     if cfg.regimes:

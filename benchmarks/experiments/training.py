@@ -34,6 +34,8 @@ class TrainSettings:
     "Steps between checkpoints (None keeps the preset's); an early first one comes at TrainConfig.first_checkpoint."
     image_shift: int | None = None
     "Random-shift augmentation of pixel windows, in pixels (None keeps the preset's; pixel data only)."
+    obs_noise: float | None = None
+    "Std of Gaussian noise on the normalised context states the encoder reads (None keeps the preset's; state data)."
     seed: int = 0
     "Seed of initialisation, masking and window sampling."
     device: str = "cpu"
@@ -160,6 +162,7 @@ def _train_config(s: TrainSettings, train_overrides: dict | None):
     from world_model.train_config import preset
 
     chosen = {"lr": s.lr, "checkpoint_every": s.checkpoint_every, "image_shift": s.image_shift}
+    chosen["obs_noise"] = s.obs_noise
     fields = dict(steps=s.steps, batch_size=s.batch_size, seed=s.seed, device=s.device)
     return preset(s.preset, **fields, **{**chosen, **(train_overrides or {})})
 

@@ -67,6 +67,8 @@ def training_data(protocol: dict | None) -> str:
     batch = f", batch {p['train']['batch_size']}" if p["train"].get("batch_size") else ""
     if p["train"].get("image_shift"):
         batch += f", frames shifted at random by up to {p['train']['image_shift']} pixels"
+    if p["train"].get("obs_noise"):
+        batch += f", Gaussian noise of std {p['train']['obs_noise']:g} on the normalised context states"
     frames = " as 64x64 frames (goals are images)" if p.get("obs_mode") == "pixels" else ""
     return (
         f"Models trained on {p['demonstrations']} expert demonstrations of {p['task']}{frames} (action noise "

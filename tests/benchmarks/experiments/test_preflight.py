@@ -31,6 +31,7 @@ def test_reproduce_choices_replace_the_protocols():
 
     base = protocol("compare", task="push", device="cpu")
     chosen = {"batch_size": 64, "baseline": True, "obs": "pixels", "seeds": (4,), "preset": "default", "demos": (7,)}
+    chosen["obs_noise"] = 0.1
     cfg = ReproduceCommand("push", "compare", budgets=(16, 64), split="validation", **chosen).config()
     assert cfg.eval.split == "validation" and base.eval.split == "test"
     assert (cfg.task, cfg.train.batch_size, cfg.baseline, cfg.obs_mode, cfg.seeds) == ("push", 64, True, "pixels", (4,))
@@ -48,7 +49,8 @@ def test_reproduce_choices_replace_the_protocols():
         data_efficiency_demos=(),
         budgets=(),
     )
-    assert kept == base and replace(cfg.train, batch_size=None, preset="demo") == base.train
+    assert cfg.train.obs_noise == 0.1 and base.train.obs_noise is None
+    assert kept == base and replace(cfg.train, batch_size=None, preset="demo", obs_noise=None) == base.train
     assert ReproduceCommand("reacher", "compare").config() == protocol("compare", task="reacher", device="cpu")
 
 

@@ -159,6 +159,8 @@ def test_training_data_names_the_image_shift_only_when_one_was_used():
     assert "as 64x64 frames" in text and "batch 128, frames shifted at random by up to 4 pixels." in text
     protocol["protocol"]["train"]["image_shift"] = None
     assert "shifted" not in sections.training_data(protocol)
+    protocol["protocol"]["train"]["obs_noise"] = 0.05
+    assert "Gaussian noise of std 0.05 on the normalised context states." in sections.training_data(protocol)
 
 
 def test_regularizer_section_sets_the_default_against_the_best_row_of_each_controller():
