@@ -86,7 +86,7 @@ class TrainConfig:
     image_shift: int = 0
     "Random-shift augmentation of pixel training windows, in pixels, one shift per window and its goal (DrQ);\n    0 switches it off. Pixel models only. Off by default: on reacher from pixels at 800 steps, 4 pixels cut\n    validation success from 64% to 32% (policy) and 72% to 34% (mppi+prior); docs/pixels.md."
     obs_noise: float = 0.0
-    "Std of Gaussian noise added to the normalised context observations the online encoder reads, targets and\n    goals left clean (state models only; 0 switches it off), so the head learns to act from states slightly\n    off the demonstrations."
+    "Std of Gaussian noise added to the normalised context observations the online encoder reads, targets and\n    goals left clean (state models only; 0 switches it off), so the head learns to act from states slightly\n    off the demonstrations. Off by default: on push from 25 demonstrations, 0.1 gave no lift on one seed\n    (docs/findings.md, item 12)."
     scale_momentum: float = 0.99
     "EMA momentum of the action-error scale that calibrates the action prior's std."
     eval_horizon: int = 32
