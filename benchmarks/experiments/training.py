@@ -161,8 +161,12 @@ def _train_config(s: TrainSettings, train_overrides: dict | None):
     """The preset's TrainConfig with the settings' choices and then `train_overrides` in place of its fields."""
     from world_model.train_config import preset
 
-    chosen = {"lr": s.lr, "checkpoint_every": s.checkpoint_every, "image_shift": s.image_shift}
-    chosen["obs_noise"] = s.obs_noise
+    chosen = {
+        "lr": s.lr,
+        "checkpoint_every": s.checkpoint_every,
+        "image_shift": s.image_shift,
+        "obs_noise": s.obs_noise,
+    }
     fields = dict(steps=s.steps, batch_size=s.batch_size, seed=s.seed, device=s.device)
     return preset(s.preset, **fields, **{**chosen, **(train_overrides or {})})
 
