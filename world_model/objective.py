@@ -158,6 +158,22 @@ def _noisy_context(context: Tensor, std: float, generator: torch.Generator, shar
     return context + noise.to(context.device, context.dtype)
 
 
+def _model_inputs(
+    model: ActJepa, batch: dict[str, Tensor], weights: LossWeights, generator: torch.Generator, shard: Shard
+) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+    """Normalised, augmented windows, actions and goals, and the context the online encoder reads: obs_n (Bt, L,
+    *obs), act_n (Bt, L-1, A), goal_n (Bt, *obs), context (Bt, k, *obs). Shifts are drawn before the noise."""
+    obs_n = model.normalize_obs(batch["obs"])
+    act_n = model.normalize_actions(batch["actions"])
+    goal_n = model.normalize_obs(batch["goal_obs"])
+    if weights.image_shift:
+        obs_n, goal_n = _shifted(obs_n, goal_n, weights.image_shift, generator, shard)
+    context = obs_n[:, : model.context_len]
+    if weights.obs_noise:
+        context = _noisy_context(context, weights.obs_noise, generator, shard)
+    return obs_n, act_n, goal_n, context
+
+
 def compute_losses(
     model: ActJepa,
     batch: dict[str, Tensor],
@@ -171,19 +187,12 @@ def compute_losses(
     gradient) is the 1-process value on the global batch; the reported parts are already averaged.
     """
     k, c = model.context_len, model.chunk_len
-    obs_n = model.normalize_obs(batch["obs"])
-    act_n = model.normalize_actions(batch["actions"])
-    goal_n = model.normalize_obs(batch["goal_obs"])
-    if weights.image_shift:
-        obs_n, goal_n = _shifted(obs_n, goal_n, weights.image_shift, generator, shard)
+    obs_n, act_n, goal_n, context = _model_inputs(model, batch, weights, generator, shard)
     future = obs_n.shape[1] - k
     if future < c:
         raise WorldModelError(f"batches hold {future} future steps but the head predicts {c}; sample longer windows")
     future_actions = act_n[:, k - 1 : k - 1 + c]
     rollout_actions = act_n[:, k - 1 : k - 1 + min(weights.rollout_horizon, future)]
-    context = obs_n[:, :k]
-    if weights.obs_noise:
-        context = _noisy_context(context, weights.obs_noise, generator, shard)
     z_ctx = model.encoder(context, act_n[:, : k - 1])
     z_goal = _goal_latent(model, goal_n)
     zero = z_ctx.new_zeros(())
