@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from actjepa_common import write_text_atomic
-from benchmarks.errors import UserError
+from actjepa.benchmarks.errors import UserError
+from actjepa.common import write_text_atomic
 
 __all__ = ["ensure_writable", "read_json", "write_json_atomic", "write_text_atomic"]
 

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from benchmarks.errors import UserError
+from actjepa.benchmarks.errors import UserError
 
 LAUNCHER_LOGGERS = ("torch.distributed.elastic", "torch.distributed.launcher")
 "Loggers of torch's launcher: their progress notes are silenced; a failed process reports its own error."
@@ -120,4 +120,4 @@ def launch(nproc: int, entrypoint: str | Callable[..., Any], *args: Any) -> dict
 
 def launch_command(nproc: int, words: tuple[str, ...], args: list[str]) -> None:
     """`python -m benchmarks.cli WORDS ARGS` on `nproc` local processes (see launch)."""
-    launch(nproc, sys.executable, "-m", "benchmarks.cli", *words, *args)
+    launch(nproc, sys.executable, "-m", "actjepa.benchmarks.cli", *words, *args)

@@ -1,6 +1,6 @@
 """Atomic, mode-keeping file replacement for the envs package, and its one-line write errors.
 
-The implementation lives in actjepa_common.files (one for the whole project);
+The implementation lives in actjepa.common.files (one for the whole project);
 this module gives it the names envs uses and wraps write failures in EnvError.
 """
 
@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from actjepa_common.files import NO_SPACE_ERRNOS, atomic_write, current_umask, write_failure_message
-from actjepa_common.files import replace_into as replace_keeping_mode
-from actjepa_common.files import target_mode as target_file_mode
-from envs.errors import EnvError
+from actjepa.common.files import NO_SPACE_ERRNOS, atomic_write, current_umask, write_failure_message
+from actjepa.common.files import replace_into as replace_keeping_mode
+from actjepa.common.files import target_mode as target_file_mode
+from actjepa.envs.errors import EnvError
 
 __all__ = [
     "NO_SPACE_ERRNOS",

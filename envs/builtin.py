@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from envs.experts import EXPERTS
-from envs.mujoco_env import MujocoGoalVecEnv
-from envs.registry import TaskEntry, add_entry
-from envs.tasks.base import MujocoTask
-from envs.tasks.maze import MazeTask
-from envs.tasks.point_mass import PointMassTask
-from envs.tasks.push import PushTask
-from envs.tasks.reacher import ReacherTask
+from actjepa.envs.experts import EXPERTS
+from actjepa.envs.mujoco_env import MujocoGoalVecEnv
+from actjepa.envs.registry import TaskEntry, add_entry
+from actjepa.envs.tasks.base import MujocoTask
+from actjepa.envs.tasks.maze import MazeTask
+from actjepa.envs.tasks.point_mass import PointMassTask
+from actjepa.envs.tasks.push import PushTask
+from actjepa.envs.tasks.reacher import ReacherTask
 
 BUILTIN_TASKS: tuple[type[MujocoTask], ...] = (ReacherTask, PointMassTask, MazeTask, PushTask)
 

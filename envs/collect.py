@@ -19,16 +19,16 @@ import numpy as np
 import tyro
 from tqdm import tqdm
 
-from actjepa_common import package_version
-from envs.atomic import replace_keeping_mode, write_failure
-from envs.dataset.size import check_disk_space
-from envs.dataset.writer import DatasetWriter, verify_written
-from envs.errors import EnvError
-from envs.regions import GoalRegion, check_region, seeds_outside
-from envs.registry import make, task_spec
-from envs.seeds import check_seed, training_seeds
-from envs.signals import BatchBoundaryInterrupt, deferred_signals
-from envs.vec_env import OBS_MODES, GoalVecEnv
+from actjepa.common import package_version
+from actjepa.envs.atomic import replace_keeping_mode, write_failure
+from actjepa.envs.dataset.size import check_disk_space
+from actjepa.envs.dataset.writer import DatasetWriter, verify_written
+from actjepa.envs.errors import EnvError
+from actjepa.envs.regions import GoalRegion, check_region, seeds_outside
+from actjepa.envs.registry import make, task_spec
+from actjepa.envs.seeds import check_seed, training_seeds
+from actjepa.envs.signals import BatchBoundaryInterrupt, deferred_signals
+from actjepa.envs.vec_env import OBS_MODES, GoalVecEnv
 
 SOURCES = ("expert", "play")
 PLAY_CORRELATION = 0.9
@@ -82,7 +82,7 @@ def check_config(cfg: CollectConfig) -> None:
     if cfg.exclude_region is not None:
         check_region(cfg.task, cfg.exclude_region)
     if cfg.source == "expert":
-        from envs.experts import make_expert
+        from actjepa.envs.experts import make_expert
 
         make_expert(cfg.task)
     check_output_file(Path(cfg.out), cfg.force)
@@ -109,7 +109,7 @@ def run_episodes(
     mid = (env.action_high + env.action_low) / 2
     expert = None
     if source == "expert":
-        from envs.experts import make_expert
+        from actjepa.envs.experts import make_expert
 
         expert = make_expert(env.spec.name)
     observations, achieved, successes, actions = [obs["observation"]], [obs["achieved_goal"]], [env.success()], []

@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from envs.errors import EnvError
-from envs.mujoco_env import MujocoGoalVecEnv
-from envs.tasks import maze, push, reacher
+from actjepa.envs.errors import EnvError
+from actjepa.envs.mujoco_env import MujocoGoalVecEnv
+from actjepa.envs.tasks import maze, push, reacher
 
 Expert = Callable[[MujocoGoalVecEnv], np.ndarray]
 
@@ -84,7 +84,7 @@ EXPERTS: dict[str, Expert] = {
 
 def make_expert(name: str) -> Expert:
     """The expert of a task: expert(env) -> actions (B, A); scripted for built-ins, registered for others."""
-    from envs.registry import task_entry
+    from actjepa.envs.registry import task_entry
 
     expert = task_entry(name).expert
     if expert is None:

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from envs.registry import task_entry
-from envs.vec_env import GoalVecEnv
+from actjepa.envs.registry import task_entry
+from actjepa.envs.vec_env import GoalVecEnv
 
 
 @dataclass(frozen=True)
@@ -44,11 +44,11 @@ def render_support(task: str) -> RenderSupport:
 
 def scene_frames(env: GoalVecEnv) -> tuple[np.ndarray | None, str]:
     """Frames (B, H, W, 3) uint8 of the current scenes, or (None, one-line reason why there are none)."""
-    from envs.gym_adapter import GymGoalVecEnv
-    from envs.mujoco_env import MujocoGoalVecEnv
+    from actjepa.envs.gym_adapter import GymGoalVecEnv
+    from actjepa.envs.mujoco_env import MujocoGoalVecEnv
 
     if isinstance(env, MujocoGoalVecEnv):
-        from envs.render import task_renderer
+        from actjepa.envs.render import task_renderer
 
         return task_renderer(env.task).render(env.get_sim_state()), ""
     if isinstance(env, GymGoalVecEnv):
@@ -60,7 +60,7 @@ def scene_frames(env: GoalVecEnv) -> tuple[np.ndarray | None, str]:
 def observation_frames(env: GoalVecEnv, observations: np.ndarray) -> tuple[np.ndarray | None, str]:
     """Scene frames (B, H, W, 3) uint8 of the states that state observations (B, *obs) describe, drawn like
     scene_frames, or (None, one-line reason) when the task cannot place its bodies from an observation."""
-    from envs.mujoco_env import MujocoGoalVecEnv
+    from actjepa.envs.mujoco_env import MujocoGoalVecEnv
 
     cannot = f"task {env.spec.name!r} cannot be drawn from an observation"
     if not isinstance(env, MujocoGoalVecEnv):

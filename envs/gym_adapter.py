@@ -18,12 +18,12 @@ from typing import Any
 
 import numpy as np
 
-from envs.errors import EnvError
-from envs.gym_expert import GOAL_KEYS, adapter_expert
-from envs.gym_oracle import AchievedGoalFn, MujocoEnvOracle, oracle_problem
-from envs.registry import TaskEntry, add_entry, check_name_free
-from envs.spec import TaskSpec
-from envs.vec_env import GoalVecEnv
+from actjepa.envs.errors import EnvError
+from actjepa.envs.gym_expert import GOAL_KEYS, adapter_expert
+from actjepa.envs.gym_oracle import AchievedGoalFn, MujocoEnvOracle, oracle_problem
+from actjepa.envs.registry import TaskEntry, add_entry, check_name_free
+from actjepa.envs.spec import TaskSpec
+from actjepa.envs.vec_env import GoalVecEnv
 
 GoalObservationFn = Callable[[Any, np.ndarray], np.ndarray]
 """goal_observation_fn(env, desired_goal (G,)) -> observation (*obs) of a state that reaches the goal."""

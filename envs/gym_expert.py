@@ -15,9 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from envs.errors import EnvError
-from envs.spec import TaskSpec
-from envs.vec_env import GoalVecEnv
+from actjepa.envs.errors import EnvError
+from actjepa.envs.spec import TaskSpec
+from actjepa.envs.vec_env import GoalVecEnv
 
 GOAL_KEYS = ("observation", "achieved_goal", "desired_goal")
 ExpertFn = Callable[[dict[str, np.ndarray]], np.ndarray]

@@ -28,10 +28,10 @@ import mujoco
 import numpy as np
 from mujoco import rollout
 
-from envs.errors import EnvError
-from envs.mujoco_env import NUM_THREADS, rollout_achieved_goals
-from envs.registry import task_entry
-from envs.render import STATE_SPEC
+from actjepa.envs.errors import EnvError
+from actjepa.envs.mujoco_env import NUM_THREADS, rollout_achieved_goals
+from actjepa.envs.registry import task_entry
+from actjepa.envs.render import STATE_SPEC
 
 AchievedGoalFn = Callable[[np.ndarray, np.ndarray], np.ndarray]
 """achieved_goal_fn(qpos (M, nq), qvel (M, nv)) -> achieved goals (M, G), vectorised like the built-in tasks."""

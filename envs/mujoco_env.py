@@ -14,10 +14,10 @@ import mujoco
 import numpy as np
 from mujoco import rollout
 
-from envs.errors import EnvError
-from envs.render import STATE_SPEC, task_renderer
-from envs.tasks.base import MujocoTask
-from envs.vec_env import GoalVecEnv
+from actjepa.envs.errors import EnvError
+from actjepa.envs.render import STATE_SPEC, task_renderer
+from actjepa.envs.tasks.base import MujocoTask
+from actjepa.envs.vec_env import GoalVecEnv
 
 NUM_THREADS = 2
 SIMULATE_CHUNK_VALUES = 4_000_000

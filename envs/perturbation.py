@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from envs.errors import EnvError
+from actjepa.envs.errors import EnvError
 
 KINDS = ("kick", "actuator")
 

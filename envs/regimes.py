@@ -9,14 +9,14 @@ from pathlib import Path
 
 import numpy as np
 
-from envs.atomic import replace_keeping_mode
-from envs.collect import CollectConfig, check_output_file, collect
-from envs.dataset import load_dataset
-from envs.dataset.schema import EPISODE_ARRAYS
-from envs.dataset.writer import DatasetWriter, verify_written
-from envs.errors import EnvError
-from envs.regions import GoalRegion
-from envs.registry import task_spec
+from actjepa.envs.atomic import replace_keeping_mode
+from actjepa.envs.collect import CollectConfig, check_output_file, collect
+from actjepa.envs.dataset import load_dataset
+from actjepa.envs.dataset.schema import EPISODE_ARRAYS
+from actjepa.envs.dataset.writer import DatasetWriter, verify_written
+from actjepa.envs.errors import EnvError
+from actjepa.envs.regions import GoalRegion
+from actjepa.envs.registry import task_spec
 
 
 @dataclass(frozen=True)

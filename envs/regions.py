@@ -11,9 +11,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from envs.errors import EnvError
-from envs.registry import make
-from envs.seeds import evaluation_seeds, training_seeds
+from actjepa.envs.errors import EnvError
+from actjepa.envs.registry import make
+from actjepa.envs.seeds import evaluation_seeds, training_seeds
 
 PROBE_SEEDS = 512
 "Seeds drawn to decide whether a region leaves any goal on a task."

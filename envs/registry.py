@@ -11,10 +11,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from envs.errors import EnvError
-from envs.spec import TaskSpec
-from envs.task_modules import ENV_VAR, import_task_modules, requested_modules
-from envs.vec_env import GoalVecEnv
+from actjepa.envs.errors import EnvError
+from actjepa.envs.spec import TaskSpec
+from actjepa.envs.task_modules import ENV_VAR, import_task_modules, requested_modules
+from actjepa.envs.vec_env import GoalVecEnv
 
 Expert = Callable[[GoalVecEnv], np.ndarray]
 """expert(env) -> actions (B, A) for the env's current state."""

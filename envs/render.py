@@ -21,10 +21,10 @@ os.environ.setdefault("MUJOCO_GL", "egl")
 import mujoco  # noqa: E402
 import numpy as np  # noqa: E402
 
-from envs.errors import EnvError  # noqa: E402
+from actjepa.envs.errors import EnvError  # noqa: E402
 
 if TYPE_CHECKING:
-    from envs.tasks.base import MujocoTask
+    from actjepa.envs.tasks.base import MujocoTask
 
 STATE_SPEC = mujoco.mjtState.mjSTATE_FULLPHYSICS.value
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from envs.errors import EnvError
+from actjepa.envs.errors import EnvError
 
 EVALUATION_SEED_BASE = 2**31
 """First evaluation seed; training seeds are always below it."""

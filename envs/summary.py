@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from envs.dataset.schema import EpisodeDataset
-from envs.frames import render_support
-from envs.registry import task_entry, task_names, task_spec
+from actjepa.envs.dataset.schema import EpisodeDataset
+from actjepa.envs.frames import render_support
+from actjepa.envs.registry import task_entry, task_names, task_spec
 
 
 def _yes(flag: bool) -> str:

@@ -13,7 +13,7 @@ import importlib
 import os
 import sys
 
-from envs.errors import EnvError
+from actjepa.envs.errors import EnvError
 
 ENV_VAR = "ACTJEPA_TASK_MODULES"
 """Comma-separated module names whose import registers tasks (envs.register_task calls)."""

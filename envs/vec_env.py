@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from envs.errors import EnvError
-from envs.spec import TaskSpec
+from actjepa.envs.errors import EnvError
+from actjepa.envs.spec import TaskSpec
 
 OBS_MODES = ("state", "pixels")
 PIXEL_SHAPE = (64, 64, 3)

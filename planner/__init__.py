@@ -4,12 +4,18 @@ Imports only torch and numpy: models are accepted structurally through
 :mod:`planner.protocol`.
 """
 
-from planner.config import ControllerConfig, PlannerConfig
-from planner.controller import CONTROLLER_NAMES, Controller, configure_for, make_controller, parse_controller_name
-from planner.errors import PlannerError
-from planner.oracle import SimulatorModel
-from planner.plan import PlanResult, plan
-from planner.protocol import ActionPrior, LatentModel
+from actjepa.planner.config import ControllerConfig, PlannerConfig
+from actjepa.planner.controller import (
+    CONTROLLER_NAMES,
+    Controller,
+    configure_for,
+    make_controller,
+    parse_controller_name,
+)
+from actjepa.planner.errors import PlannerError
+from actjepa.planner.oracle import SimulatorModel
+from actjepa.planner.plan import PlanResult, plan
+from actjepa.planner.protocol import ActionPrior, LatentModel
 
 __all__ = [
     "CONTROLLER_NAMES",

@@ -21,7 +21,7 @@ from typing import Any, Callable
 
 import torch
 
-from planner.config import PlannerConfig
+from actjepa.planner.config import PlannerConfig
 
 _SAID: set[str] = set()
 _CACHE: "weakref.WeakKeyDictionary[Any, dict[Any, Callable]]" = weakref.WeakKeyDictionary()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Sequence, Union
 
-from planner.errors import PlannerError
+from actjepa.planner.errors import PlannerError
 
 METHODS = ("cem", "mppi")
 COSTS = ("l2", "l1", "cosine", "value")

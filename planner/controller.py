@@ -15,11 +15,11 @@ from typing import Any, Sequence
 import torch
 from torch import Tensor
 
-from planner.config import ControllerConfig
-from planner.errors import PlannerError
-from planner.noise import check_seeds, derive_keys, episode_keys
-from planner.plan import PlanResult, action_bounds, plan
-from planner.protocol import ActionPrior
+from actjepa.planner.config import ControllerConfig
+from actjepa.planner.errors import PlannerError
+from actjepa.planner.noise import check_seeds, derive_keys, episode_keys
+from actjepa.planner.plan import PlanResult, action_bounds, plan
+from actjepa.planner.protocol import ActionPrior
 
 CONTROLLER_NAMES = ("policy", "cem", "mppi", "cem+prior", "mppi+prior", "oracle", "oracle+cost")
 ORACLES = ("oracle", "oracle+cost")

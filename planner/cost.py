@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from planner.errors import PlannerError
+from actjepa.planner.errors import PlannerError
 
 
 def distance_to_goal(latents: Tensor, z_goal: Tensor, kind: str = "l2", model: Any = None) -> Tensor:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import torch
 
-from planner.config import PlannerConfig
-from planner.errors import PlannerError
-from planner.scoring import AUTO_BUDGET_MB, bytes_per_sample, chunk_size
+from actjepa.planner.config import PlannerConfig
+from actjepa.planner.errors import PlannerError
+from actjepa.planner.scoring import AUTO_BUDGET_MB, bytes_per_sample, chunk_size
 
 POOL_BYTES_PER_ACTION = 4 + 4 + 8 + 8
 "Bytes per element of the (B, N, H, A) pool: the pool and the noise (fp32), the noise bits and their mask (int64)."

@@ -15,7 +15,7 @@ from typing import Sequence
 import torch
 from torch import Tensor
 
-from planner.errors import PlannerError
+from actjepa.planner.errors import PlannerError
 
 
 def _signed(value: int) -> int:

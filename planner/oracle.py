@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from planner.errors import PlannerError
+from actjepa.planner.errors import PlannerError
 
 SimulateFn = Callable[[np.ndarray], np.ndarray]
 GoalFn = Callable[[], np.ndarray]

@@ -13,13 +13,13 @@ from typing import Any, Sequence
 import torch
 from torch import Tensor
 
-from planner.config import PlannerConfig
-from planner.cost import goal_cost
-from planner.errors import PlannerError
-from planner.noise import NormalStream, derive_keys, episode_keys, random_keys
-from planner.optimizers import EliteSet
-from planner.scoring import Scorer
-from planner.search_step import search_step
+from actjepa.planner.config import PlannerConfig
+from actjepa.planner.cost import goal_cost
+from actjepa.planner.errors import PlannerError
+from actjepa.planner.noise import NormalStream, derive_keys, episode_keys, random_keys
+from actjepa.planner.optimizers import EliteSet
+from actjepa.planner.scoring import Scorer
+from actjepa.planner.search_step import search_step
 
 PriorLike = Any  # an ActionPrior, or a (mean, std) pair of (B, H, A) tensors
 

@@ -11,8 +11,8 @@ from typing import Any, Callable
 import torch
 from torch import Tensor
 
-from planner.config import PlannerConfig
-from planner.cost import goal_cost
+from actjepa.planner.config import PlannerConfig
+from actjepa.planner.cost import goal_cost
 
 ScoreFn = Callable[[Tensor, Tensor, Tensor], Tensor]
 

@@ -11,10 +11,10 @@ from typing import Any, Callable
 import torch
 from torch import Tensor
 
-from planner.compilation import compiled_or_eager
-from planner.config import PlannerConfig
-from planner.optimizers import elite_weights, refit, select_elites
-from planner.scoring import chunked, score_fn
+from actjepa.planner.compilation import compiled_or_eager
+from actjepa.planner.config import PlannerConfig
+from actjepa.planner.optimizers import elite_weights, refit, select_elites
+from actjepa.planner.scoring import chunked, score_fn
 
 StepFn = Callable[..., tuple[Tensor, Tensor, Tensor, Tensor, Tensor]]
 

@@ -19,12 +19,12 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
-from actjepa_common import package_version
-from world_model.config import ModelConfig
-from world_model.device import check_device
-from world_model.errors import CheckpointError, WorldModelError
-from world_model.file_modes import replace_keeping_mode, write_failure_message
-from world_model.model import ActJepa
+from actjepa.common import package_version
+from actjepa.world_model.config import ModelConfig
+from actjepa.world_model.device import check_device
+from actjepa.world_model.errors import CheckpointError, WorldModelError
+from actjepa.world_model.file_modes import replace_keeping_mode, write_failure_message
+from actjepa.world_model.model import ActJepa
 
 SCHEMA_VERSION = 1
 MODEL_FILE = "model.safetensors"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-from world_model.errors import CheckpointError, WorldModelError
+from actjepa.world_model.errors import CheckpointError, WorldModelError
 
 OBS_MODES = ("state", "pixels")
 REGULARIZERS = ("vicreg", "sigreg")

@@ -20,10 +20,10 @@ import torch
 from safetensors.torch import save_file
 from torch import Tensor, nn
 
-from actjepa_common import file_sha256, package_version
-from world_model.checkpoint import MODEL_FILE, atomic_write_all, check_state, read_tensors
-from world_model.config import ModelConfig
-from world_model.errors import CheckpointError, WorldModelError
+from actjepa.common import file_sha256, package_version
+from actjepa.world_model.checkpoint import MODEL_FILE, atomic_write_all, check_state, read_tensors
+from actjepa.world_model.config import ModelConfig
+from actjepa.world_model.errors import CheckpointError, WorldModelError
 
 DECODER_FILE = "decoder.safetensors"
 DECODER_INFO_FILE = "decoder.json"

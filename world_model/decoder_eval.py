@@ -12,8 +12,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from world_model.decoder import DecoderConfig, LatentDecoder
-from world_model.decoder_data import EVAL_ROWS, DecoderData, DimensionSums, encode_episodes
+from actjepa.world_model.decoder import DecoderConfig, LatentDecoder
+from actjepa.world_model.decoder_data import EVAL_ROWS, DecoderData, DimensionSums, encode_episodes
 
 
 def _raw_goal(decoder: LatentDecoder, goal_n: Tensor) -> Tensor:

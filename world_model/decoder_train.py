@@ -14,10 +14,10 @@ import torch
 from torch import Tensor
 from tqdm import tqdm
 
-from world_model.decoder import DecoderConfig, LatentDecoder
-from world_model.decoder_data import DecoderData, encode_episodes, target_moments
-from world_model.decoder_eval import decoder_report
-from world_model.errors import WorldModelError
+from actjepa.world_model.decoder import DecoderConfig, LatentDecoder
+from actjepa.world_model.decoder_data import DecoderData, encode_episodes, target_moments
+from actjepa.world_model.decoder_eval import decoder_report
+from actjepa.world_model.errors import WorldModelError
 
 
 @contextlib.contextmanager

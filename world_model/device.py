@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from world_model.errors import WorldModelError
+from actjepa.world_model.errors import WorldModelError
 
 DEVICE_TYPES = ("cpu", "cuda", "mps")
 "Device types a model can be trained or evaluated on."

@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import torch
 
-from world_model.errors import WorldModelError
-from world_model.model import ActJepa
+from actjepa.world_model.errors import WorldModelError
+from actjepa.world_model.model import ActJepa
 
 
 def _start_times(k: int, steps: int, horizon: int, per_episode: int) -> np.ndarray:

@@ -22,7 +22,7 @@ import torch
 import torch.distributed as dist
 from torch import Tensor
 
-from world_model.errors import WorldModelError
+from actjepa.world_model.errors import WorldModelError
 
 ENV_KEYS = ("RANK", "WORLD_SIZE", "LOCAL_RANK")
 "Environment variables torchrun (torch.distributed.run) sets in every process it starts."

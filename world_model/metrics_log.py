@@ -14,12 +14,12 @@ from typing import Any
 
 from tqdm import tqdm
 
-from actjepa_common import write_text_atomic
-from world_model.config import ModelConfig
-from world_model.errors import CheckpointError
-from world_model.objective import LossOutput
-from world_model.regularizers import effective_rank, embedding_std
-from world_model.train_config import TrainConfig
+from actjepa.common import write_text_atomic
+from actjepa.world_model.config import ModelConfig
+from actjepa.world_model.errors import CheckpointError
+from actjepa.world_model.objective import LossOutput
+from actjepa.world_model.regularizers import effective_rank, embedding_std
+from actjepa.world_model.train_config import TrainConfig
 
 METRICS_FILE = "metrics.jsonl"
 

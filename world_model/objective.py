@@ -13,13 +13,13 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from world_model.augment import context_noise, draw_shifts, shift_frames
-from world_model.distributed import SINGLE, Shard
-from world_model.errors import WorldModelError
-from world_model.masking import sample_block_mask
-from world_model.model import ActJepa
-from world_model.regularizers import sigreg, vicreg
-from world_model.value import expectile_errors
+from actjepa.world_model.augment import context_noise, draw_shifts, shift_frames
+from actjepa.world_model.distributed import SINGLE, Shard
+from actjepa.world_model.errors import WorldModelError
+from actjepa.world_model.masking import sample_block_mask
+from actjepa.world_model.model import ActJepa
+from actjepa.world_model.regularizers import sigreg, vicreg
+from actjepa.world_model.value import expectile_errors
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
-from actjepa_common import atomic_write  # noqa: E402
+from actjepa.common import atomic_write  # noqa: E402
 
 LOSS_KEYS = ("loss", "action", "latent", "predictor", "regularizer", "value")
 

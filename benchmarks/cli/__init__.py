@@ -14,20 +14,20 @@ import sys
 # Headless rendering by default; respect a user's explicit choice.
 os.environ.setdefault("MUJOCO_GL", "egl")
 
-from benchmarks.errors import UserError  # noqa: E402
+from actjepa.benchmarks.errors import UserError  # noqa: E402
 
 COMMANDS: dict[tuple[str, ...], str] = {
-    ("tasks",): "benchmarks.cli.data:TasksCommand",
-    ("collect",): "benchmarks.cli.data:CollectCommand",
-    ("import",): "benchmarks.cli.importing:ImportCommand",
-    ("train",): "benchmarks.cli.train:TrainCommand",
-    ("decoder",): "benchmarks.cli.decoder:DecoderCommand",
-    ("eval",): "benchmarks.cli.evaluate:EvalCommand",
-    ("demo",): "benchmarks.cli.protocols:DemoCommand",
-    ("reproduce",): "benchmarks.cli.protocols:ReproduceCommand",
-    ("report",): "benchmarks.cli.protocols:ReportCommand",
-    ("bench", "planner"): "benchmarks.cli.bench:BenchPlannerCommand",
-    ("bench", "train"): "benchmarks.cli.bench:BenchTrainCommand",
+    ("tasks",): "actjepa.benchmarks.cli.data:TasksCommand",
+    ("collect",): "actjepa.benchmarks.cli.data:CollectCommand",
+    ("import",): "actjepa.benchmarks.cli.importing:ImportCommand",
+    ("train",): "actjepa.benchmarks.cli.train:TrainCommand",
+    ("decoder",): "actjepa.benchmarks.cli.decoder:DecoderCommand",
+    ("eval",): "actjepa.benchmarks.cli.evaluate:EvalCommand",
+    ("demo",): "actjepa.benchmarks.cli.protocols:DemoCommand",
+    ("reproduce",): "actjepa.benchmarks.cli.protocols:ReproduceCommand",
+    ("report",): "actjepa.benchmarks.cli.protocols:ReportCommand",
+    ("bench", "planner"): "actjepa.benchmarks.cli.bench:BenchPlannerCommand",
+    ("bench", "train"): "actjepa.benchmarks.cli.bench:BenchTrainCommand",
 }
 "Command words -> the dataclass that parses and runs them (imported only when used)."
 
@@ -66,7 +66,7 @@ def usage(prefix: tuple[str, ...] = ()) -> str:
 
 def dispatch(argv: list[str]) -> None:
     """Parse argv into its command's dataclass and run it."""
-    from benchmarks.cli.parsing import parse
+    from actjepa.benchmarks.cli.parsing import parse
 
     words, rest = _find(argv)
     if not words:
@@ -101,9 +101,9 @@ def main(argv: list[str] | None = None) -> None:
 
 def _run(argv: list[str] | None) -> None:
     """Dispatch argv; user errors, file-system faults and memory exhaustion end in one line."""
-    from envs.errors import EnvError
-    from planner.errors import PlannerError
-    from world_model.errors import WorldModelError
+    from actjepa.envs.errors import EnvError
+    from actjepa.planner.errors import PlannerError
+    from actjepa.world_model.errors import WorldModelError
 
     user_errors = (UserError, EnvError, PlannerError, WorldModelError, FileExistsError, FileNotFoundError)
     try:

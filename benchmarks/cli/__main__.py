@@ -1,6 +1,6 @@
 """`python -m benchmarks.cli ...` runs the `actjepa` command line."""
 
-from benchmarks.cli import main
+from actjepa.benchmarks.cli import main
 
 if __name__ == "__main__":
     main()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from benchmarks.perf.planner import PlannerBenchConfig
-from benchmarks.perf.train import TrainBenchConfig
+from actjepa.benchmarks.perf.planner import PlannerBenchConfig
+from actjepa.benchmarks.perf.train import TrainBenchConfig
 
 
 @dataclass(frozen=True)
@@ -16,8 +16,8 @@ class BenchPlannerCommand:
     "What to measure and where to write it."
 
     def run(self) -> None:
-        from benchmarks.cli import guards
-        from benchmarks.perf.planner import run
+        from actjepa.benchmarks.cli import guards
+        from actjepa.benchmarks.perf.planner import run
 
         guards.check_output_file(self.bench.out, self.bench.force)
         guards.check_threads(self.bench.threads)
@@ -35,11 +35,11 @@ class BenchTrainCommand:
     "What to measure and where to write it."
 
     def run(self) -> None:
-        from benchmarks.cli import guards
-        from benchmarks.launch import check_process_count
-        from benchmarks.perf.train import run, summary
-        from world_model.distributed import Shard
-        from world_model.train_config import preset
+        from actjepa.benchmarks.cli import guards
+        from actjepa.benchmarks.launch import check_process_count
+        from actjepa.benchmarks.perf.train import run, summary
+        from actjepa.world_model.distributed import Shard
+        from actjepa.world_model.train_config import preset
 
         guards.check_output_file(self.bench.out, self.bench.force)
         guards.check_positive("--steps", self.bench.steps)

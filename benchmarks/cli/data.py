@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from envs.collect import CollectConfig
+from actjepa.envs.collect import CollectConfig
 
 
 @dataclass(frozen=True)
@@ -13,7 +13,7 @@ class TasksCommand:
     """List tasks: observation/action/goal shapes, episode steps and success rule."""
 
     def run(self) -> None:
-        from envs.summary import task_table
+        from actjepa.envs.summary import task_table
 
         print(task_table())
 
@@ -28,17 +28,17 @@ class CollectCommand:
     "Print a summary of this dataset file and exit."
 
     def run(self) -> None:
-        import envs
-        from benchmarks.cli import guards
-        from envs.dataset import load_dataset
-        from envs.summary import dataset_summary
+        from actjepa import envs
+        from actjepa.benchmarks.cli import guards
+        from actjepa.envs.dataset import load_dataset
+        from actjepa.envs.summary import dataset_summary
 
         if self.inspect is not None:
             if self.inspect.exists():  # a missing file gets load_dataset's message
                 guards.check_input_file(self.inspect, "--inspect")
             print(dataset_summary(load_dataset(self.inspect), str(self.inspect)))
             return
-        from envs.collect import collect_from
+        from actjepa.envs.collect import collect_from
 
         cfg = self.collect
         guards.check_output_file(cfg.out, cfg.force, example="data.h5")

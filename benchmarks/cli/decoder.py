@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from world_model.decoder import DecoderConfig
+from actjepa.world_model.decoder import DecoderConfig
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,13 @@ class DecoderCommand:
     "Show a progress bar."
 
     def run(self) -> None:
-        from benchmarks.cli import guards
-        from benchmarks.experiments.decoding import check_checkpoint, check_no_decoder, fit_checkpoint_decoder, summary
+        from actjepa.benchmarks.cli import guards
+        from actjepa.benchmarks.experiments.decoding import (
+            check_checkpoint,
+            check_no_decoder,
+            fit_checkpoint_decoder,
+            summary,
+        )
 
         check_checkpoint(self.checkpoint)
         guards.check_input_file(self.data, "--data")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.evaluation.config import EvalConfig
 
 
 @dataclass(frozen=True)
@@ -27,11 +27,11 @@ class EvalCommand:
     "Overwrite an existing results.json."
 
     def run(self) -> None:
-        from benchmarks.cli import guards
-        from benchmarks.evaluation.run import evaluate, result_path
-        from benchmarks.io import write_json_atomic
-        from benchmarks.reporting.tables import controllers_table
-        from world_model import load_model
+        from actjepa.benchmarks.cli import guards
+        from actjepa.benchmarks.evaluation.run import evaluate, result_path
+        from actjepa.benchmarks.io import write_json_atomic
+        from actjepa.benchmarks.reporting.tables import controllers_table
+        from actjepa.world_model import load_model
 
         target = result_path(self.out)
         guards.check_output_folder(self.out)
@@ -49,7 +49,7 @@ class EvalCommand:
             results["prior_checkpoint"] = str(self.prior_checkpoint)
         write_json_atomic(target, results)
         if self.videos > 0:
-            from benchmarks.reporting.video import record_videos
+            from actjepa.benchmarks.reporting.video import record_videos
 
             decoder = _decoder_or_none(self.checkpoint, model)
             record_videos(model, info, cfg, self.out, count=self.videos, prior=prior, decoder=decoder)
@@ -61,8 +61,8 @@ def _decoder_or_none(checkpoint: Path, model):
     """The checkpoint's decoder for the imagined panel; None (with a one-line warning) if it cannot be used."""
     import warnings
 
-    from world_model.decoder import load_decoder
-    from world_model.errors import CheckpointError
+    from actjepa.world_model.decoder import load_decoder
+    from actjepa.world_model.errors import CheckpointError
 
     try:
         return load_decoder(checkpoint, model)

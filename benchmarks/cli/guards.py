@@ -12,8 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from actjepa_common.files import write_failure_message
-from benchmarks.errors import UserError
+from actjepa.benchmarks.errors import UserError
+from actjepa.common.files import write_failure_message
 
 ENV_STEPS_PER_SECOND_BOUND = 40_000
 """Simulated episode steps per second taken as an upper bound: the policy controller on point_mass (the cheapest
@@ -102,7 +102,7 @@ def check_device(device: str | None) -> None:
     """--device names a device present on this machine (world_model.device.check_device's one line otherwise)."""
     if device is None:
         return
-    from world_model.device import check_device as check
+    from actjepa.world_model.device import check_device as check
 
     check(device)
 
@@ -123,8 +123,8 @@ def check_simulation_time(flag: str, episodes: int, episode_steps: int, runs: in
 
 def check_evaluation(cfg, task: str, latent_dim: int) -> None:
     """An EvalConfig's episodes take less than a day to simulate and one batched plan fits in free memory."""
-    import envs
-    from planner.limits import check_planning_memory
+    from actjepa import envs
+    from actjepa.planner.limits import check_planning_memory
 
     spec = envs.task_spec(task)
     check_simulation_time("--episodes", cfg.episodes, spec.max_episode_steps, runs=len(cfg.controllers))
@@ -157,7 +157,7 @@ def check_restartable(folder: Path, flag: str) -> None:
 
 def check_protocol(cfg, workdir: Path, report: Path, force: bool) -> None:
     """Output folders, device, and the evaluation limits of a protocol run, before its first stage."""
-    from world_model.config import ModelConfig
+    from actjepa.world_model.config import ModelConfig
 
     for folder, flag in ((workdir, "--workdir"), (report, "--report")):
         check_output_folder(folder, flag)

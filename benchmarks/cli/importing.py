@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from envs.dataset.importers import ImportConfig
+from actjepa.envs.dataset.importers import ImportConfig
 
 
 @dataclass(frozen=True)
@@ -15,10 +15,10 @@ class ImportCommand:
     "What to import, for which task, and where to write it."
 
     def run(self) -> None:
-        from benchmarks.cli import guards
-        from envs.dataset import load_dataset
-        from envs.dataset.importers import import_dataset
-        from envs.summary import dataset_summary
+        from actjepa.benchmarks.cli import guards
+        from actjepa.envs.dataset import load_dataset
+        from actjepa.envs.dataset.importers import import_dataset
+        from actjepa.envs.summary import dataset_summary
 
         guards.check_output_file(self.config.out, self.config.force, example="data.h5")
         path = import_dataset(self.config)

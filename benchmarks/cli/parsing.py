@@ -11,7 +11,7 @@ from typing import TypeVar
 
 import tyro
 
-from benchmarks.errors import UserError
+from actjepa.benchmarks.errors import UserError
 
 T = TypeVar("T")
 

@@ -6,7 +6,7 @@ import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from benchmarks.experiments.protocols import ProtocolConfig, protocol
+from actjepa.benchmarks.experiments.protocols import ProtocolConfig, protocol
 
 
 def _fresh(paths: list[Path], force: bool) -> None:
@@ -29,9 +29,9 @@ class DemoCommand:
     "Start over instead of continuing an interrupted demo."
 
     def run(self) -> None:
-        from benchmarks.cli import guards
-        from benchmarks.experiments.pipeline import Pipeline
-        from benchmarks.experiments.preflight import check_protocol
+        from actjepa.benchmarks.cli import guards
+        from actjepa.benchmarks.experiments.pipeline import Pipeline
+        from actjepa.benchmarks.experiments.preflight import check_protocol
 
         cfg = protocol("demo", device=self.device)
         check_protocol(cfg, (self.workdir, self.report))
@@ -113,9 +113,9 @@ class ReproduceCommand:
         return replace(cfg, eval=replace(cfg.eval, **{k: v for k, v in evaluated.items() if v is not None}))
 
     def run(self) -> None:
-        from benchmarks.cli import guards
-        from benchmarks.experiments.pipeline import Pipeline
-        from benchmarks.experiments.preflight import check_protocol
+        from actjepa.benchmarks.cli import guards
+        from actjepa.benchmarks.experiments.pipeline import Pipeline
+        from actjepa.benchmarks.experiments.preflight import check_protocol
 
         cfg = self.config()
         workdir = self.workdir or Path(f"runs/{self.protocol}-{self.task}")
@@ -137,8 +137,8 @@ class ReportCommand:
     "Also rewrite the generated results block of this Markdown file."
 
     def run(self) -> None:
-        from benchmarks.cli.report_checks import check_readme, check_results_folder
-        from benchmarks.reporting.report import results_markdown, update_markdown, write_report_page
+        from actjepa.benchmarks.cli.report_checks import check_readme, check_results_folder
+        from actjepa.benchmarks.reporting.report import results_markdown, update_markdown, write_report_page
 
         check_results_folder(self.folder)
         if self.readme is not None:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.cli import guards
-from benchmarks.errors import UserError
-from benchmarks.io import read_json
+from actjepa.benchmarks.cli import guards
+from actjepa.benchmarks.errors import UserError
+from actjepa.benchmarks.io import read_json
 
 SCHEMA_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, ZeroDivisionError)
 "What a section raises when a results file lacks its fields or holds values of another type."
@@ -33,7 +33,7 @@ def _renders(path: Path, section, *args) -> None:
 
 def check_results_folder(folder: Path) -> None:
     """Every results file the report reads in `folder` is valid JSON of its schema; index.md can be written."""
-    from benchmarks.reporting import report, sections
+    from actjepa.benchmarks.reporting import report, sections
 
     if not folder.is_dir():
         raise UserError(f"{folder} is not a folder of results; run `actjepa demo` first")
@@ -63,7 +63,7 @@ def _protocol_line(protocol: dict) -> str:
 
 def check_readme(path: Path) -> None:
     """--readme is an existing, writable text file with the results markers."""
-    from benchmarks.reporting.report import RESULTS_BEGIN, RESULTS_END
+    from actjepa.benchmarks.reporting.report import RESULTS_BEGIN, RESULTS_END
 
     guards.check_input_file(path, "--readme")
     guards.check_output_file(path, force=True, flag="--readme")

@@ -10,8 +10,8 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from benchmarks.errors import UserError
-from benchmarks.experiments.training import TrainRequest
+from actjepa.benchmarks.errors import UserError
+from actjepa.benchmarks.experiments.training import TrainRequest
 
 
 @dataclass(frozen=True)
@@ -28,8 +28,8 @@ class TrainCommand:
     run's; resume on the same number. For several machines use torchrun (see the README)."""
 
     def run(self) -> None:
-        from benchmarks.experiments.training import train_on_dataset
-        from world_model.distributed import process_group, shard_from_env
+        from actjepa.benchmarks.experiments.training import train_on_dataset
+        from actjepa.world_model.distributed import process_group, shard_from_env
 
         shard = shard_from_env()
         self._check_request(writes=shard is None or shard.is_main)
@@ -46,8 +46,8 @@ class TrainCommand:
             return
         self._check_processes()
         if self.nproc_per_node > 1:
-            from benchmarks.cli.parsing import to_args
-            from benchmarks.launch import launch_command
+            from actjepa.benchmarks.cli.parsing import to_args
+            from actjepa.benchmarks.launch import launch_command
 
             launch_command(self.nproc_per_node, ("train",), to_args(replace(self, nproc_per_node=1)))
             return
@@ -56,7 +56,7 @@ class TrainCommand:
 
     def _check_request(self, writes: bool) -> None:
         """The data, the output folder (on the process that `writes` it) and the counts, before any work."""
-        from benchmarks.cli import guards
+        from actjepa.benchmarks.cli import guards
 
         data, settings = self.request.data, self.request.settings
         if not data.exists():
@@ -76,11 +76,11 @@ class TrainCommand:
 
     def _check_processes(self) -> None:
         """--nproc-per-node fits this machine, divides the batch, and matches the run being resumed."""
-        from benchmarks.launch import check_process_count
-        from world_model.checkpoint import read_info
-        from world_model.distributed import Shard
-        from world_model.resume import check_out_dir, check_world_size
-        from world_model.train_config import preset
+        from actjepa.benchmarks.launch import check_process_count
+        from actjepa.world_model.checkpoint import read_info
+        from actjepa.world_model.distributed import Shard
+        from actjepa.world_model.resume import check_out_dir, check_world_size
+        from actjepa.world_model.train_config import preset
 
         settings, out = self.request.settings, self.request.out
         check_process_count(self.nproc_per_node, settings.device)
@@ -93,7 +93,7 @@ class TrainCommand:
 
 def _action_gap(heldout: float, out: Path) -> str:
     """The head's held-out chunk error beside its last logged training error (both normalised units)."""
-    from world_model.metrics_log import METRICS_FILE
+    from actjepa.world_model.metrics_log import METRICS_FILE
 
     rows = [json.loads(line) for line in (out / METRICS_FILE).read_text().splitlines() if line.strip()]
     trained = rows[-1].get("action") if rows else None

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from envs.errors import EnvError
-from envs.gym_oracle import require_oracle
-from envs.registry import task_entry, task_spec
+from actjepa.envs.errors import EnvError
+from actjepa.envs.gym_oracle import require_oracle
+from actjepa.envs.registry import task_entry, task_spec
 
 
 def check_controllers_available(task: str, controllers: Iterable[str]) -> None:

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 
 import tyro
 
-from benchmarks.errors import UserError
-from envs.perturbation import Perturbation
-from envs.regions import GoalRegion
-from envs.seeds import SPLITS
-from planner import CONTROLLER_NAMES, ControllerConfig, PlannerConfig
+from actjepa.benchmarks.errors import UserError
+from actjepa.envs.perturbation import Perturbation
+from actjepa.envs.regions import GoalRegion
+from actjepa.envs.seeds import SPLITS
+from actjepa.planner import CONTROLLER_NAMES, ControllerConfig, PlannerConfig
 
 BUDGET_FIELDS = ("num_samples", "horizon", "iterations")
 "The planning budget: the PlannerConfig fields that every other search setting is derived from."

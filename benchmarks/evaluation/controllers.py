@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from benchmarks.errors import UserError
-from planner import ControllerConfig, SimulatorModel, configure_for, make_controller, parse_controller_name
-from planner.oracle import EncodedSimulatorModel
+from actjepa.benchmarks.errors import UserError
+from actjepa.planner import ControllerConfig, SimulatorModel, configure_for, make_controller, parse_controller_name
+from actjepa.planner.oracle import EncodedSimulatorModel
 
 
 def controller_config(control: ControllerConfig, name: str, env: Any = None) -> ControllerConfig:

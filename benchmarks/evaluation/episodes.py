@@ -77,7 +77,7 @@ def run_episodes(
     obs = env.reset([int(s) for s in seeds])
     perturbed = None
     if perturbation is not None:
-        from envs.perturbation import PerturbedEpisodes
+        from actjepa.envs.perturbation import PerturbedEpisodes
 
         perturbed = PerturbedEpisodes(perturbation, env, np.asarray(seeds))
     controller.reset(

@@ -10,16 +10,16 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
-import envs
-from actjepa_common import package_version
-from benchmarks.evaluation.availability import check_controllers_available
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.evaluation.controllers import build_controller
-from benchmarks.evaluation.episodes import EpisodeRecord, run_episodes
-from benchmarks.evaluation.summary import summarize
-from envs.seeds import evaluation_seeds
-from planner import ControllerConfig
-from planner.controller import ORACLES
+from actjepa import envs
+from actjepa.benchmarks.evaluation.availability import check_controllers_available
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.evaluation.controllers import build_controller
+from actjepa.benchmarks.evaluation.episodes import EpisodeRecord, run_episodes
+from actjepa.benchmarks.evaluation.summary import summarize
+from actjepa.common import package_version
+from actjepa.envs.seeds import evaluation_seeds
+from actjepa.planner import ControllerConfig
+from actjepa.planner.controller import ORACLES
 
 RESULTS_SCHEMA = 1
 
@@ -59,7 +59,7 @@ def episode_seeds(task: str, cfg: EvalConfig) -> np.ndarray:
     """The held-out episode seeds cfg asks for: the split's first ones, or the first with goals in its region."""
     if cfg.goal_region is None:
         return evaluation_seeds(cfg.episodes, cfg.split)
-    from envs.regions import seeds_inside
+    from actjepa.envs.regions import seeds_inside
 
     return seeds_inside(task, cfg.goal_region, cfg.episodes, cfg.split)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from benchmarks.evaluation.episodes import EpisodeRecord
-from benchmarks.evaluation.stats import wilson_interval
+from actjepa.benchmarks.evaluation.episodes import EpisodeRecord
+from actjepa.benchmarks.evaluation.stats import wilson_interval
 
 
 def per_action_ms(timings: list[float], replan_every: int) -> np.ndarray:

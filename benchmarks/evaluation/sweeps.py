@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.evaluation.run import controller_entry
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.evaluation.run import controller_entry
 
 SWEEPABLE = ("horizon", "num_samples", "iterations")
 "Budget settings a sweep can vary."

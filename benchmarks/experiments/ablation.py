@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.experiments.kept_evaluations import evaluate_kept
-from benchmarks.experiments.training import TrainRequest, train_or_load
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.experiments.kept_evaluations import evaluate_kept
+from actjepa.benchmarks.experiments.training import TrainRequest, train_or_load
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def row_model_key(row: AblationRow) -> str:
 def run_ablation(data: Path, workdir: Path, base: EvalConfig, request: TrainRequest, progress: bool = True) -> dict:
     """Train one model per distinct row setting, evaluate policy and mppi+prior per row (a rerun reuses finished
     models and the evaluations it kept); the ablation JSON."""
-    from envs.dataset import load_dataset
+    from actjepa.envs.dataset import load_dataset
 
     dataset = load_dataset(data)
     info = {"task": dataset.meta["task"], "obs_mode": dataset.meta["obs_mode"]}

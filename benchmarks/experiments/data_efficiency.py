@@ -16,11 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.evaluation.episodes import EpisodeRecord
-from benchmarks.evaluation.run import evaluate_controller
-from benchmarks.evaluation.summary import summarize
-from benchmarks.experiments.training import TrainRequest, train_or_load
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.evaluation.episodes import EpisodeRecord
+from actjepa.benchmarks.evaluation.run import evaluate_controller
+from actjepa.benchmarks.evaluation.summary import summarize
+from actjepa.benchmarks.experiments.training import TrainRequest, train_or_load
 
 CURVES = {
     "act-jepa policy": ("policy", "jepa"),
@@ -47,7 +47,7 @@ def run_data_efficiency(
     progress: bool = True,
 ) -> dict:
     """Train both models for every (count, seed), evaluate all curves, and pool the results."""
-    from envs.dataset import load_dataset
+    from actjepa.envs.dataset import load_dataset
 
     dataset = load_dataset(data)
     records: dict[str, dict[int, list[EpisodeRecord]]] = {label: {n: [] for n in demos} for label in CURVES}
@@ -106,7 +106,7 @@ KEPT_FIELDS = tuple(f.name for f in fields(EpisodeRecord) if f.name != "achieved
 def record_once(folder: Path, key: str, evaluate: Callable[[], EpisodeRecord]) -> EpisodeRecord:
     """The record that an earlier run saved under folder for the same settings (`key`), else evaluate and keep
     it there, so an interrupted or split run does not evaluate a (count, seed, curve) twice."""
-    from actjepa_common.files import atomic_write
+    from actjepa.common.files import atomic_write
 
     path = Path(folder) / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.npz"
     if path.is_file():

@@ -10,14 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from benchmarks.errors import UserError
-from world_model.decoder import DECODER_FILE, DECODER_INFO_FILE, DecoderConfig
-from world_model.decoder_data import DecoderData
+from actjepa.benchmarks.errors import UserError
+from actjepa.world_model.decoder import DECODER_FILE, DECODER_INFO_FILE, DecoderConfig
+from actjepa.world_model.decoder_data import DecoderData
 
 
 def check_checkpoint(folder: Path) -> dict[str, Any]:
     """checkpoint.json of a folder that holds a model (one-line errors otherwise)."""
-    from world_model.checkpoint import MODEL_FILE, read_info
+    from actjepa.world_model.checkpoint import MODEL_FILE, read_info
 
     if not folder.exists():
         raise UserError(f"--checkpoint {folder} does not exist; pass the folder `actjepa train --out` wrote")
@@ -40,7 +40,7 @@ def load_decoder_data(data: Path, info: dict[str, Any], cfg: DecoderConfig) -> t
     """The dataset's episodes and held-out split, checked against the checkpoint's model, and the file's SHA-256."""
     import numpy as np
 
-    from envs.dataset import check_dataset_task, load_dataset, split_episodes
+    from actjepa.envs.dataset import check_dataset_task, load_dataset, split_episodes
 
     dataset = load_dataset(data)
     check_dataset_task(
@@ -71,9 +71,9 @@ def fit_checkpoint_decoder(
     checkpoint: Path, data: Path, cfg: DecoderConfig, force: bool = False, progress: bool = True
 ) -> dict[str, Any]:
     """Train the decoder of `checkpoint` on `data`, write decoder.safetensors and decoder.json, return the report."""
-    from world_model import load_model
-    from world_model.decoder import save_decoder
-    from world_model.decoder_train import train_decoder
+    from actjepa.world_model import load_model
+    from actjepa.world_model.decoder import save_decoder
+    from actjepa.world_model.decoder_train import train_decoder
 
     info = check_checkpoint(checkpoint)
     check_no_decoder(checkpoint, force)

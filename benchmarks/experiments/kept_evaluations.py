@@ -9,9 +9,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.evaluation.run import evaluate
-from benchmarks.io import write_json_atomic
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.evaluation.run import evaluate
+from actjepa.benchmarks.io import write_json_atomic
 
 
 def evaluate_kept(model: Any, info: dict, base: EvalConfig, folder: Path, context: str, progress: bool) -> dict:

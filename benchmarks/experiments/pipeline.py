@@ -15,11 +15,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.evaluation.run import evaluate_seeds, with_controllers
-from benchmarks.experiments.protocols import ProtocolConfig
-from benchmarks.experiments.training import TrainRequest, train_on_dataset
-from benchmarks.io import read_json, write_json_atomic
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.evaluation.run import evaluate_seeds, with_controllers
+from actjepa.benchmarks.experiments.protocols import ProtocolConfig
+from actjepa.benchmarks.experiments.training import TrainRequest, train_on_dataset
+from actjepa.benchmarks.io import read_json, write_json_atomic
 
 
 class Pipeline:
@@ -77,21 +77,21 @@ class Pipeline:
         """The trained model of `kind` ('jepa' or 'bc') and training seed (the first by default), loaded once."""
         key = (kind, seed if seed is not None else (self.cfg.seeds or (None,))[0])
         if key not in self._models:
-            from world_model import load_model
+            from actjepa.world_model import load_model
 
             self._models[key], _ = load_model(self.run_dir(kind, seed), device=self.cfg.eval.device)
         return self._models[key]
 
     @property
     def info(self) -> dict:
-        from world_model.checkpoint import read_info
+        from actjepa.world_model.checkpoint import read_info
 
         info = read_info(self.run_dir("jepa"))
         return {"task": self.cfg.task, "obs_mode": info["model_config"]["obs_mode"]}
 
     # ---- stages ------------------------------------------------------------------------------
     def collect(self) -> None:
-        from envs.collect import collect
+        from actjepa.envs.collect import collect
 
         self._stage(
             "collect",
@@ -152,7 +152,7 @@ class Pipeline:
 
     def _sweep(self, stage: str, name: str, key: str, values: tuple[int, ...], references: tuple[str, ...]) -> None:
         """Sweep one planning setting for every planner; references come from the controller comparison."""
-        from benchmarks.evaluation.sweeps import sweep
+        from actjepa.benchmarks.evaluation.sweeps import sweep
 
         def work() -> None:
             refs = read_json(self.json_path("results"))["controllers"]
@@ -179,9 +179,9 @@ class Pipeline:
         self._sweep("sample-budget sweep", "budget", "num_samples", self.cfg.budgets, ("policy",))
 
     def open_loop(self) -> None:
-        from benchmarks.experiments.open_loop import open_loop_comparison
-        from envs.dataset import load_dataset, split_episodes
-        from world_model.train_config import preset
+        from actjepa.benchmarks.experiments.open_loop import open_loop_comparison
+        from actjepa.envs.dataset import load_dataset, split_episodes
+        from actjepa.world_model.train_config import preset
 
         def work() -> None:
             dataset = load_dataset(self.data)
@@ -198,7 +198,7 @@ class Pipeline:
         self._stage("open-loop prediction", self.json_path("open_loop"), work)
 
     def data_efficiency(self) -> None:
-        from benchmarks.experiments.data_efficiency import run_data_efficiency
+        from actjepa.benchmarks.experiments.data_efficiency import run_data_efficiency
 
         def work() -> None:
             base = self.eval_config((), self.cfg.sweep_episodes)
@@ -220,8 +220,8 @@ class Pipeline:
 
     def ablation(self) -> None:
         """The one-seed variant experiments: the planning-quality ablation and the regularizer sweep."""
-        from benchmarks.experiments.ablation import run_ablation
-        from benchmarks.experiments.regularizer_sweep import run_regularizer_sweep
+        from actjepa.benchmarks.experiments.ablation import run_ablation
+        from actjepa.benchmarks.experiments.regularizer_sweep import run_regularizer_sweep
 
         for name, enabled, run in (
             ("ablation", self.cfg.ablation, run_ablation),
@@ -237,7 +237,7 @@ class Pipeline:
         write_json_atomic(self.json_path(name), result)
 
     def training_steps(self) -> None:
-        from benchmarks.experiments.training_steps import run_training_steps
+        from actjepa.benchmarks.experiments.training_steps import run_training_steps
 
         def work() -> None:
             base = self.eval_config(self.cfg.eval.controllers, self.cfg.eval.episodes)
@@ -250,7 +250,7 @@ class Pipeline:
             self._stage("training steps", self.json_path("training_steps"), work)
 
     def regimes(self) -> None:
-        from benchmarks.experiments.regimes import write_regimes
+        from actjepa.benchmarks.experiments.regimes import write_regimes
 
         output = self.report_dir / "regimes" / f"{self.cfg.task}.json"
         if self.cfg.regimes:
@@ -258,14 +258,14 @@ class Pipeline:
 
     def figures(self) -> list[Path]:
         """Every figure that the available JSON results allow, and the first models' training plots."""
-        from benchmarks.reporting.figures import copy_training_plots, protocol_figures
+        from actjepa.benchmarks.reporting.figures import copy_training_plots, protocol_figures
 
         copy_training_plots({kind: self.run_dir(kind) for kind in ("jepa", "bc")}, self.report_dir)
         return protocol_figures(self.report_dir, self.cfg.task)
 
     def run(self) -> Path:
         """All stages in order, then the figures and the report page (nothing is created if a check fails)."""
-        from benchmarks.experiments.preflight import check_protocol
+        from actjepa.benchmarks.experiments.preflight import check_protocol
 
         check_protocol(self.cfg, (self.workdir, self.report_dir))
         self.workdir.mkdir(parents=True, exist_ok=True)
@@ -291,7 +291,7 @@ class Pipeline:
     def _finish(self, start: float) -> Path:
         """Figures, protocol.json with the stage timings, and the report page."""
         self.figures()
-        from benchmarks.reporting.report import write_report_page
+        from actjepa.benchmarks.reporting.report import write_report_page
 
         write_json_atomic(
             self.json_path("protocol"),

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.errors import UserError
-from benchmarks.evaluation.availability import check_controllers_available
-from benchmarks.experiments.data_efficiency import CURVES
-from benchmarks.experiments.protocols import ProtocolConfig
+from actjepa.benchmarks.errors import UserError
+from actjepa.benchmarks.evaluation.availability import check_controllers_available
+from actjepa.benchmarks.experiments.data_efficiency import CURVES
+from actjepa.benchmarks.experiments.protocols import ProtocolConfig
 
 
 def protocol_controllers(cfg: ProtocolConfig) -> tuple[str, ...]:
@@ -20,7 +20,7 @@ def protocol_controllers(cfg: ProtocolConfig) -> tuple[str, ...]:
 
 def check_observations(cfg: ProtocolConfig) -> None:
     """Pixels only where the task renders them and the protocol's experiments can use them."""
-    from envs.registry import task_entry
+    from actjepa.envs.registry import task_entry
 
     if cfg.obs_mode not in ("state", "pixels"):
         raise UserError(f"observations {cfg.obs_mode!r} are unknown; use state or pixels")
@@ -44,10 +44,10 @@ def check_observations(cfg: ProtocolConfig) -> None:
 def check_protocol(cfg: ProtocolConfig, folders: tuple[Path, ...] = ()) -> None:
     """The task exists and has an expert, every controller can run on it, training settings and device are
     valid, and `folders` are folders or absent; raises the first problem as a one-line error."""
-    import envs
-    from envs.experts import make_expert
-    from world_model.device import check_device
-    from world_model.train_config import preset
+    from actjepa import envs
+    from actjepa.envs.experts import make_expert
+    from actjepa.world_model.device import check_device
+    from actjepa.world_model.train_config import preset
 
     envs.task_spec(cfg.task)
     try:
@@ -76,7 +76,7 @@ def check_protocol(cfg: ProtocolConfig, folders: tuple[Path, ...] = ()) -> None:
     if cfg.budgets and not cfg.compare:
         raise UserError("the sample-budget sweep plans with the comparison's model; run it with --protocol compare")
     if cfg.regimes:
-        from benchmarks.experiments.regimes import REGIMES, check_regimes
+        from actjepa.benchmarks.experiments.regimes import REGIMES, check_regimes
 
         check_regimes(cfg.task, cfg.regimes, (*cfg.seeds, cfg.collect_seed), REGIMES)
     for folder in folders:

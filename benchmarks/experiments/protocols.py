@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from benchmarks.errors import UserError
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.experiments.training import TrainSettings
-from planner import CONTROLLER_NAMES, ControllerConfig, PlannerConfig
+from actjepa.benchmarks.errors import UserError
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.experiments.training import TrainSettings
+from actjepa.planner import CONTROLLER_NAMES, ControllerConfig, PlannerConfig
 
 
 @dataclass(frozen=True)

@@ -16,16 +16,16 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from benchmarks.errors import UserError
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.evaluation.run import evaluate_seeds
-from benchmarks.experiments.training import TrainRequest, train_or_load
-from envs.perturbation import Perturbation
-from envs.regimes import DataRegime
-from envs.regions import GoalRegion
+from actjepa.benchmarks.errors import UserError
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.evaluation.run import evaluate_seeds
+from actjepa.benchmarks.experiments.training import TrainRequest, train_or_load
+from actjepa.envs.perturbation import Perturbation
+from actjepa.envs.regimes import DataRegime
+from actjepa.envs.regions import GoalRegion
 
 if TYPE_CHECKING:
-    from benchmarks.experiments.protocols import ProtocolConfig
+    from actjepa.benchmarks.experiments.protocols import ProtocolConfig
 
 HELD_OUT_SECTOR = GoalRegion(30.0, 120.0)
 "Goal directions the goal-shift regime never collects and always evaluates (reacher targets, maze's top cells)."
@@ -81,9 +81,9 @@ ROW_KEYS = ("regime", "controller", "success_rate", "success_ci95", "seeds", "ep
 def check_regimes(task: str, names: tuple[str, ...], seeds: tuple[int, ...], table: dict[str, Regime]) -> None:
     """One-line UserError for an unknown regime, an empty dataset, a region without goals, a push the task
     cannot take, or a seed outside the training range (at or above the evaluation seeds)."""
-    import envs
-    from envs.regions import check_region
-    from envs.seeds import EVALUATION_SEED_BASE
+    from actjepa import envs
+    from actjepa.envs.regions import check_region
+    from actjepa.envs.seeds import EVALUATION_SEED_BASE
 
     unknown = [n for n in names if n not in table]
     if unknown:
@@ -138,7 +138,7 @@ def _regime_models(
     progress: bool,
 ) -> dict[int, object]:
     """Collect the regime's data into folder (once) and train (or load) one model per seed there."""
-    from envs.regimes import collect_regime
+    from actjepa.envs.regimes import collect_regime
 
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "data.h5"
@@ -157,7 +157,7 @@ def _regime_models(
 def _evaluate_once(folder: Path, key: str, evaluate: Callable[[], dict]) -> dict:
     """The regime's results from folder/results.json when they were made with the same settings (`key`), else
     evaluate and keep them there: an interrupted run picks up after the last finished regime."""
-    from benchmarks.io import write_json_atomic
+    from actjepa.benchmarks.io import write_json_atomic
 
     cached = folder / "results.json"
     if cached.is_file():
@@ -217,7 +217,7 @@ def _shared_oracle(workdir: Path, cfg: EvalConfig, models: dict, info: dict, pro
 
 def write_regimes(cfg: ProtocolConfig, workdir: Path, output: Path, progress: bool = True) -> None:
     """The protocol's regimes, trained under workdir/regimes, into the JSON file `output`."""
-    from benchmarks.io import write_json_atomic
+    from actjepa.benchmarks.io import write_json_atomic
 
     request = TrainRequest(data=Path(workdir) / "data.h5", out=Path(workdir), settings=cfg.train)
     result = run_regimes(

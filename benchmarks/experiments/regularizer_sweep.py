@@ -15,9 +15,9 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.experiments.kept_evaluations import evaluate_kept
-from benchmarks.experiments.training import TrainRequest, train_or_load
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.experiments.kept_evaluations import evaluate_kept
+from actjepa.benchmarks.experiments.training import TrainRequest, train_or_load
 
 OPEN_LOOP_AT = (8, 16, 32)
 "Rollout steps whose open-loop error each row keeps."
@@ -62,7 +62,7 @@ def default_variant() -> RegularizerVariant:
     """The setting today's defaults train with (ModelConfig.regularizer, TrainConfig's weight and std target)."""
     from dataclasses import fields
 
-    from world_model import ModelConfig, TrainConfig
+    from actjepa.world_model import ModelConfig, TrainConfig
 
     regularizer = next(f.default for f in fields(ModelConfig) if f.name == "regularizer")
     train = TrainConfig()
@@ -94,8 +94,8 @@ def run_regularizer_sweep(
 ) -> dict:
     """Train one model per variant and evaluate base's controllers (a rerun reuses finished models and the
     evaluations it kept); the JSON."""
-    from envs.dataset import load_dataset
-    from world_model.train_config import preset
+    from actjepa.envs.dataset import load_dataset
+    from actjepa.world_model.train_config import preset
 
     dataset = load_dataset(data)
     info = {"task": dataset.meta["task"], "obs_mode": dataset.meta["obs_mode"]}

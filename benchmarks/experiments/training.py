@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Annotated
 import numpy as np
 import tyro
 
-from benchmarks.errors import UserError
+from actjepa.benchmarks.errors import UserError
 
 if TYPE_CHECKING:
-    from world_model.distributed import Shard
+    from actjepa.world_model.distributed import Shard
 
 BASELINES = ("bc",)
 "Baselines a run can train instead of ACT-JEPA."
@@ -83,8 +83,8 @@ class TrainRequest:
 
 def _check_resumed_task(dataset, request: TrainRequest) -> None:
     """The dataset must hold the task (and observation mode) of the run being resumed, if --out has a checkpoint."""
-    from envs.dataset import check_dataset_task
-    from world_model.checkpoint import INFO_FILE, read_info
+    from actjepa.envs.dataset import check_dataset_task
+    from actjepa.world_model.checkpoint import INFO_FILE, read_info
 
     if (request.out / INFO_FILE).is_file():
         info = read_info(request.out)
@@ -111,9 +111,9 @@ def train_on_dataset(
     shard: this process's world_model.distributed.Shard when training on several (None: one process);
     rank 0 alone writes.
     """
-    from envs.dataset import WindowSampler, load_dataset, normalization_stats
-    from world_model.distributed import SINGLE
-    from world_model.train import train
+    from actjepa.envs.dataset import WindowSampler, load_dataset, normalization_stats
+    from actjepa.world_model.distributed import SINGLE
+    from actjepa.world_model.train import train
 
     shard = shard or SINGLE
     dataset = load_dataset(request.data)
@@ -151,7 +151,7 @@ def train_on_dataset(
     )
     model = result.model.eval()
     if val_idx.size and shard.is_main:
-        from benchmarks.experiments.calibration import write_calibration
+        from actjepa.benchmarks.experiments.calibration import write_calibration
 
         write_calibration(model, dataset, val_idx, Path(request.out), progress=progress)
     return model
@@ -159,7 +159,7 @@ def train_on_dataset(
 
 def _train_config(s: TrainSettings, train_overrides: dict | None):
     """The preset's TrainConfig with the settings' choices and then `train_overrides` in place of its fields."""
-    from world_model.train_config import preset
+    from actjepa.world_model.train_config import preset
 
     chosen = {
         "lr": s.lr,
@@ -173,7 +173,7 @@ def _train_config(s: TrainSettings, train_overrides: dict | None):
 
 def _split(dataset, request: TrainRequest) -> tuple[np.ndarray, np.ndarray]:
     """Training and held-out episode indices among the requested episodes (all by default)."""
-    from envs.dataset import split_episodes
+    from actjepa.envs.dataset import split_episodes
 
     used = np.arange(len(dataset.actions)) if request.episodes is None else np.asarray(request.episodes)
     if used.size == 0:
@@ -184,7 +184,7 @@ def _split(dataset, request: TrainRequest) -> tuple[np.ndarray, np.ndarray]:
 
 def _model_config(dataset, request: TrainRequest, overrides: dict | None):
     """The model's architecture for this dataset (shapes, observation mode) and request."""
-    from world_model import ModelConfig
+    from actjepa.world_model import ModelConfig
 
     obs_mode = dataset.meta["obs_mode"]
     return ModelConfig(
@@ -203,8 +203,8 @@ def train_or_load(request: TrainRequest, progress: bool = True, **overrides) -> 
     train it, resuming from the run's last checkpoint if there is one (experiments rerun where they stopped)."""
     from dataclasses import replace
 
-    from world_model import load_model
-    from world_model.checkpoint import INFO_FILE
+    from actjepa.world_model import load_model
+    from actjepa.world_model.checkpoint import INFO_FILE
 
     out = Path(request.out)
     if (out / "calibration.json").is_file():

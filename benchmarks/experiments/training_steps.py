@@ -5,16 +5,16 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.evaluation.run import evaluate
-from benchmarks.experiments.training import TrainRequest, train_or_load
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.evaluation.run import evaluate
+from actjepa.benchmarks.experiments.training import TrainRequest, train_or_load
 
 
 def run_training_steps(
     data: Path, workdir: Path, steps: tuple[int, ...], base: EvalConfig, request: TrainRequest, progress: bool = True
 ) -> dict:
     """One model per training length (each with its own learning-rate schedule), evaluated alike."""
-    from envs.dataset import load_dataset
+    from actjepa.envs.dataset import load_dataset
 
     dataset = load_dataset(data)
     info = {"task": dataset.meta["task"], "obs_mode": dataset.meta["obs_mode"]}

@@ -21,11 +21,11 @@ import numpy as np
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
-from benchmarks.errors import UserError
-from benchmarks.evaluation.controllers import controller_config
-from benchmarks.io import ensure_writable, write_json_atomic
-from benchmarks.perf.measure import MatmulShapes, PeakMemory, count, matmul_throughput, sync
-from planner import ControllerConfig, PlannerConfig, plan
+from actjepa.benchmarks.errors import UserError
+from actjepa.benchmarks.evaluation.controllers import controller_config
+from actjepa.benchmarks.io import ensure_writable, write_json_atomic
+from actjepa.benchmarks.perf.measure import MatmulShapes, PeakMemory, count, matmul_throughput, sync
+from actjepa.planner import ControllerConfig, PlannerConfig, plan
 
 Setting = tuple[int, int, int, int]
 "(num_samples, horizon, iterations, batch) of one measured plan."
@@ -66,8 +66,8 @@ class PlannerBenchConfig:
 
 def default_model(device: str) -> tuple[Any, dict]:
     """An untrained ActJepa of the default size for reacher (planning cost does not depend on training)."""
-    import envs
-    from world_model import ActJepa, ModelConfig
+    from actjepa import envs
+    from actjepa.world_model import ActJepa, ModelConfig
 
     spec = envs.task_spec("reacher")
     stat_len = spec.obs_shape[0]
@@ -85,7 +85,7 @@ def load(cfg: PlannerBenchConfig) -> tuple[Any, dict]:
     """The model to plan with and a description of it."""
     if cfg.checkpoint is None:
         return default_model(cfg.device)
-    from world_model import load_model
+    from actjepa.world_model import load_model
 
     model, info = load_model(cfg.checkpoint, device=cfg.device)
     return model.eval(), {"checkpoint": str(cfg.checkpoint), "task": info.get("task"), "trained": True}
@@ -151,7 +151,7 @@ def arithmetic(model: Any, setting: Setting, cfg: PlannerBenchConfig) -> dict[st
 
 def measure(model: Any, setting: Setting, mode: str, cfg: PlannerBenchConfig, work: dict[str, Any]) -> dict[str, Any]:
     """Latency, compile time, memory and matmul efficiency of one setting in one mode ('eager' or 'compiled')."""
-    from planner.compilation import compile_seconds
+    from actjepa.planner.compilation import compile_seconds
 
     device = torch.device(cfg.device)
     num, horizon, iterations, batch = setting
@@ -186,7 +186,7 @@ def measure(model: Any, setting: Setting, mode: str, cfg: PlannerBenchConfig, wo
 
 def modes(cfg: PlannerBenchConfig, model: Any) -> tuple[tuple[str, ...], str | None]:
     """The modes this run times, and why 'compiled' is missing when it is."""
-    from planner.compilation import compile_reason
+    from actjepa.planner.compilation import compile_reason
 
     if not cfg.compiled:
         return ("eager",), "not asked for (--no-compiled)"
@@ -196,7 +196,7 @@ def modes(cfg: PlannerBenchConfig, model: Any) -> tuple[tuple[str, ...], str | N
 
 def run(cfg: PlannerBenchConfig) -> dict[str, Any]:
     """Measure every setting in every mode, print the tables, write the JSON and the plot atomically."""
-    from benchmarks.perf import planner_scaling as scaling
+    from actjepa.benchmarks.perf import planner_scaling as scaling
 
     if cfg.device.startswith("cuda") and not torch.cuda.is_available():
         raise UserError("--device cuda was asked for but torch sees no CUDA device; use --device cpu")

@@ -30,7 +30,7 @@ AXES = {"samples": ("num_samples", 0), "horizon": ("horizon", 1), "batch": ("bat
 def settings(large_budget: tuple[int, int, int], sweeps: bool = True) -> list[tuple[int, int, int, int]]:
     """Every (N, H, iterations, B) to time, each once: the default budget at B=1 first, then the sweeps' (if
     asked for), then the large budget at B=1."""
-    from benchmarks.perf.planner import DEFAULT_BUDGET
+    from actjepa.benchmarks.perf.planner import DEFAULT_BUDGET
 
     num, horizon, iterations = DEFAULT_BUDGET
     grid = [(num, horizon, iterations, 1)]
@@ -83,7 +83,7 @@ def _verdict(xs: list[int], times: list[float], axis: str) -> str:
 
 def sweeps(rows: list[dict]) -> dict[str, Any]:
     """Per sweep and mode: the axis values, median ms per plan, and the linearity verdict."""
-    from benchmarks.perf.planner import DEFAULT_BUDGET
+    from actjepa.benchmarks.perf.planner import DEFAULT_BUDGET
 
     num, horizon, iterations = DEFAULT_BUDGET
     base = {"num_samples": num, "horizon": horizon, "iterations": iterations, "batch": 1}
@@ -197,7 +197,7 @@ def plot(payload: dict, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from benchmarks.reporting.plots import save_figure
+    from actjepa.benchmarks.reporting.plots import save_figure
 
     fig, axes = plt.subplots(1, 3, figsize=(13, 3.8))
     for ax, (name, entry) in zip(axes, payload["scaling"].items(), strict=True):

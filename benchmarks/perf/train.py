@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import torch
 
-from benchmarks.errors import UserError
-from benchmarks.io import ensure_writable, write_json_atomic
-from benchmarks.perf.planner_scaling import device_name
+from actjepa.benchmarks.errors import UserError
+from actjepa.benchmarks.io import ensure_writable, write_json_atomic
+from actjepa.benchmarks.perf.planner_scaling import device_name
 
 if TYPE_CHECKING:
-    from world_model.distributed import Shard
+    from actjepa.world_model.distributed import Shard
 
 
 @dataclass(frozen=True)
@@ -72,12 +72,12 @@ def _synthetic_batch(
 def measure(baseline: str, cfg: TrainBenchConfig, shard: Shard | None = None, pixels: bool = False) -> dict[str, Any]:
     """Steps per second of one model kind at the default sizes (on this rank's share of each batch), on
     reacher's state vectors or on 64x64 frames."""
-    from envs import task_spec
-    from world_model import ActJepa, ModelConfig
-    from world_model.distributed import SINGLE
-    from world_model.run_start import data_parallel, has_unused_parameters
-    from world_model.train import make_optimizer, train_step
-    from world_model.train_config import preset
+    from actjepa.envs import task_spec
+    from actjepa.world_model import ActJepa, ModelConfig
+    from actjepa.world_model.distributed import SINGLE
+    from actjepa.world_model.run_start import data_parallel, has_unused_parameters
+    from actjepa.world_model.train import make_optimizer, train_step
+    from actjepa.world_model.train_config import preset
 
     shard = shard or SINGLE
 
@@ -140,7 +140,7 @@ def _synchronize(device: torch.device, shard: Shard) -> None:
 
 def _measure_on_rank(cfg: TrainBenchConfig) -> dict[str, Any]:
     """measure('none') on the rank torch's launcher started this process as (the launch entry point)."""
-    from world_model.distributed import process_group, shard_from_env
+    from actjepa.world_model.distributed import process_group, shard_from_env
 
     shard = shard_from_env()
     with process_group(shard, cfg.device):
@@ -149,7 +149,7 @@ def _measure_on_rank(cfg: TrainBenchConfig) -> dict[str, Any]:
 
 def measure_processes(cfg: TrainBenchConfig) -> dict[str, Any]:
     """ACT-JEPA's row on cfg.nproc_per_node local processes (rank 0's timing), with a note on the hardware."""
-    from benchmarks.launch import launch
+    from actjepa.benchmarks.launch import launch
 
     row = launch(cfg.nproc_per_node, _measure_on_rank, cfg)[0]
     n, cores = cfg.nproc_per_node, os.cpu_count() or 1

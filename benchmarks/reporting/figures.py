@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from benchmarks.io import read_json
-from benchmarks.reporting import plots
+from actjepa.benchmarks.io import read_json
+from actjepa.benchmarks.reporting import plots
 
 TRAINING_FILES = ("loss_curves.png", "embedding_health.png", "calibration.png", "calibration.json")
 "Training outputs copied from a checkpoint folder into the report (prefixed with the model kind)."
@@ -50,7 +50,7 @@ def protocol_figures(out: Path, task: str) -> list[Path]:
     if (out / "open_loop.json").exists():
         made.append(plots.open_loop_plot(read_json(out / "open_loop.json"), out / "open_loop.png"))
     if (out / "regimes" / f"{task}.json").exists():
-        from benchmarks.reporting.regimes import regimes_plot
+        from actjepa.benchmarks.reporting.regimes import regimes_plot
 
         made.append(regimes_plot(read_json(out / "regimes" / f"{task}.json"), out / "regimes" / f"{task}.png"))
     if (out / "training_steps.json").exists():

@@ -16,8 +16,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from envs.frames import observation_frames
-from planner.controller import ORACLES
+from actjepa.envs.frames import observation_frames
+from actjepa.planner.controller import ORACLES
 
 PLOT_TITLE = "x: imagined goal (scene not drawable from a state)"
 "Title of the path plot when the imagined goal is drawn there instead of an imagined scene."

@@ -10,7 +10,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
-from actjepa_common import atomic_write  # noqa: E402
+from actjepa.common import atomic_write  # noqa: E402
 
 REFERENCE_STYLE = {"policy": ("tab:gray", "--"), "oracle": ("black", ":")}
 

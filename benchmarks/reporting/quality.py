@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from benchmarks.experiments.targets import TRAINING_STEPS_TARGET
-from benchmarks.reporting.tables import pct
+from actjepa.benchmarks.experiments.targets import TRAINING_STEPS_TARGET
+from actjepa.benchmarks.reporting.tables import pct
 
 OPEN_LOOP_STEPS = (1, 8, 16, 32)
 "Rollout steps the open-loop table reports (those within the measured horizon)."
@@ -147,7 +147,7 @@ def regularizer_section(sweep: dict, figure_prefix: str = "") -> list[str]:
 
 def _regularizer_verdict(sweep: dict, names: list[str]) -> list[str]:
     """Per controller: today's default setting against the sweep's best row ([] if the default was not swept)."""
-    from benchmarks.experiments.regularizer_sweep import default_variant
+    from actjepa.benchmarks.experiments.regularizer_sweep import default_variant
 
     default = default_variant().name
     rows = {row["name"]: row for row in sweep["rows"]}

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.reporting.plots import plt, save_figure
-from benchmarks.reporting.regimes_summary import regimes_summary
-from benchmarks.reporting.tables import pct
+from actjepa.benchmarks.reporting.plots import plt, save_figure
+from actjepa.benchmarks.reporting.regimes_summary import regimes_summary
+from actjepa.benchmarks.reporting.tables import pct
 
 
 def _by_regime(result: dict) -> tuple[list[str], list[str], dict[tuple[str, str], dict]]:
@@ -42,7 +42,7 @@ def regimes_plot(result: dict, path: Path) -> Path:
 
 def regimes_section(result: dict, figure_prefix: str = "") -> list[str]:
     """Figure and table of one task's regimes file; each row names the data its models were trained on."""
-    from benchmarks.experiments.regimes import REGIMES
+    from actjepa.benchmarks.experiments.regimes import REGIMES
 
     regimes, controllers, rows = _by_regime(result)
     header = ["regime", "training data / evaluation", *controllers]

@@ -6,9 +6,9 @@ else is a tie within the intervals. The two regimes targets are decided from the
 
 from __future__ import annotations
 
-from benchmarks.experiments.targets import REGIMES_EXPERT_SLACK as EXPERT_SLACK
-from benchmarks.experiments.targets import REGIMES_WIN_POINTS as WIN_POINTS
-from benchmarks.reporting.tables import pct
+from actjepa.benchmarks.experiments.targets import REGIMES_EXPERT_SLACK as EXPERT_SLACK
+from actjepa.benchmarks.experiments.targets import REGIMES_WIN_POINTS as WIN_POINTS
+from actjepa.benchmarks.reporting.tables import pct
 
 PLANNER = "mppi+prior"
 "The planner the paragraph compares with the policy."

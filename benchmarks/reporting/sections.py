@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from benchmarks.experiments.targets import (
+from actjepa.benchmarks.experiments.targets import (
     EFFICIENCY_TARGET,
     HORIZON_TARGET,
     PLANNER_MS_PER_ACTION,
     controller_targets,
 )
-from benchmarks.reporting.tables import controllers_table, data_efficiency_table, num, pct, sweep_table
+from actjepa.benchmarks.reporting.tables import controllers_table, data_efficiency_table, num, pct, sweep_table
 
 
 def _mark(met: bool) -> str:
@@ -159,7 +159,7 @@ def efficiency_section(result: dict, figure_prefix: str = "") -> list[str]:
 
 def bench_planner_section(planner: dict) -> list[str]:
     """Tables, scaling verdicts and targets of `actjepa bench planner`."""
-    from benchmarks.perf.planner_scaling import format_table, large_budget_text
+    from actjepa.benchmarks.perf.planner_scaling import format_table, large_budget_text
 
     t = planner["targets"]
     ratios = "; ".join(

@@ -21,16 +21,16 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-import envs  # noqa: E402
-from actjepa_common import atomic_write  # noqa: E402
-from benchmarks.evaluation.config import EvalConfig  # noqa: E402
-from benchmarks.evaluation.controllers import build_controller  # noqa: E402
-from benchmarks.evaluation.episodes import run_episodes  # noqa: E402
-from benchmarks.reporting.imagined import ImaginedPanel, ImaginedView  # noqa: E402
-from envs.frames import render_support, scene_frames  # noqa: E402
-from envs.gym_oracle import oracle_available  # noqa: E402
-from envs.mujoco_env import MujocoGoalVecEnv  # noqa: E402
-from envs.seeds import evaluation_seeds  # noqa: E402
+from actjepa import envs  # noqa: E402
+from actjepa.benchmarks.evaluation.config import EvalConfig  # noqa: E402
+from actjepa.benchmarks.evaluation.controllers import build_controller  # noqa: E402
+from actjepa.benchmarks.evaluation.episodes import run_episodes  # noqa: E402
+from actjepa.benchmarks.reporting.imagined import ImaginedPanel, ImaginedView  # noqa: E402
+from actjepa.common import atomic_write  # noqa: E402
+from actjepa.envs.frames import render_support, scene_frames  # noqa: E402
+from actjepa.envs.gym_oracle import oracle_available  # noqa: E402
+from actjepa.envs.mujoco_env import MujocoGoalVecEnv  # noqa: E402
+from actjepa.envs.seeds import evaluation_seeds  # noqa: E402
 
 
 def _current_plan(controller) -> np.ndarray | None:

@@ -12,7 +12,7 @@ import gymnasium as gym
 import mujoco
 import numpy as np
 
-import envs
+from actjepa import envs
 
 XML = """
 <mujoco>

@@ -1,10 +1,10 @@
 """Demonstration datasets: HDF5 files, training windows, splits and normalisation statistics."""
 
-from envs.dataset.io import check_dataset_task, file_sha256, load_dataset
-from envs.dataset.schema import EPISODE_ARRAYS, SCHEMA_VERSION, EpisodeDataset
-from envs.dataset.stats import normalization_stats
-from envs.dataset.windows import WindowSampler, split_episodes
-from envs.dataset.writer import DatasetWriter, verify_written
+from actjepa.envs.dataset.io import check_dataset_task, file_sha256, load_dataset
+from actjepa.envs.dataset.schema import EPISODE_ARRAYS, SCHEMA_VERSION, EpisodeDataset
+from actjepa.envs.dataset.stats import normalization_stats
+from actjepa.envs.dataset.windows import WindowSampler, split_episodes
+from actjepa.envs.dataset.writer import DatasetWriter, verify_written
 
 __all__ = [
     "EPISODE_ARRAYS",

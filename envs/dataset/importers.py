@@ -1,6 +1,6 @@
 """Import demonstrations made elsewhere (a Minari dataset, or a .npz / HDF5 array file) as an actjepa dataset.
 
-    from envs.dataset.importers import ImportConfig, import_dataset
+    from actjepa.envs.dataset.importers import ImportConfig, import_dataset
     import_dataset(ImportConfig(source="mujoco/pointmaze/umaze-v0", task="my_maze", out=Path("data/maze.h5")))
 
 The task must be registered: its shapes check the data, its success rule
@@ -23,10 +23,10 @@ from typing import Any
 
 import numpy as np
 
-from envs.dataset.io import DatasetWriter, load_dataset
-from envs.dataset.sources import read_array_file, read_minari
-from envs.errors import DatasetError, EnvError
-from envs.registry import task_entry, task_success
+from actjepa.envs.dataset.io import DatasetWriter, load_dataset
+from actjepa.envs.dataset.sources import read_array_file, read_minari
+from actjepa.envs.errors import DatasetError, EnvError
+from actjepa.envs.registry import task_entry, task_success
 
 FORMATS = ("auto", "minari", "npz", "hdf5")
 GOAL_SOURCES = ("auto", "task", "final")
@@ -162,7 +162,7 @@ def _episode_arrays(cfg: ImportConfig, a: dict[str, np.ndarray], e: int, t: int)
 
 def import_dataset(cfg: ImportConfig) -> Path:
     """Read, check and convert `cfg.source` into an actjepa dataset at `cfg.out`; returns the path."""
-    from envs.collect import package_version
+    from actjepa.envs.collect import package_version
 
     check_import(cfg)
     raw, provenance = _read(cfg)

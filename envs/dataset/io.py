@@ -13,15 +13,15 @@ from typing import Any
 import h5py
 import numpy as np
 
-from actjepa_common import file_sha256  # noqa: F401 - re-exported
-from envs.dataset.schema import (
+from actjepa.common import file_sha256  # noqa: F401 - re-exported
+from actjepa.envs.dataset.schema import (
     EPISODE_ARRAYS,
     META_KEYS,
     SCHEMA_VERSION,
     EpisodeDataset,
 )
-from envs.dataset.writer import DatasetWriter, verify_written  # noqa: F401 - re-exported
-from envs.errors import DatasetError
+from actjepa.envs.dataset.writer import DatasetWriter, verify_written  # noqa: F401 - re-exported
+from actjepa.envs.errors import DatasetError
 
 
 def _fail(path: Path, problem: str, fix: str = "collect it again with `actjepa collect`") -> DatasetError:

@@ -12,9 +12,9 @@ import math
 import shutil
 from pathlib import Path
 
-from actjepa_common.resources import format_bytes
-from envs.errors import EnvError
-from envs.spec import TaskSpec
+from actjepa.common.resources import format_bytes
+from actjepa.envs.errors import EnvError
+from actjepa.envs.spec import TaskSpec
 
 
 def episode_bytes(spec: TaskSpec, obs_mode: str) -> int:

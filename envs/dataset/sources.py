@@ -15,7 +15,7 @@ from typing import Any
 import h5py
 import numpy as np
 
-from envs.errors import DatasetError
+from actjepa.envs.errors import DatasetError
 
 GOAL_KEYS = ("observation", "achieved_goal", "desired_goal")
 REQUIRED_ARRAYS = ("observations", "actions", "achieved_goals", "desired_goals")

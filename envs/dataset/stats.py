@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from envs.dataset.schema import EpisodeDataset
+from actjepa.envs.dataset.schema import EpisodeDataset
 
 STD_FLOOR = 1e-3
 """Smallest std for state/action dimensions (constant dimensions divide by this, not by ~0)."""

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from envs.dataset.schema import EpisodeDataset
-from envs.errors import DatasetError
-from envs.seeds import check_seed
+from actjepa.envs.dataset.schema import EpisodeDataset
+from actjepa.envs.errors import DatasetError
+from actjepa.envs.seeds import check_seed
 
 
 def split_episodes(num_episodes: int, val_fraction: float, seed: int) -> tuple[np.ndarray, np.ndarray]:

@@ -14,10 +14,10 @@ from typing import Any
 import h5py
 import numpy as np
 
-from envs.dataset.failsafe_file import FailSafeFile
-from envs.dataset.schema import EPISODE_ARRAYS, SCHEMA_VERSION
-from envs.errors import DatasetError
-from envs.signals import deferred_signals
+from actjepa.envs.dataset.failsafe_file import FailSafeFile
+from actjepa.envs.dataset.schema import EPISODE_ARRAYS, SCHEMA_VERSION
+from actjepa.envs.errors import DatasetError
+from actjepa.envs.signals import deferred_signals
 
 
 class DatasetWriter:

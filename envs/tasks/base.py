@@ -14,7 +14,7 @@ from importlib import resources
 import mujoco
 import numpy as np
 
-from envs.spec import TaskSpec
+from actjepa.envs.spec import TaskSpec
 
 
 def load_asset_model(filename: str) -> mujoco.MjModel:

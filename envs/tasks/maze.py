@@ -7,8 +7,8 @@ from collections import deque
 import mujoco
 import numpy as np
 
-from envs.spec import TaskSpec
-from envs.tasks.base import MujocoTask, load_asset_model
+from actjepa.envs.spec import TaskSpec
+from actjepa.envs.tasks.base import MujocoTask, load_asset_model
 
 LAYOUT = ("#####", "#...#", "###.#", "#...#", "#####")
 """Maze cells, rows top to bottom: "#" wall, "." free (must match envs/assets/maze.xml)."""

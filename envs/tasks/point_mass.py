@@ -6,8 +6,8 @@ import mujoco
 import numpy as np
 from dm_control.suite import point_mass as dm_point_mass
 
-from envs.spec import TaskSpec
-from envs.tasks.base import MujocoTask
+from actjepa.envs.spec import TaskSpec
+from actjepa.envs.tasks.base import MujocoTask
 
 ARENA = 0.25
 """Starts and goals lie in [-ARENA, ARENA]^2 (the joints are limited to +-0.29 m)."""

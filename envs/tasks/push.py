@@ -9,8 +9,8 @@ from __future__ import annotations
 import mujoco
 import numpy as np
 
-from envs.spec import TaskSpec
-from envs.tasks.base import MujocoTask, load_asset_model
+from actjepa.envs.spec import TaskSpec
+from actjepa.envs.tasks.base import MujocoTask, load_asset_model
 
 PUCK_RADIUS = 0.04
 PUSHER_RADIUS = 0.02

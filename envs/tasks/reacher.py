@@ -11,8 +11,8 @@ import mujoco
 import numpy as np
 from dm_control.suite import reacher as dm_reacher
 
-from envs.spec import TaskSpec
-from envs.tasks.base import MujocoTask
+from actjepa.envs.spec import TaskSpec
+from actjepa.envs.tasks.base import MujocoTask
 
 LINK = 0.12
 """Length of each link (shoulder->wrist, wrist->finger) in metres."""

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from envs.dataset import load_dataset
+from actjepa.envs.dataset import load_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 PREFIX = "ACTJEPA_TASK_MODULES=my_tasks actjepa "
@@ -57,7 +57,7 @@ def test_readme_example_end_to_end(tmp_path):
     outputs = []
     for args in commands:
         done = subprocess.run(
-            [sys.executable, "-m", "benchmarks.cli", *args, *SMALLER[args[0]]],
+            [sys.executable, "-m", "actjepa.benchmarks.cli", *args, *SMALLER[args[0]]],
             cwd=tmp_path,
             env=env,
             capture_output=True,
@@ -83,7 +83,7 @@ def test_readme_example_end_to_end(tmp_path):
     assert "| `oracle` |" in outputs[3] and "results.json" in outputs[3]
 
     del env["ACTJEPA_TASK_MODULES"]  # the same checkpoint, evaluated without the variable
-    again = [sys.executable, "-m", "benchmarks.cli", *commands[3], "--out", "results/again"]
+    again = [sys.executable, "-m", "actjepa.benchmarks.cli", *commands[3], "--out", "results/again"]
     done = subprocess.run(again, cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 2 and len(done.stderr.strip().splitlines()) == 1, done.stderr[-2000:]
     assert "unknown task 'slide_point'" in done.stderr and "set ACTJEPA_TASK_MODULES=<module>" in done.stderr

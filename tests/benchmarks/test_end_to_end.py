@@ -7,13 +7,13 @@ import json
 import numpy as np
 import pytest
 
-import envs
-from benchmarks.cli import main
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.evaluation.run import evaluate
-from benchmarks.evaluation.summary import strip_timings
-from benchmarks.reporting.report import RESULTS_BEGIN, RESULTS_END
-from planner import ControllerConfig, PlannerConfig
+from actjepa import envs
+from actjepa.benchmarks.cli import main
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.evaluation.run import evaluate
+from actjepa.benchmarks.evaluation.summary import strip_timings
+from actjepa.benchmarks.reporting.report import RESULTS_BEGIN, RESULTS_END
+from actjepa.planner import ControllerConfig, PlannerConfig
 
 pytestmark = pytest.mark.slow
 
@@ -105,7 +105,7 @@ def test_eval_writes_results_with_schema(trained, tmp_path):
 
 def test_rerun_gives_identical_numbers_and_batching_does_not_matter(trained):
     _, _, run = trained
-    from world_model import load_model
+    from actjepa.world_model import load_model
 
     model, _ = load_model(run)
     info = {"task": "reacher", "obs_mode": "state"}
@@ -129,8 +129,8 @@ class SimulatorAccessed(AssertionError):
 def test_learned_controllers_never_touch_simulator_state(trained, monkeypatch):
     """The scorer reads simulator state; a learned controller must work with every sim accessor poisoned."""
     _, _, run = trained
-    from benchmarks.evaluation import run as evaluation_run
-    from world_model import load_model
+    from actjepa.benchmarks.evaluation import run as evaluation_run
+    from actjepa.world_model import load_model
 
     model, _ = load_model(run)
     real_make = envs.make
@@ -191,7 +191,7 @@ def test_report_and_readme_block_are_generated_from_json(trained, tmp_path):
         "references": {"policy": json.loads((out / "results.json").read_text())["controllers"]["policy"]},
     }
     (out / "horizon.json").write_text(json.dumps(horizon))
-    from benchmarks.reporting import plots
+    from actjepa.benchmarks.reporting import plots
 
     plots.sweep_plot(horizon, "horizon", "H", out / "horizon.png", "test")
     readme = tmp_path / "README.md"

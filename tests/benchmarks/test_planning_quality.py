@@ -9,16 +9,16 @@ import numpy as np
 import pytest
 import torch
 
-import envs
-from benchmarks.errors import UserError
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.evaluation.controllers import encoded_oracle
-from benchmarks.experiments.ablation import ROWS, row_model_key
-from benchmarks.reporting.quality import ablation_section, calibration_section
-from envs.seeds import evaluation_seeds
-from planner import PlannerConfig
+from actjepa import envs
+from actjepa.benchmarks.errors import UserError
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.evaluation.controllers import encoded_oracle
+from actjepa.benchmarks.experiments.ablation import ROWS, row_model_key
+from actjepa.benchmarks.reporting.quality import ablation_section, calibration_section
+from actjepa.envs.seeds import evaluation_seeds
+from actjepa.planner import PlannerConfig
+from actjepa.world_model import load_model
 from tests.benchmarks.test_end_to_end import run_cli, trained  # noqa: F401 - the module-scoped fixture
-from world_model import load_model
 
 pytestmark = pytest.mark.slow
 

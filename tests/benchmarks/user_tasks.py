@@ -5,7 +5,7 @@ from __future__ import annotations
 import gymnasium as gym
 import numpy as np
 
-import envs
+from actjepa import envs
 from tests.envs.tiny_goal_env import TinyPointGoal
 from tests.envs.tiny_goal_env import register as register_tiny_point
 

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from envs.collect import collect
-from envs.dataset import WindowSampler, check_dataset_task, load_dataset, split_episodes
-from envs.errors import DatasetError, EnvError
-from envs.seeds import training_seeds
+from actjepa.envs.collect import collect
+from actjepa.envs.dataset import WindowSampler, check_dataset_task, load_dataset, split_episodes
+from actjepa.envs.errors import DatasetError, EnvError
+from actjepa.envs.seeds import training_seeds
 from tests.envs.test_dataset import E, synthetic, write
 
 

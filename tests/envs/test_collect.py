@@ -8,14 +8,14 @@ import textwrap
 import numpy as np
 import pytest
 
-from envs.collect import collect
-from envs.dataset import load_dataset
-from envs.errors import EnvError
+from actjepa.envs.collect import collect
+from actjepa.envs.dataset import load_dataset
+from actjepa.envs.errors import EnvError
 
 CHILD = textwrap.dedent("""
     import sys
-    import envs.collect as c
-    from envs.dataset import io
+    import actjepa.envs.collect as c
+    from actjepa.envs.dataset import io
 
     original = io.DatasetWriter.append
     def announce(self, episodes):

@@ -4,10 +4,17 @@ import h5py
 import numpy as np
 import pytest
 
-import envs
-from envs.collect import collect
-from envs.dataset import SCHEMA_VERSION, DatasetWriter, WindowSampler, load_dataset, normalization_stats, split_episodes
-from envs.errors import DatasetError
+from actjepa import envs
+from actjepa.envs.collect import collect
+from actjepa.envs.dataset import (
+    SCHEMA_VERSION,
+    DatasetWriter,
+    WindowSampler,
+    load_dataset,
+    normalization_stats,
+    split_episodes,
+)
+from actjepa.envs.errors import DatasetError
 
 E, T, OBS, A, G = 5, 12, (3,), 2, 2
 
@@ -171,7 +178,7 @@ def test_split_and_normalization_stats(tmp_path):
 
 
 def test_pixel_stats_per_channel():
-    from envs.dataset import EpisodeDataset
+    from actjepa.envs.dataset import EpisodeDataset
 
     obs = np.zeros((2, 3, 4, 4, 3), np.uint8)
     obs[..., 0], obs[..., 1] = 10, np.arange(4, dtype=np.uint8)[None, None, :, None] * 50

@@ -5,10 +5,10 @@ from collections import namedtuple
 
 import pytest
 
-from envs.collect import collect
-from envs.dataset import size
-from envs.errors import EnvError
-from envs.registry import task_spec
+from actjepa.envs.collect import collect
+from actjepa.envs.dataset import size
+from actjepa.envs.errors import EnvError
+from actjepa.envs.registry import task_spec
 
 Usage = namedtuple("Usage", "total used free")
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from dm_control import suite
 
-import envs
+from actjepa import envs
 
 
 @pytest.mark.parametrize("name", ["reacher", "point_mass"])

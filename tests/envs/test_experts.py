@@ -3,9 +3,9 @@
 import numpy as np
 import pytest
 
-import envs
-from envs.errors import EnvError
-from envs.experts import make_expert
+from actjepa import envs
+from actjepa.envs.errors import EnvError
+from actjepa.envs.experts import make_expert
 
 
 @pytest.mark.parametrize("name", ["reacher", "point_mass", "maze", "push"])
@@ -22,7 +22,7 @@ def test_expert_success_rate(name):
 
 def test_maze_goals_need_the_detour():
     """In a sizeable share of maze episodes the straight line to the goal crosses a wall."""
-    from envs.tasks import maze
+    from actjepa.envs.tasks import maze
 
     env = envs.make("maze", num_envs=100)
     env.reset(np.arange(100))

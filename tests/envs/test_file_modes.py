@@ -5,8 +5,8 @@ import stat
 
 import pytest
 
-from envs.atomic import atomic_write, current_umask, target_file_mode
-from envs.collect import collect
+from actjepa.envs.atomic import atomic_write, current_umask, target_file_mode
+from actjepa.envs.collect import collect
 
 
 @pytest.fixture

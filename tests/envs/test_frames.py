@@ -2,10 +2,10 @@
 
 import numpy as np
 
-import envs
-from envs.dataset import EpisodeDataset
-from envs.frames import RenderSupport, observation_frames, render_support, scene_frames
-from envs.summary import dataset_summary, task_table
+from actjepa import envs
+from actjepa.envs.dataset import EpisodeDataset
+from actjepa.envs.frames import RenderSupport, observation_frames, render_support, scene_frames
+from actjepa.envs.summary import dataset_summary, task_table
 from tests.envs.tiny_goal_env import TinyPointGoal, register
 
 

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from envs.dataset import EpisodeDataset, WindowSampler
-from envs.errors import DatasetError
+from actjepa.envs.dataset import EpisodeDataset, WindowSampler
+from actjepa.envs.errors import DatasetError
 
 E, T = 6, 20
 

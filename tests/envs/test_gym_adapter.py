@@ -4,8 +4,8 @@ import gymnasium as gym
 import numpy as np
 import pytest
 
-import envs
-from envs.errors import EnvError
+from actjepa import envs
+from actjepa.envs.errors import EnvError
 
 
 class SlideToGoal(gym.Env):
@@ -93,7 +93,8 @@ def test_task_modules_from_environment(tmp_path):
         "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
     }
     code = (
-        "import envs; from envs.collect import collect; from envs.dataset import load_dataset;"
+        "from actjepa import envs; from actjepa.envs.collect import collect; "
+        "from actjepa.envs.dataset import load_dataset;"
         f"d = load_dataset(collect('slide', 'play', episodes=3, out=r'{tmp_path / 's.h5'}', progress=False));"
         "print(envs.task_names()[-1], d.observations.shape)"
     )

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-import envs
-from envs.errors import EnvError
+from actjepa import envs
+from actjepa.envs.errors import EnvError
 from tests.envs.test_gym_adapter import SlideToGoal
 from tests.envs.tiny_goal_env import TIP_OFFSET, TinyPointGoal, register
 
@@ -54,9 +54,9 @@ def test_oracle_plans_to_the_goal(tiny):
     """The planner's oracle (MPPI on SimulatorModel over env.simulate) reaches goals of the adapter task."""
     import torch
 
-    from planner.config import ControllerConfig, PlannerConfig
-    from planner.controller import make_controller
-    from planner.oracle import SimulatorModel
+    from actjepa.planner.config import ControllerConfig, PlannerConfig
+    from actjepa.planner.controller import make_controller
+    from actjepa.planner.oracle import SimulatorModel
 
     with envs.make("tiny_point", num_envs=2) as env:
         obs = env.reset([10, 11])

@@ -7,9 +7,9 @@ import h5py
 import numpy as np
 import pytest
 
-from envs.dataset import load_dataset
-from envs.dataset.importers import ImportConfig, import_dataset
-from envs.errors import DatasetError, EnvError
+from actjepa.envs.dataset import load_dataset
+from actjepa.envs.dataset.importers import ImportConfig, import_dataset
+from actjepa.envs.errors import DatasetError, EnvError
 from tests.envs.tiny_goal_env import TinyPointGoal, expert, goal_observation, register
 
 LENGTHS = (40, 45, 30, 40)

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-import envs
+from actjepa import envs
 
 
 @pytest.mark.parametrize("name", ["reacher", "push"])

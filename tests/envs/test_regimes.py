@@ -7,12 +7,12 @@ import json
 import numpy as np
 import pytest
 
-import envs
-from benchmarks.evaluation.episodes import run_episodes
-from envs.dataset import load_dataset
-from envs.perturbation import Perturbation, PerturbedEpisodes
-from envs.regimes import DataRegime, collect_regime
-from envs.regions import GoalRegion, seeds_inside
+from actjepa import envs
+from actjepa.benchmarks.evaluation.episodes import run_episodes
+from actjepa.envs.dataset import load_dataset
+from actjepa.envs.perturbation import Perturbation, PerturbedEpisodes
+from actjepa.envs.regimes import DataRegime, collect_regime
+from actjepa.envs.regions import GoalRegion, seeds_inside
 
 
 def _collect(tmp_path, name: str, task: str = "reacher", **fields):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from envs.seeds import EVALUATION_SEED_BASE, evaluation_seeds, training_seeds
+from actjepa.envs.seeds import EVALUATION_SEED_BASE, evaluation_seeds, training_seeds
 
 
 def test_training_seeds_reproducible_and_distinct():

@@ -2,8 +2,8 @@
 
 import pytest
 
-from envs import task_modules
-from envs.errors import EnvError
+from actjepa.envs import task_modules
+from actjepa.envs.errors import EnvError
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import envs
-from envs.collect import collect
-from envs.dataset import load_dataset
-from envs.errors import EnvError
+from actjepa import envs
+from actjepa.envs.collect import collect
+from actjepa.envs.dataset import load_dataset
+from actjepa.envs.errors import EnvError
 from tests.envs.tiny_goal_env import TinyPointGoal, goal_observation, register
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -42,7 +42,7 @@ class _Policy:
 def test_policy_object_as_expert():
     policy = _Policy()
     register("tiny_point_policy", expert=policy)
-    expert = __import__("envs.experts", fromlist=["make_expert"]).make_expert("tiny_point_policy")
+    expert = __import__("actjepa.envs.experts", fromlist=["make_expert"]).make_expert("tiny_point_policy")
     with envs.make("tiny_point_policy", num_envs=3) as env:
         obs = env.reset([0, 1, 2])
         actions = expert(env)
@@ -118,7 +118,7 @@ def test_task_module_found_in_the_current_folder(tmp_path):
     shutil.copy(Path(__file__).with_name("tiny_goal_env.py"), work / "tiny_goal_env.py")
     (work / "my_tasks.py").write_text("import tiny_goal_env\ntiny_goal_env.register('tiny_from_cwd')\n")
     (scripts / "show.py").write_text(
-        "import envs\nprint(envs.task_names()[-1], envs.oracle_available('tiny_from_cwd'))\n"
+        "from actjepa import envs\nprint(envs.task_names()[-1], envs.oracle_available('tiny_from_cwd'))\n"
     )
     result = _run([sys.executable, str(scripts / "show.py")], work, "my_tasks")
     assert result.returncode == 0, result.stderr
@@ -127,9 +127,9 @@ def test_task_module_found_in_the_current_folder(tmp_path):
 
 def test_broken_task_module_cannot_break_help(tmp_path):
     (tmp_path / "broken_tasks.py").write_text("raise RuntimeError('typo in my env')\n")
-    help_run = _run([sys.executable, "-m", "benchmarks.cli", "--help"], tmp_path, "broken_tasks")
+    help_run = _run([sys.executable, "-m", "actjepa.benchmarks.cli", "--help"], tmp_path, "broken_tasks")
     assert help_run.returncode == 0 and "usage" in help_run.stdout.lower(), help_run.stderr
-    tasks_run = _run([sys.executable, "-m", "benchmarks.cli", "tasks"], tmp_path, "broken_tasks")
+    tasks_run = _run([sys.executable, "-m", "actjepa.benchmarks.cli", "tasks"], tmp_path, "broken_tasks")
     assert tasks_run.returncode == 2 and "Traceback" not in tasks_run.stderr
     assert tasks_run.stderr.strip().splitlines() == [
         "actjepa: error: cannot import task module 'broken_tasks' named in ACTJEPA_TASK_MODULES (RuntimeError: typo "

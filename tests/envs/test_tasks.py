@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-import envs
-from envs.errors import EnvError
+from actjepa import envs
+from actjepa.envs.errors import EnvError
 
 BUILTIN = ["reacher", "point_mass", "maze", "push"]
 
@@ -131,7 +131,7 @@ def test_sim_state_round_trip_and_simulate(name):
 
 
 def test_simulate_chunks_give_identical_results(monkeypatch):
-    import envs.mujoco_env as mujoco_env
+    import actjepa.envs.mujoco_env as mujoco_env
 
     env = envs.make("push", num_envs=4)
     env.reset([0, 1, 2, 3])

@@ -12,16 +12,16 @@ import h5py
 import numpy as np
 import pytest
 
-from envs.collect import collect
-from envs.dataset import DatasetWriter, failsafe_file, load_dataset
-from envs.errors import DatasetError, EnvError
+from actjepa.envs.collect import collect
+from actjepa.envs.dataset import DatasetWriter, failsafe_file, load_dataset
+from actjepa.envs.errors import DatasetError, EnvError
 
 USER_BYTES = b"the user's earlier file"
 
 LIMITED_CHILD = textwrap.dedent("""
     import resource, sys
-    from envs.collect import collect
-    from envs.errors import EnvError
+    from actjepa.envs.collect import collect
+    from actjepa.envs.errors import EnvError
 
     limit = int(sys.argv[2])
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
@@ -215,7 +215,7 @@ def test_bad_output_paths_fail_before_any_work(tmp_path, make_out, message):
 
 def test_interrupt_while_finishing_keeps_the_file(tmp_path, monkeypatch):
     """Ctrl-C twice during the final verify-and-rename is delivered after the file is in place."""
-    import envs.collect as collect_module
+    import actjepa.envs.collect as collect_module
 
     out = tmp_path / "data.h5"
     real_verify = collect_module.verify_written

@@ -99,7 +99,7 @@ def expert(obs):
 
 def register(name="tiny_point", **kwargs):
     """Register the tiny env as an actjepa task (the recipe a user's task module follows)."""
-    import envs
+    from actjepa import envs
 
     options = {"success_radius": 0.03, "max_episode_steps": 40, "expert": expert, "overwrite": True}
     return envs.register_task(name, kwargs.pop("factory", TinyPointGoal), goal_observation, **{**options, **kwargs})

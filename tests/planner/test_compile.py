@@ -8,9 +8,9 @@ from dataclasses import replace
 import pytest
 import torch
 
-import planner.compilation as compilation
-from benchmarks.perf.planner import default_model, planner_config
-from planner import plan
+import actjepa.planner.compilation as compilation
+from actjepa.benchmarks.perf.planner import default_model, planner_config
+from actjepa.planner import plan
 
 
 @pytest.fixture

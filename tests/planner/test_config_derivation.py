@@ -2,7 +2,7 @@
 
 import pytest
 
-from planner import CONTROLLER_NAMES, PlannerConfig, PlannerError, parse_controller_name
+from actjepa.planner import CONTROLLER_NAMES, PlannerConfig, PlannerError, parse_controller_name
 
 
 @pytest.mark.parametrize("num, elites, prior", [(512, 64, 24), (256, 32, 24), (64, 8, 8), (16, 2, 2), (4, 1, 0)])

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 import torch
 
-import planner
-from planner import ControllerConfig, PlannerConfig, PlannerError, make_controller
+from actjepa import planner
+from actjepa.planner import ControllerConfig, PlannerConfig, PlannerError, make_controller
 from tests.planner.models import LinearModel, PriorFromOptimum, TinyMLPModel
 
 SMALL = PlannerConfig(
@@ -135,7 +135,10 @@ def test_learned_controllers_only_ever_see_observations_and_goal_observations():
 
 
 def test_the_planner_package_imports_no_simulator_or_model_package():
-    code = "import sys, planner; print(sorted(m for m in ('mujoco', 'envs', 'world_model', 'benchmarks', 'dm_control') if m in sys.modules))"
+    code = (
+        "import sys, actjepa.planner; print(sorted(m for m in ('mujoco', 'actjepa.envs', 'actjepa.world_model', "
+        "'actjepa.benchmarks', 'actjepa.common', 'dm_control') if m in sys.modules))"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code],
         capture_output=True,
@@ -145,7 +148,7 @@ def test_the_planner_package_imports_no_simulator_or_model_package():
     )
     assert out.stdout.strip() == "[]"
     sources = " ".join(p.read_text() for p in Path(planner.__file__).parent.glob("*.py"))
-    for forbidden in ("import envs", "import world_model", "import mujoco", "from envs", "from world_model"):
+    for forbidden in ("actjepa.envs", "actjepa.world_model", "actjepa.benchmarks", "import mujoco", "import envs"):
         assert forbidden not in sources
 
 

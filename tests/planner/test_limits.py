@@ -3,14 +3,14 @@
 import pytest
 import torch
 
-from planner import ControllerConfig, PlannerConfig, PlannerError, make_controller
-from planner.limits import (
+from actjepa.planner import ControllerConfig, PlannerConfig, PlannerError, make_controller
+from actjepa.planner.limits import (
     available_memory_bytes,
     check_planning_memory,
     format_bytes,
     planning_memory_bytes,
 )
-from planner.noise import check_seeds
+from actjepa.planner.noise import check_seeds
 from tests.planner.models import LinearModel
 
 

@@ -1,6 +1,6 @@
 import torch
 
-from planner.noise import NormalStream, derive_keys, episode_keys
+from actjepa.planner.noise import NormalStream, derive_keys, episode_keys
 
 
 def test_streams_are_standard_normal_and_independent_of_batch_size():

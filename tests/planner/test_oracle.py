@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 import torch
 
-from planner import ControllerConfig, PlannerConfig, PlannerError, SimulatorModel, make_controller
+from actjepa.planner import ControllerConfig, PlannerConfig, PlannerError, SimulatorModel, make_controller
 
 
 class PointSim:

@@ -1,8 +1,8 @@
 import pytest
 import torch
 
-from planner import PlannerConfig, PlannerError, plan
-from planner.scoring import chunk_size
+from actjepa.planner import PlannerConfig, PlannerError, plan
+from actjepa.planner.scoring import chunk_size
 from tests.planner.models import LinearModel, PriorFromOptimum, TinyMLPModel
 
 Z0 = torch.tensor([[0.0, 0.0], [0.3, -0.2], [-0.5, 0.4]])

@@ -3,8 +3,8 @@
 import pytest
 import torch
 
-from planner import PlannerConfig, PlannerError, plan
-from planner.cost import distance_to_goal, goal_cost
+from actjepa.planner import PlannerConfig, PlannerError, plan
+from actjepa.planner.cost import distance_to_goal, goal_cost
 from tests.planner.models import LinearModel, PriorFromOptimum
 
 Z0 = torch.tensor([[0.0, 0.0], [0.3, -0.2], [-0.5, 0.4]])

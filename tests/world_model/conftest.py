@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from actjepa.world_model import ModelConfig, TrainConfig
 from tests.world_model.synthetic import Sampler, make_episodes, norm_stats
-from world_model import ModelConfig, TrainConfig
 
 TINY = dict(
     latent_dim=16,

@@ -9,14 +9,14 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from actjepa.world_model.augment import draw_shifts, shift_frames
+from actjepa.world_model.distributed import Shard
+from actjepa.world_model.errors import WorldModelError
+from actjepa.world_model.model import ActJepa
+from actjepa.world_model.objective import _shifted, compute_losses
+from actjepa.world_model.train import train
 from tests.world_model.conftest import META, sampler_for, tiny_config, tiny_train
 from tests.world_model.synthetic import make_episodes, norm_stats
-from world_model.augment import draw_shifts, shift_frames
-from world_model.distributed import Shard
-from world_model.errors import WorldModelError
-from world_model.model import ActJepa
-from world_model.objective import _shifted, compute_losses
-from world_model.train import train
 
 
 def _reference(frames: np.ndarray, dy: int, dx: int) -> np.ndarray:

@@ -9,9 +9,9 @@ import pytest
 import torch
 from safetensors.torch import load_file, save_file
 
+from actjepa.world_model import ActJepa, load_model, open_loop_error, save_checkpoint
+from actjepa.world_model.errors import CheckpointError, WorldModelError
 from tests.world_model.conftest import META, tiny_config
-from world_model import ActJepa, load_model, open_loop_error, save_checkpoint
-from world_model.errors import CheckpointError, WorldModelError
 
 
 @pytest.fixture()
@@ -105,7 +105,7 @@ def test_open_loop_identity_predictor_equals_copy_last(state_data, state_stats):
 def test_open_loop_reports_the_heads_chunk_error_on_held_out_windows(state_data, state_stats):
     """action_error is the policy's own chunk toward the episode's last state against the actions taken, in
     normalised units, over the same windows as the latent rollouts; no chunk fits a shorter horizon."""
-    from world_model.diagnostics import _start_times
+    from actjepa.world_model.diagnostics import _start_times
 
     torch.manual_seed(0)
     model = ActJepa(tiny_config(), state_stats).eval()

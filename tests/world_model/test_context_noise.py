@@ -8,13 +8,13 @@ import math
 import pytest
 import torch
 
+from actjepa.world_model.distributed import Shard
+from actjepa.world_model.errors import WorldModelError
+from actjepa.world_model.model import ActJepa
+from actjepa.world_model.objective import _noisy_context, compute_losses
+from actjepa.world_model.train import train
 from tests.world_model.conftest import META, sampler_for, tiny_config, tiny_train
 from tests.world_model.synthetic import make_episodes, norm_stats
-from world_model.distributed import Shard
-from world_model.errors import WorldModelError
-from world_model.model import ActJepa
-from world_model.objective import _noisy_context, compute_losses
-from world_model.train import train
 
 
 def _model_and_batch(baseline: str | None = None) -> tuple[ActJepa, dict[str, torch.Tensor]]:

@@ -8,13 +8,13 @@ import numpy as np
 import pytest
 import torch
 
+from actjepa.world_model import ActJepa, save_checkpoint
+from actjepa.world_model.decoder import DECODER_FILE, DECODER_INFO_FILE, DecoderConfig, load_decoder, save_decoder
+from actjepa.world_model.decoder_data import DecoderData
+from actjepa.world_model.decoder_train import train_decoder
+from actjepa.world_model.errors import CheckpointError, WorldModelError
 from tests.world_model.conftest import tiny_config
 from tests.world_model.synthetic import make_episodes, norm_stats
-from world_model import ActJepa, save_checkpoint
-from world_model.decoder import DECODER_FILE, DECODER_INFO_FILE, DecoderConfig, load_decoder, save_decoder
-from world_model.decoder_data import DecoderData
-from world_model.decoder_train import train_decoder
-from world_model.errors import CheckpointError, WorldModelError
 
 
 def decoder_data(data: dict[str, np.ndarray], heldout: int = 2) -> DecoderData:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import torch
 
+from actjepa.world_model import ActJepa, load_model, save_checkpoint
+from actjepa.world_model.device import check_device
+from actjepa.world_model.errors import WorldModelError
 from tests.world_model.conftest import META, tiny_config
-from world_model import ActJepa, load_model, save_checkpoint
-from world_model.device import check_device
-from world_model.errors import WorldModelError
 
 
 def test_cuda_without_a_gpu(tmp_path, state_stats, monkeypatch):

@@ -6,12 +6,12 @@ import math
 
 import torch
 
+from actjepa.world_model import ActJepa
+from actjepa.world_model.ema import ema_momentum, ema_update
+from actjepa.world_model.head import ActJepaHead
+from actjepa.world_model.masking import sample_block_mask
+from actjepa.world_model.objective import LossWeights, compute_losses
 from tests.world_model.conftest import sampler_for, tiny_config
-from world_model import ActJepa
-from world_model.ema import ema_momentum, ema_update
-from world_model.head import ActJepaHead
-from world_model.masking import sample_block_mask
-from world_model.objective import LossWeights, compute_losses
 
 
 def _batch(model, data, step=0, size=16):

@@ -5,11 +5,9 @@ from __future__ import annotations
 import pytest
 import torch
 
-from tests.world_model.conftest import tiny_config
-from tests.world_model.synthetic import Sampler
-from world_model import ActJepa
-from world_model.errors import WorldModelError
-from world_model.memory import (
+from actjepa.world_model import ActJepa
+from actjepa.world_model.errors import WorldModelError
+from actjepa.world_model.memory import (
     STATE_COPIES,
     available_memory_bytes,
     check_training_memory,
@@ -17,7 +15,9 @@ from world_model.memory import (
     saved_activation_bytes,
     training_memory_bytes,
 )
-from world_model.objective import LossWeights
+from actjepa.world_model.objective import LossWeights
+from tests.world_model.conftest import tiny_config
+from tests.world_model.synthetic import Sampler
 
 
 def real_cpu_oom() -> RuntimeError:

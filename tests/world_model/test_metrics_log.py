@@ -7,11 +7,11 @@ import json
 import pytest
 import torch
 
+from actjepa.world_model.errors import CheckpointError
+from actjepa.world_model.metrics_log import METRICS_FILE, MetricsLog, TornMetricsWarning, read_rows
+from actjepa.world_model.objective import LossOutput
+from actjepa.world_model.train import train
 from tests.world_model.conftest import META, sampler_for, tiny_config, tiny_train
-from world_model.errors import CheckpointError
-from world_model.metrics_log import METRICS_FILE, MetricsLog, TornMetricsWarning, read_rows
-from world_model.objective import LossOutput
-from world_model.train import train
 
 
 def _losses(action: float) -> LossOutput:

@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 import torch
 
+from actjepa.world_model import ActJepa, ModelConfig
+from actjepa.world_model.errors import WorldModelError
 from tests.world_model.conftest import tiny_config
 from tests.world_model.synthetic import make_episodes, norm_stats
-from world_model import ActJepa, ModelConfig
-from world_model.errors import WorldModelError
 
 B, N, H = 3, 5, 7
 

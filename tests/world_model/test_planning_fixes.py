@@ -10,13 +10,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from actjepa.world_model import ModelConfig, TrainConfig
+from actjepa.world_model.model import ActJepa
+from actjepa.world_model.objective import compute_losses
+from actjepa.world_model.regularizers import vicreg
+from actjepa.world_model.value import GoalValue, expectile_loss
 from tests.world_model.conftest import tiny_config, tiny_train
 from tests.world_model.synthetic import Sampler
-from world_model import ModelConfig, TrainConfig
-from world_model.model import ActJepa
-from world_model.objective import compute_losses
-from world_model.regularizers import vicreg
-from world_model.value import GoalValue, expectile_loss
 
 
 def _layernormed_manifold(n: int = 512, dim: int = 64, intrinsic: int = 8, seed: int = 0) -> torch.Tensor:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.cli import main
+from actjepa.benchmarks.cli import main
 
 
 def invoke(*args) -> tuple[int, str, str]:

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import torch
 
-from envs.dataset import load_dataset
+from actjepa.envs.dataset import load_dataset
+from actjepa.world_model import load_model
+from actjepa.world_model.decoder import DECODER_FILE, DECODER_INFO_FILE, load_decoder
 from tests.benchmarks.cli.conftest import one_line_error
-from world_model import load_model
-from world_model.decoder import DECODER_FILE, DECODER_INFO_FILE, load_decoder
 
 
 @pytest.fixture(scope="module")
@@ -95,8 +95,8 @@ def test_bad_input_is_one_line_and_writes_nothing(cli, tmp_path, fitted, point_m
 
 
 def test_eval_draws_without_a_decoder_fitted_to_other_weights_and_says_so(fitted, tmp_path):
-    from benchmarks.cli.evaluate import _decoder_or_none
-    from world_model import save_checkpoint
+    from actjepa.benchmarks.cli.evaluate import _decoder_or_none
+    from actjepa.world_model import save_checkpoint
 
     folder = tmp_path / "run"
     shutil.copytree(fitted, folder)

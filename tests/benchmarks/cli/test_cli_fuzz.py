@@ -24,15 +24,15 @@ import torch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import benchmarks.evaluation.run
-import benchmarks.experiments.pipeline
-import benchmarks.launch
-import benchmarks.perf.planner
-import benchmarks.perf.train
-import envs.collect
-import world_model.train
-from benchmarks.cli import main
-from benchmarks.reporting.report import RESULTS_BEGIN, RESULTS_END
+import actjepa.benchmarks.evaluation.run
+import actjepa.benchmarks.experiments.pipeline
+import actjepa.benchmarks.launch
+import actjepa.benchmarks.perf.planner
+import actjepa.benchmarks.perf.train
+import actjepa.envs.collect
+import actjepa.world_model.train
+from actjepa.benchmarks.cli import main
+from actjepa.benchmarks.reporting.report import RESULTS_BEGIN, RESULTS_END
 
 COMMANDS = ("tasks", "collect", "train", "eval", "demo", "reproduce", "report", "bench planner", "bench train")
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None)
@@ -81,13 +81,13 @@ def world(tmp_path_factory, point_mass_data, point_mass_checkpoint):
     shutil.copytree(point_mass_checkpoint, root / "good_ckpt")
     (root / "a_dir").mkdir()
     stubs = [
-        (world_model.train, "train_step"),
-        (benchmarks.evaluation.run, "evaluate"),
-        (envs.collect, "run_episodes"),
-        (benchmarks.perf.planner, "measure"),
-        (benchmarks.perf.train, "measure"),
-        (benchmarks.experiments.pipeline.Pipeline, "run"),
-        (benchmarks.launch, "launch"),
+        (actjepa.world_model.train, "train_step"),
+        (actjepa.benchmarks.evaluation.run, "evaluate"),
+        (actjepa.envs.collect, "run_episodes"),
+        (actjepa.benchmarks.perf.planner, "measure"),
+        (actjepa.benchmarks.perf.train, "measure"),
+        (actjepa.benchmarks.experiments.pipeline.Pipeline, "run"),
+        (actjepa.benchmarks.launch, "launch"),
     ]
     saved = [(owner, name, getattr(owner, name)) for owner, name in stubs]
     for owner, name in stubs:

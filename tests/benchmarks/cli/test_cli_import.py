@@ -7,8 +7,8 @@ import h5py
 import numpy as np
 import pytest
 
-from benchmarks.cli import main
-from envs.dataset import load_dataset
+from actjepa.benchmarks.cli import main
+from actjepa.envs.dataset import load_dataset
 from tests.benchmarks.user_tasks import register_point
 from tests.envs.tiny_goal_env import TinyPointGoal, expert
 

@@ -6,8 +6,8 @@ import sys
 
 import h5py
 
-from benchmarks.cli import main
-from envs.dataset import load_dataset
+from actjepa.benchmarks.cli import main
+from actjepa.envs.dataset import load_dataset
 
 
 def run(capsys, *args):
@@ -88,7 +88,16 @@ def test_console_script_exit_code(tmp_path):
     """The real entry point in a subprocess: a negative count exits non-zero with one line, no traceback."""
     env = {**os.environ, "MUJOCO_GL": "egl"}
     result = subprocess.run(
-        [sys.executable, "-m", "benchmarks.cli", "collect", "--episodes", "-1", "--out", str(tmp_path / "a.h5")],
+        [
+            sys.executable,
+            "-m",
+            "actjepa.benchmarks.cli",
+            "collect",
+            "--episodes",
+            "-1",
+            "--out",
+            str(tmp_path / "a.h5"),
+        ],
         capture_output=True,
         text=True,
         env=env,

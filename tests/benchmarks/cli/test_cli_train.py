@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from benchmarks.cli import main
-from world_model import load_model
+from actjepa.benchmarks.cli import main
+from actjepa.world_model import load_model
 
 FAST = ["--steps", "4", "--batch-size", "16", "--no-progress"]
 
@@ -125,7 +125,7 @@ def test_bench_train_writes_json(capsys, tmp_path):
 
 
 def test_the_summary_flags_a_head_that_fits_only_its_demonstrations(tmp_path):
-    from benchmarks.cli.train import _action_gap
+    from actjepa.benchmarks.cli.train import _action_gap
 
     (tmp_path / "metrics.jsonl").write_text(json.dumps({"step": 50, "action": 0.1}) + "\n")
     assert _action_gap(0.25, tmp_path).endswith(

@@ -4,9 +4,9 @@ import textwrap
 
 import pytest
 
-from benchmarks.cli import COMMANDS, main
+from actjepa.benchmarks.cli import COMMANDS, main
 
-HEADER = "import numpy as np\nimport envs\nfrom tests.benchmarks.user_tasks import SlideToGoal\n"
+HEADER = "import numpy as np\nfrom actjepa import envs\nfrom tests.benchmarks.user_tasks import SlideToGoal\n"
 
 BAD_MODULES = {
     "raises_on_import": (

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from benchmarks.cli import main
+from actjepa.benchmarks.cli import main
 
 
 class InterruptImports:
@@ -23,8 +23,8 @@ class InterruptImports:
 
 def test_ctrl_c_while_importing_is_one_line(capsys, monkeypatch):
     """On main a Ctrl-C in the first seconds (imports of torch, MuJoCo) printed a KeyboardInterrupt traceback."""
-    monkeypatch.delitem(sys.modules, "planner.errors", raising=False)
-    monkeypatch.setattr(sys, "meta_path", [InterruptImports("planner.errors"), *sys.meta_path])
+    monkeypatch.delitem(sys.modules, "actjepa.planner.errors", raising=False)
+    monkeypatch.setattr(sys, "meta_path", [InterruptImports("actjepa.planner.errors"), *sys.meta_path])
     with pytest.raises(SystemExit) as exit_info:
         main(["tasks"])
     assert exit_info.value.code == 130

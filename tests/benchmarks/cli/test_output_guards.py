@@ -152,14 +152,14 @@ def test_force_refuses_to_delete_a_folder_with_user_files(cli, tmp_path, monkeyp
 
 def test_protocols_check_their_largest_plan_against_free_memory(cli, tmp_path, monkeypatch):
     """Every built-in protocol fits in 4 GiB; with 1 MiB free, reproduce stops before its first stage."""
-    import planner.limits
-    from benchmarks.cli.guards import check_protocol
-    from benchmarks.experiments.protocols import PROTOCOLS, protocol
+    import actjepa.planner.limits as limits
+    from actjepa.benchmarks.cli.guards import check_protocol
+    from actjepa.benchmarks.experiments.protocols import PROTOCOLS, protocol
 
-    monkeypatch.setattr(planner.limits, "available_memory_bytes", lambda device="cpu": 4 * 2**30)
+    monkeypatch.setattr(limits, "available_memory_bytes", lambda device="cpu": 4 * 2**30)
     for name in PROTOCOLS:
         check_protocol(protocol(name, task="reacher"), tmp_path / "w", tmp_path / "r", force=False)
-    monkeypatch.setattr(planner.limits, "available_memory_bytes", lambda device="cpu": 2**20)
+    monkeypatch.setattr(limits, "available_memory_bytes", lambda device="cpu": 2**20)
     args = ("reproduce", "--task", "point_mass", "--workdir", tmp_path / "w", "--report", tmp_path / "r")
     assert "lower --num-samples or --batch-size" in one_line_error(*cli(*args)[::2])
     assert list(tmp_path.iterdir()) == []

@@ -10,11 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from benchmarks.cli import COMMANDS, _command_class, _find, main
-from benchmarks.cli.evaluate import EvalCommand
-from benchmarks.cli.parsing import merge_repeated, parse
-from benchmarks.errors import UserError
-from planner import CONTROLLER_NAMES
+from actjepa.benchmarks.cli import COMMANDS, _command_class, _find, main
+from actjepa.benchmarks.cli.evaluate import EvalCommand
+from actjepa.benchmarks.cli.parsing import merge_repeated, parse
+from actjepa.benchmarks.errors import UserError
+from actjepa.planner import CONTROLLER_NAMES
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 
@@ -117,7 +117,7 @@ def test_help_goes_to_stdout_with_field_docstrings(capsys):
 
 
 def test_readme_train_options_reach_the_request():
-    from benchmarks.cli.train import TrainCommand
+    from actjepa.benchmarks.cli.train import TrainCommand
 
     command = parse(
         TrainCommand,
@@ -129,7 +129,7 @@ def test_readme_train_options_reach_the_request():
 
 
 def test_errors_raised_by_configs_become_one_line_user_errors():
-    from benchmarks.cli.train import TrainCommand
+    from actjepa.benchmarks.cli.train import TrainCommand
 
     with pytest.raises(UserError, match="--resume and --force contradict") as exc:
         parse(TrainCommand, ["--data", "d", "--out", "o", "--resume", "--force"], prog="actjepa train")
@@ -146,8 +146,8 @@ def test_errors_raised_by_configs_become_one_line_user_errors():
     ],
 )
 def test_to_args_reads_back_into_the_same_command(args):
-    from benchmarks.cli.parsing import to_args
-    from benchmarks.cli.train import TrainCommand
+    from actjepa.benchmarks.cli.parsing import to_args
+    from actjepa.benchmarks.cli.train import TrainCommand
 
     command = parse(TrainCommand, args, prog="actjepa train")
     assert parse(TrainCommand, to_args(command), prog="actjepa train") == command

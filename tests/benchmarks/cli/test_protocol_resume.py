@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from benchmarks.experiments.pipeline import Pipeline
-from benchmarks.experiments.protocols import protocol
+from actjepa.benchmarks.experiments.pipeline import Pipeline
+from actjepa.benchmarks.experiments.protocols import protocol
 
 
 def test_an_interrupted_training_stage_resumes(tmp_path, point_mass_checkpoint):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.reporting.report import RESULTS_BEGIN, RESULTS_END
+from actjepa.benchmarks.reporting.report import RESULTS_BEGIN, RESULTS_END
 from tests.benchmarks.cli.conftest import one_line_error
 
 

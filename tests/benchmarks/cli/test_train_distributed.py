@@ -23,7 +23,7 @@ FAST = ("--batch-size", "8", "--no-progress")
 def launch_two(*args) -> subprocess.CompletedProcess:
     """`actjepa ARGS --nproc-per-node 2` in a fresh interpreter (its children import this worktree)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TORCH_COMPILE_DISABLE": "1", "OMP_NUM_THREADS": "1"}
-    command = [sys.executable, "-m", "benchmarks.cli", *map(str, args), "--nproc-per-node", "2"]
+    command = [sys.executable, "-m", "actjepa.benchmarks.cli", *map(str, args), "--nproc-per-node", "2"]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=600, check=False)
 
 
@@ -127,7 +127,7 @@ def test_the_launcher_puts_back_the_signal_handlers_it_found():
     """torch's launcher installs its own Ctrl-C handler and leaves it; ours must not outlive the launch."""
     import signal
 
-    from benchmarks.launch import _launcher_settings
+    from actjepa.benchmarks.launch import _launcher_settings
 
     def mine(signum, frame):
         raise KeyboardInterrupt

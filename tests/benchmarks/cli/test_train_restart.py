@@ -11,9 +11,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import world_model.train as trainer
+import actjepa.world_model.train as trainer
+from actjepa.world_model.train_config import TrainConfig
 from tests.benchmarks.cli.conftest import one_line_error
-from world_model.train_config import TrainConfig
 
 FAST = ("--batch-size", "8", "--no-progress")
 
@@ -125,7 +125,7 @@ def test_cpu_out_of_memory_is_one_line_naming_batch_size(cli, tmp_path, point_ma
 
 
 def test_training_memory_is_checked_before_the_folder_is_touched(cli, tmp_path, point_mass_data, monkeypatch):
-    import world_model.memory as memory
+    import actjepa.world_model.memory as memory
 
     monkeypatch.setattr(memory, "available_memory_bytes", lambda device="cpu": 1024)
     out = tmp_path / "run"
@@ -143,8 +143,8 @@ def test_resume_after_a_torn_metrics_line_warns_in_one_line(tmp_path, point_mass
         f.write('{"step": 1, "lo')
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).parents[3]), "OMP_NUM_THREADS": "1"}
     args = ["train", "--data", point_mass_data, "--out", out, "--steps", "3", "--resume", *FAST]
-    done = subprocess.run([sys.executable, "-m", "benchmarks.cli", *map(str, args)], env=env, capture_output=True,
-                          text=True, check=False)  # fmt: skip
+    command = [sys.executable, "-m", "actjepa.benchmarks.cli", *map(str, args)]
+    done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     dropped = "dropped a half-written last line (the run was stopped while logging)"
     assert done.stderr.strip().splitlines() == [f"actjepa: warning: {out / 'metrics.jsonl'}: {dropped}"]
@@ -153,7 +153,7 @@ def test_resume_after_a_torn_metrics_line_warns_in_one_line(tmp_path, point_mass
 
 def test_every_file_train_writes_is_a_run_file(cli, tmp_path, point_mass_data):
     """--force may remove exactly what a run writes; a new output file must join RUN_FILES."""
-    from world_model.resume import is_run_file
+    from actjepa.world_model.resume import is_run_file
 
     out = tmp_path / "run"
     assert cli("train", "--data", point_mass_data, "--out", out, "--steps", "2", *FAST)[0] == 0

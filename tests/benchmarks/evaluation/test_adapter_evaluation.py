@@ -2,10 +2,10 @@
 
 import pytest
 
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.evaluation.run import evaluate
-from envs.errors import EnvError
-from planner import ControllerConfig, PlannerConfig
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.evaluation.run import evaluate
+from actjepa.envs.errors import EnvError
+from actjepa.planner import ControllerConfig, PlannerConfig
 from tests.benchmarks.user_tasks import register_point, register_slide
 
 SMALL = ControllerConfig(planner=PlannerConfig(num_samples=32, horizon=4, iterations=2))

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-import benchmarks.perf.planner as bench
-from benchmarks.cli.evaluate import EvalCommand
-from benchmarks.cli.parsing import parse
-from benchmarks.errors import UserError
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.evaluation.controllers import controller_config
-from benchmarks.experiments.pipeline import Pipeline
-from benchmarks.experiments.protocols import protocol
-from planner import ControllerConfig, PlannerConfig
+import actjepa.benchmarks.perf.planner as bench
+from actjepa.benchmarks.cli.evaluate import EvalCommand
+from actjepa.benchmarks.cli.parsing import parse
+from actjepa.benchmarks.errors import UserError
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.evaluation.controllers import controller_config
+from actjepa.benchmarks.experiments.pipeline import Pipeline
+from actjepa.benchmarks.experiments.protocols import protocol
+from actjepa.planner import ControllerConfig, PlannerConfig
 
 
 @pytest.mark.parametrize("budget", [(256, 16, 4), (512, 16, 6), (64, 8, 2)])

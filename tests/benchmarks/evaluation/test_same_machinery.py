@@ -4,12 +4,12 @@ import numpy as np
 import pytest
 import torch
 
-import envs
-from benchmarks.evaluation.controllers import build_controller
-from planner import ControllerConfig, PlannerConfig
+from actjepa import envs
+from actjepa.benchmarks.evaluation.controllers import build_controller
+from actjepa.planner import ControllerConfig, PlannerConfig
+from actjepa.world_model import ActJepa
 from tests.benchmarks.user_tasks import register_point
 from tests.world_model.conftest import tiny_config
-from world_model import ActJepa
 
 CONTROL = ControllerConfig(planner=PlannerConfig(num_samples=32, horizon=4, iterations=2))
 

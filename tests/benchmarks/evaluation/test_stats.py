@@ -2,7 +2,7 @@
 
 import pytest
 
-from benchmarks.evaluation.stats import wilson_interval
+from actjepa.benchmarks.evaluation.stats import wilson_interval
 
 
 @pytest.mark.parametrize(

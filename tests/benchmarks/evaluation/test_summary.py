@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from benchmarks.evaluation.episodes import EpisodeRecord
-from benchmarks.evaluation.summary import per_action_ms, summarize
+from actjepa.benchmarks.evaluation.episodes import EpisodeRecord
+from actjepa.benchmarks.evaluation.summary import per_action_ms, summarize
 
 
 def test_per_action_time_spreads_each_plan_over_the_actions_it_produced():

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.experiments import data_efficiency
-from benchmarks.experiments.data_efficiency import CURVES, record_once, run_data_efficiency, subset
+from actjepa.benchmarks.experiments import data_efficiency
+from actjepa.benchmarks.experiments.data_efficiency import CURVES, record_once, run_data_efficiency, subset
 from tests.benchmarks.experiments.tiny import tiny_reacher
 
 pytestmark = pytest.mark.slow
@@ -39,7 +39,7 @@ def test_run_data_efficiency_pools_seeds_per_curve(tmp_path: Path):
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(data_efficiency, "evaluate_controller", refuse)
-        patch.setattr("benchmarks.experiments.training.train_on_dataset", refuse)
+        patch.setattr("actjepa.benchmarks.experiments.training.train_on_dataset", refuse)
         again = run_data_efficiency(data, tmp_path / "runs", (4, 6), (0, 1), base, request, progress=False)
     assert again["curves"] == result["curves"]
 

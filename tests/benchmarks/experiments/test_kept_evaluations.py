@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
-import benchmarks.experiments.kept_evaluations as kept
-from benchmarks.evaluation.config import EvalConfig
+import actjepa.benchmarks.experiments.kept_evaluations as kept
+from actjepa.benchmarks.evaluation.config import EvalConfig
 
 
 def test_evaluations_are_kept_per_controller_and_redone_when_anything_they_depend_on_changes(tmp_path, monkeypatch):
@@ -33,7 +33,7 @@ def test_evaluations_are_kept_per_controller_and_redone_when_anything_they_depen
 
 
 def test_an_ablation_rerun_trains_and_evaluates_nothing_again(tmp_path, monkeypatch):
-    import benchmarks.experiments.ablation as ablation
+    import actjepa.benchmarks.experiments.ablation as ablation
     from tests.benchmarks.experiments.tiny import tiny_reacher
 
     rows = (

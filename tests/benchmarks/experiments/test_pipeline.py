@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.experiments.pipeline import Pipeline
-from benchmarks.experiments.protocols import ProtocolConfig
-from benchmarks.experiments.training import TrainSettings
-from planner import ControllerConfig, PlannerConfig
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.experiments.pipeline import Pipeline
+from actjepa.benchmarks.experiments.protocols import ProtocolConfig
+from actjepa.benchmarks.experiments.training import TrainSettings
+from actjepa.planner import ControllerConfig, PlannerConfig
 
 pytestmark = pytest.mark.slow
 

@@ -4,10 +4,10 @@ from dataclasses import replace
 
 import pytest
 
-from benchmarks.cli import main
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.experiments.preflight import protocol_controllers
-from benchmarks.experiments.protocols import PROTOCOLS, protocol
+from actjepa.benchmarks.cli import main
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.experiments.preflight import protocol_controllers
+from actjepa.benchmarks.experiments.protocols import PROTOCOLS, protocol
 from tests.benchmarks.user_tasks import register_slide
 
 
@@ -27,7 +27,7 @@ def test_controllers_of_each_protocol():
 
 
 def test_reproduce_choices_replace_the_protocols():
-    from benchmarks.cli.protocols import ReproduceCommand
+    from actjepa.benchmarks.cli.protocols import ReproduceCommand
 
     base = protocol("compare", task="push", device="cpu")
     chosen = {"batch_size": 64, "baseline": True, "obs": "pixels", "seeds": (4,), "preset": "default", "demos": (7,)}

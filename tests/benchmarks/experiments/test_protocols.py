@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.errors import UserError
-from benchmarks.experiments.protocols import PROTOCOLS, protocol
-from planner import CONTROLLER_NAMES
+from actjepa.benchmarks.errors import UserError
+from actjepa.benchmarks.experiments.protocols import PROTOCOLS, protocol
+from actjepa.planner import CONTROLLER_NAMES
 
 
 def test_protocols_hold_their_experiments():

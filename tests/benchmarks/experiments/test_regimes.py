@@ -7,16 +7,16 @@ from dataclasses import replace
 
 import pytest
 
-from benchmarks.errors import UserError
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.experiments.pipeline import Pipeline
-from benchmarks.experiments.protocols import PROTOCOLS, ProtocolConfig
-from benchmarks.experiments.regimes import REGIMES, ROW_KEYS, Regime, check_regimes
-from benchmarks.experiments.training import TrainSettings
-from envs.regimes import DataRegime
-from envs.regions import GoalRegion
-from envs.seeds import EVALUATION_SEED_BASE
-from planner import ControllerConfig, PlannerConfig
+from actjepa.benchmarks.errors import UserError
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.experiments.pipeline import Pipeline
+from actjepa.benchmarks.experiments.protocols import PROTOCOLS, ProtocolConfig
+from actjepa.benchmarks.experiments.regimes import REGIMES, ROW_KEYS, Regime, check_regimes
+from actjepa.benchmarks.experiments.training import TrainSettings
+from actjepa.envs.regimes import DataRegime
+from actjepa.envs.regions import GoalRegion
+from actjepa.envs.seeds import EVALUATION_SEED_BASE
+from actjepa.planner import ControllerConfig, PlannerConfig
 
 
 def tiny_regimes(**fields) -> ProtocolConfig:
@@ -92,9 +92,9 @@ def test_tiny_regimes_run_writes_the_schema(tmp_path):
 
 @pytest.mark.slow
 def test_regimes_with_the_same_data_share_models_and_a_rerun_reuses_the_evaluations(tmp_path, monkeypatch):
-    import benchmarks.experiments.regimes as regimes_module
-    from benchmarks.experiments.regimes import run_regimes
-    from benchmarks.experiments.training import TrainRequest
+    import actjepa.benchmarks.experiments.regimes as regimes_module
+    from actjepa.benchmarks.experiments.regimes import run_regimes
+    from actjepa.benchmarks.experiments.training import TrainRequest
 
     cfg = tiny_regimes()
     base = replace(cfg.eval, controllers=("policy",))
@@ -129,7 +129,7 @@ def test_observations_a_protocol_cannot_use_are_refused_before_anything_is_writt
 
 
 def test_pixels_refuse_the_latent_scored_oracle_in_one_line():
-    from benchmarks.experiments.preflight import check_protocol
+    from actjepa.benchmarks.experiments.preflight import check_protocol
 
     cfg = replace(PROTOCOLS["compare"], task="reacher", obs_mode="pixels")
     with pytest.raises(UserError, match="oracle\\+cost would render a frame for every imagined step"):
@@ -140,9 +140,9 @@ def test_pixels_refuse_the_latent_scored_oracle_in_one_line():
 
 @pytest.mark.slow
 def test_regimes_evaluated_alike_share_one_oracle_run(tmp_path, monkeypatch):
-    import benchmarks.experiments.regimes as regimes_module
-    from benchmarks.experiments.regimes import run_regimes
-    from benchmarks.experiments.training import TrainRequest
+    import actjepa.benchmarks.experiments.regimes as regimes_module
+    from actjepa.benchmarks.experiments.regimes import run_regimes
+    from actjepa.benchmarks.experiments.training import TrainRequest
 
     cfg = tiny_regimes()
     base = replace(cfg.eval, controllers=("oracle", "policy"))

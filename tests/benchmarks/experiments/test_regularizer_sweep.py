@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.experiments.protocols import protocol
-from benchmarks.experiments.regularizer_sweep import VARIANTS, RegularizerVariant, run_regularizer_sweep
-from benchmarks.reporting.quality import regularizer_section
+from actjepa.benchmarks.experiments.protocols import protocol
+from actjepa.benchmarks.experiments.regularizer_sweep import VARIANTS, RegularizerVariant, run_regularizer_sweep
+from actjepa.benchmarks.reporting.quality import regularizer_section
+from actjepa.world_model.checkpoint import read_info
 from tests.benchmarks.experiments.tiny import tiny_reacher
-from world_model.checkpoint import read_info
 
 pytestmark = pytest.mark.slow
 
@@ -54,11 +54,11 @@ def test_the_regularizer_protocol_evaluates_its_own_controllers_and_reports_them
     """Through the pipeline, as `reproduce --protocol regularizer` runs it (one variant keeps it short)."""
     from dataclasses import replace
 
-    import benchmarks.experiments.regularizer_sweep as sweep_module
-    from benchmarks.evaluation.config import EvalConfig
-    from benchmarks.experiments.pipeline import Pipeline
-    from benchmarks.experiments.training import TrainSettings
-    from planner import ControllerConfig, PlannerConfig
+    import actjepa.benchmarks.experiments.regularizer_sweep as sweep_module
+    from actjepa.benchmarks.evaluation.config import EvalConfig
+    from actjepa.benchmarks.experiments.pipeline import Pipeline
+    from actjepa.benchmarks.experiments.training import TrainSettings
+    from actjepa.planner import ControllerConfig, PlannerConfig
 
     control = ControllerConfig(planner=PlannerConfig(num_samples=16, horizon=4, iterations=2), replan_every=3)
     cfg = replace(

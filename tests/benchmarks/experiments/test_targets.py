@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from benchmarks.experiments.targets import (
+from actjepa.benchmarks.experiments.targets import (
     EFFICIENCY_TARGET,
     HORIZON_TARGET,
     TRAINING_STEPS_TARGET,

@@ -3,11 +3,11 @@
 import numpy as np
 import pytest
 
-import envs.dataset
-from benchmarks.cli.parsing import parse
-from benchmarks.cli.train import TrainCommand
-from benchmarks.experiments.training import TrainRequest, TrainSettings, train_on_dataset
-from envs.collect import collect
+import actjepa.envs.dataset as envs_dataset
+from actjepa.benchmarks.cli.parsing import parse
+from actjepa.benchmarks.cli.train import TrainCommand
+from actjepa.benchmarks.experiments.training import TrainRequest, TrainSettings, train_on_dataset
+from actjepa.envs.collect import collect
 
 
 def test_the_option_parses_into_the_training_settings(tmp_path):
@@ -31,16 +31,16 @@ def test_training_goals_follow_task_goal_prob(tmp_path, monkeypatch, prob):
         force=False,
         progress=False,
     )
-    dataset = envs.dataset.load_dataset(data)
+    dataset = envs_dataset.load_dataset(data)
     seen = []
 
-    class Recording(envs.dataset.WindowSampler):
+    class Recording(envs_dataset.WindowSampler):
         def batch(self, step, batch_size):
             out = super().batch(step, batch_size)
             seen.append(np.asarray(out["goal_obs"]))
             return out
 
-    monkeypatch.setattr(envs.dataset, "WindowSampler", Recording)
+    monkeypatch.setattr(envs_dataset, "WindowSampler", Recording)
     settings = TrainSettings(preset="demo", steps=2, batch_size=16, val_fraction=0.0, task_goal_prob=prob)
     train_on_dataset(TrainRequest(data=data, out=tmp_path / "run", settings=settings), progress=False)
     goals = np.concatenate(seen).reshape(-1, 1, dataset.observations.shape[-1])

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.experiments.training import TrainRequest, TrainSettings
-from envs.collect import collect
-from planner import ControllerConfig, PlannerConfig
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.experiments.training import TrainRequest, TrainSettings
+from actjepa.envs.collect import collect
+from actjepa.planner import ControllerConfig, PlannerConfig
 
 
 def tiny_reacher(tmp_path: Path, **eval_fields) -> tuple[Path, EvalConfig, TrainRequest]:

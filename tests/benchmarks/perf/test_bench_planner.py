@@ -3,10 +3,10 @@ import json
 import pytest
 import torch
 
-import benchmarks.perf.planner as bench
-import benchmarks.perf.planner_scaling as scaling
-from benchmarks.errors import UserError
-from benchmarks.perf import measure
+import actjepa.benchmarks.perf.planner as bench
+import actjepa.benchmarks.perf.planner_scaling as scaling
+from actjepa.benchmarks.errors import UserError
+from actjepa.benchmarks.perf import measure
 
 
 def test_matmul_shapes_are_recorded_from_linear_layers():

@@ -18,7 +18,7 @@ def test_bench_train_adds_a_row_for_two_processes(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(ROOT), "TORCH_COMPILE_DISABLE": "1", "OMP_NUM_THREADS": "1"}
     args = ["bench", "train", "--out", str(out), "--steps", "1", "--batch-size", "4", "--nproc-per-node", "2"]
     args.append("--no-pixels")
-    done = subprocess.run([sys.executable, "-m", "benchmarks.cli", *args], env=env, capture_output=True,
+    done = subprocess.run([sys.executable, "-m", "actjepa.benchmarks.cli", *args], env=env, capture_output=True,
                           text=True, timeout=600, check=False)  # fmt: skip
     assert done.returncode == 0, done.stderr
     models = json.loads(out.read_text())["models"]
@@ -34,8 +34,8 @@ def test_bench_train_adds_a_row_for_two_processes(tmp_path):
 def test_the_timed_batches_have_the_training_windows_length_and_a_goal_distance():
     import numpy as np
 
-    from benchmarks.perf.train import _synthetic_batch
-    from world_model.train_config import preset
+    from actjepa.benchmarks.perf.train import _synthetic_batch
+    from actjepa.world_model.train_config import preset
 
     future = preset("default").window_future(8)
     assert future == preset("default").rollout_horizon == 32  # the rollout loss, not the chunk, sets the length

@@ -1,7 +1,7 @@
 """The generated regimes paragraph: wins, losses and ties read from the pooled intervals; targets decided."""
 
-from benchmarks.reporting.regimes import regimes_section
-from benchmarks.reporting.regimes_summary import regimes_summary
+from actjepa.benchmarks.reporting.regimes import regimes_section
+from actjepa.benchmarks.reporting.regimes_summary import regimes_summary
 
 
 def _row(regime, controller, rate, lo, hi):

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.reporting import sections
-from benchmarks.reporting.quality import calibration_section, training_steps_section
-from benchmarks.reporting.sections import efficiency_section, horizon_section, targets_markdown
+from actjepa.benchmarks.reporting import sections
+from actjepa.benchmarks.reporting.quality import calibration_section, training_steps_section
+from actjepa.benchmarks.reporting.sections import efficiency_section, horizon_section, targets_markdown
 
 
 def _point(h: int) -> dict:
@@ -164,8 +164,8 @@ def test_training_data_names_the_image_shift_only_when_one_was_used():
 
 
 def test_regularizer_section_sets_the_default_against_the_best_row_of_each_controller():
-    from benchmarks.experiments.regularizer_sweep import default_variant
-    from benchmarks.reporting.quality import regularizer_section
+    from actjepa.benchmarks.experiments.regularizer_sweep import default_variant
+    from actjepa.benchmarks.reporting.quality import regularizer_section
 
     def row(name: str, policy: float, mppi: float, mppi_hi: float) -> dict:
         entry = {"success_rate": policy, "success_ci95": [policy - 0.1, min(policy + 0.1, 1.0)]}
@@ -192,7 +192,7 @@ def test_regularizer_section_sets_the_default_against_the_best_row_of_each_contr
 
 def test_a_results_subfolder_of_gpu_benchmarks_gets_its_own_headed_sections(tmp_path):
     """The GPU runs sit in their own folder; their sections must say GPU and show the large budget."""
-    from benchmarks.reporting.report import results_markdown
+    from actjepa.benchmarks.reporting.report import results_markdown
 
     docs = Path(__file__).resolve().parents[3] / "docs/results"
     planner = json.loads((docs / "bench_planner.json").read_text())
@@ -229,7 +229,7 @@ def test_the_budget_section_names_its_task_and_the_settings_it_kept():
 
 def test_a_calibration_heading_names_the_task_of_its_folder(tmp_path):
     """The goal calibration is written at training time without a task; the folder's protocol.json has it."""
-    from benchmarks.reporting.report import results_markdown
+    from actjepa.benchmarks.reporting.report import results_markdown
 
     calibration = {"points": 10, "latent_l2_spearman": 0.9}
     for name, task in (("maze", "maze"), ("push", "push")):

@@ -2,9 +2,9 @@
 
 import imageio.v2 as imageio
 
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.reporting.video import record_videos
-from planner import ControllerConfig, PlannerConfig
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.reporting.video import record_videos
+from actjepa.planner import ControllerConfig, PlannerConfig
 from tests.benchmarks.user_tasks import register_point
 
 SMALL = ControllerConfig(planner=PlannerConfig(num_samples=16, horizon=4, iterations=1))

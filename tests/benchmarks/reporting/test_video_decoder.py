@@ -9,20 +9,20 @@ import imageio.v2 as imageio
 import numpy as np
 import torch
 
-import envs
-from benchmarks.evaluation.config import EvalConfig
-from benchmarks.experiments.training import TrainRequest, TrainSettings, train_on_dataset
-from benchmarks.reporting.imagined import ImaginedView
-from benchmarks.reporting.video import record_videos
-from envs.experts import EXPERTS
-from envs.mujoco_env import MujocoGoalVecEnv
-from envs.registry import TaskEntry, add_entry
-from envs.tasks.point_mass import PointMassTask
-from planner import ControllerConfig, PlannerConfig
+from actjepa import envs
+from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.experiments.training import TrainRequest, TrainSettings, train_on_dataset
+from actjepa.benchmarks.reporting.imagined import ImaginedView
+from actjepa.benchmarks.reporting.video import record_videos
+from actjepa.envs.experts import EXPERTS
+from actjepa.envs.mujoco_env import MujocoGoalVecEnv
+from actjepa.envs.registry import TaskEntry, add_entry
+from actjepa.envs.tasks.point_mass import PointMassTask
+from actjepa.planner import ControllerConfig, PlannerConfig
+from actjepa.world_model import ActJepa, ModelConfig
+from actjepa.world_model.decoder import DecoderConfig, LatentDecoder
 from tests.benchmarks.cli.conftest import invoke
 from tests.benchmarks.user_tasks import register_point
-from world_model import ActJepa, ModelConfig
-from world_model.decoder import DecoderConfig, LatentDecoder
 
 TINY_MODEL = dict(latent_dim=16, frame_dim=32, encoder_hidden=32, predictor_hidden=32, head_width=16, head_heads=2)
 PLAN_OPTIONS = ("--num-samples", "16", "--horizon", "4", "--iterations", "1", "--replan-every", "2")

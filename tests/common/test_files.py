@@ -7,7 +7,7 @@ import stat
 
 import pytest
 
-from actjepa_common import atomic_write, package_version, write_text_atomic
+from actjepa.common import atomic_write, package_version, write_text_atomic
 
 
 def _mode(path) -> int:

@@ -1,10 +1,10 @@
-"""envs and world_model write files through actjepa_common's one mode-keeping implementation."""
+"""envs and world_model write files through actjepa.common's one mode-keeping implementation."""
 
 import errno
 
-import actjepa_common.files as common
-from envs import atomic
-from world_model import file_modes
+import actjepa.common.files as common
+from actjepa.envs import atomic
+from actjepa.world_model import file_modes
 
 
 def test_envs_and_world_model_reuse_the_common_functions():

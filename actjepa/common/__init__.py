@@ -5,7 +5,7 @@ This package imports only the standard library, so `envs`, `world_model` and
 (`planner` does not need it and does not import it).
 """
 
-from actjepa_common.files import atomic_write, file_sha256, replace_into, write_text_atomic
-from actjepa_common.version import package_version
+from actjepa.common.files import atomic_write, file_sha256, replace_into, write_text_atomic
+from actjepa.common.version import package_version
 
 __all__ = ["atomic_write", "file_sha256", "package_version", "replace_into", "write_text_atomic"]
