@@ -4,7 +4,7 @@ A reader never sees a half-written file, a crash never leaves one under the
 user's name, and the result has the mode a plain `open(path, "w")` would give:
 an existing file keeps its mode, a new one gets 0o666 minus the user's umask
 (`tempfile.mkstemp` alone would leave 0o600). This is the project's one
-implementation; envs/atomic.py and world_model/file_modes.py re-export it.
+implementation; envs/atomic.py and world_model/training/file_modes.py re-export it.
 """
 
 from __future__ import annotations

@@ -38,8 +38,8 @@ class BenchTrainCommand:
         from actjepa.benchmarks.cli import guards
         from actjepa.benchmarks.launch import check_process_count
         from actjepa.benchmarks.perf.train import run, summary
-        from actjepa.world_model.distributed import Shard
-        from actjepa.world_model.train_config import preset
+        from actjepa.world_model.training.config import preset
+        from actjepa.world_model.training.distributed import Shard
 
         guards.check_output_file(self.bench.out, self.bench.force)
         guards.check_positive("--steps", self.bench.steps)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from actjepa.world_model.decoder import DecoderConfig
+from actjepa.world_model.decoder.model import DecoderConfig
 
 
 @dataclass(frozen=True)

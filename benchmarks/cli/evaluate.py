@@ -61,7 +61,7 @@ def _decoder_or_none(checkpoint: Path, model):
     """The checkpoint's decoder for the imagined panel; None (with a one-line warning) if it cannot be used."""
     import warnings
 
-    from actjepa.world_model.decoder import load_decoder
+    from actjepa.world_model.decoder.model import load_decoder
     from actjepa.world_model.errors import CheckpointError
 
     try:

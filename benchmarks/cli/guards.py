@@ -99,10 +99,10 @@ def check_threads(threads: int | None) -> None:
 
 
 def check_device(device: str | None) -> None:
-    """--device names a device present on this machine (world_model.device.check_device's one line otherwise)."""
+    """--device names a device present on this machine (or world_model.training.device.check_device's one line)."""
     if device is None:
         return
-    from actjepa.world_model.device import check_device as check
+    from actjepa.world_model.training.device import check_device as check
 
     check(device)
 
@@ -157,7 +157,7 @@ def check_restartable(folder: Path, flag: str) -> None:
 
 def check_protocol(cfg, workdir: Path, report: Path, force: bool) -> None:
     """Output folders, device, and the evaluation limits of a protocol run, before its first stage."""
-    from actjepa.world_model.config import ModelConfig
+    from actjepa.world_model.core.config import ModelConfig
 
     for folder, flag in ((workdir, "--workdir"), (report, "--report")):
         check_output_folder(folder, flag)

@@ -29,7 +29,7 @@ class TrainCommand:
 
     def run(self) -> None:
         from actjepa.benchmarks.experiments.training import train_on_dataset
-        from actjepa.world_model.distributed import process_group, shard_from_env
+        from actjepa.world_model.training.distributed import process_group, shard_from_env
 
         shard = shard_from_env()
         self._check_request(writes=shard is None or shard.is_main)
@@ -77,10 +77,10 @@ class TrainCommand:
     def _check_processes(self) -> None:
         """--nproc-per-node fits this machine, divides the batch, and matches the run being resumed."""
         from actjepa.benchmarks.launch import check_process_count
-        from actjepa.world_model.checkpoint import read_info
-        from actjepa.world_model.distributed import Shard
-        from actjepa.world_model.resume import check_out_dir, check_world_size
-        from actjepa.world_model.train_config import preset
+        from actjepa.world_model.training.checkpoint import read_info
+        from actjepa.world_model.training.config import preset
+        from actjepa.world_model.training.distributed import Shard
+        from actjepa.world_model.training.resume import check_out_dir, check_world_size
 
         settings, out = self.request.settings, self.request.out
         check_process_count(self.nproc_per_node, settings.device)
@@ -93,7 +93,7 @@ class TrainCommand:
 
 def _action_gap(heldout: float, out: Path) -> str:
     """The head's held-out chunk error beside its last logged training error (both normalised units)."""
-    from actjepa.world_model.metrics_log import METRICS_FILE
+    from actjepa.world_model.training.metrics_log import METRICS_FILE
 
     rows = [json.loads(line) for line in (out / METRICS_FILE).read_text().splitlines() if line.strip()]
     trained = rows[-1].get("action") if rows else None

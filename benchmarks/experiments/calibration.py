@@ -22,7 +22,7 @@ def steps_to_success(successes: np.ndarray) -> np.ndarray:
 
 def calibration_record(model: Any, dataset: Any, episodes: np.ndarray) -> dict[str, Any]:
     """Spearman correlations of latent distance and value with the true goal distance (and steps to go)."""
-    from actjepa.world_model.diagnostics import goal_calibration
+    from actjepa.world_model.training.diagnostics import goal_calibration
 
     truth = np.linalg.norm(dataset.achieved_goals[episodes] - dataset.desired_goals[episodes][:, None], axis=-1)
     return goal_calibration(
@@ -38,7 +38,7 @@ def write_calibration(model: Any, dataset: Any, episodes: np.ndarray, out: Path,
     """calibration.json (numbers and scatter points) and calibration.png in the checkpoint folder."""
     import json
 
-    from actjepa.world_model.plots import plot_calibration
+    from actjepa.world_model.training.plots import plot_calibration
 
     record = calibration_record(model, dataset, episodes)
     write_text_atomic(out / CALIBRATION_FILE, json.dumps(record) + "\n")

@@ -11,13 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from actjepa.benchmarks.errors import UserError
-from actjepa.world_model.decoder import DECODER_FILE, DECODER_INFO_FILE, DecoderConfig
-from actjepa.world_model.decoder_data import DecoderData
+from actjepa.world_model.decoder.data import DecoderData
+from actjepa.world_model.decoder.model import DECODER_FILE, DECODER_INFO_FILE, DecoderConfig
 
 
 def check_checkpoint(folder: Path) -> dict[str, Any]:
     """checkpoint.json of a folder that holds a model (one-line errors otherwise)."""
-    from actjepa.world_model.checkpoint import MODEL_FILE, read_info
+    from actjepa.world_model.training.checkpoint import MODEL_FILE, read_info
 
     if not folder.exists():
         raise UserError(f"--checkpoint {folder} does not exist; pass the folder `actjepa train --out` wrote")
@@ -72,8 +72,8 @@ def fit_checkpoint_decoder(
 ) -> dict[str, Any]:
     """Train the decoder of `checkpoint` on `data`, write decoder.safetensors and decoder.json, return the report."""
     from actjepa.world_model import load_model
-    from actjepa.world_model.decoder import save_decoder
-    from actjepa.world_model.decoder_train import train_decoder
+    from actjepa.world_model.decoder.model import save_decoder
+    from actjepa.world_model.decoder.train import train_decoder
 
     info = check_checkpoint(checkpoint)
     check_no_decoder(checkpoint, force)

@@ -9,7 +9,7 @@ def open_loop_comparison(
     models: dict[str, object], observations: np.ndarray, actions: np.ndarray, horizon: int, task: str
 ) -> dict:
     """Held-out open-loop latent error for each model against its own copy-last-latent baseline."""
-    from actjepa.world_model.diagnostics import open_loop_error
+    from actjepa.world_model.training.diagnostics import open_loop_error
 
     curves = {}
     for label, model in models.items():

@@ -84,7 +84,7 @@ class Pipeline:
 
     @property
     def info(self) -> dict:
-        from actjepa.world_model.checkpoint import read_info
+        from actjepa.world_model.training.checkpoint import read_info
 
         info = read_info(self.run_dir("jepa"))
         return {"task": self.cfg.task, "obs_mode": info["model_config"]["obs_mode"]}
@@ -181,7 +181,7 @@ class Pipeline:
     def open_loop(self) -> None:
         from actjepa.benchmarks.experiments.open_loop import open_loop_comparison
         from actjepa.envs.dataset import load_dataset, split_episodes
-        from actjepa.world_model.train_config import preset
+        from actjepa.world_model.training.config import preset
 
         def work() -> None:
             dataset = load_dataset(self.data)

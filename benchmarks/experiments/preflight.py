@@ -46,8 +46,8 @@ def check_protocol(cfg: ProtocolConfig, folders: tuple[Path, ...] = ()) -> None:
     valid, and `folders` are folders or absent; raises the first problem as a one-line error."""
     from actjepa import envs
     from actjepa.envs.experts import make_expert
-    from actjepa.world_model.device import check_device
-    from actjepa.world_model.train_config import preset
+    from actjepa.world_model.training.config import preset
+    from actjepa.world_model.training.device import check_device
 
     envs.task_spec(cfg.task)
     try:

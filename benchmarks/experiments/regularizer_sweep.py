@@ -95,7 +95,7 @@ def run_regularizer_sweep(
     """Train one model per variant and evaluate base's controllers (a rerun reuses finished models and the
     evaluations it kept); the JSON."""
     from actjepa.envs.dataset import load_dataset
-    from actjepa.world_model.train_config import preset
+    from actjepa.world_model.training.config import preset
 
     dataset = load_dataset(data)
     info = {"task": dataset.meta["task"], "obs_mode": dataset.meta["obs_mode"]}

@@ -12,7 +12,7 @@ import tyro
 from actjepa.benchmarks.errors import UserError
 
 if TYPE_CHECKING:
-    from actjepa.world_model.distributed import Shard
+    from actjepa.world_model.training.distributed import Shard
 
 BASELINES = ("bc",)
 "Baselines a run can train instead of ACT-JEPA."
@@ -23,7 +23,7 @@ class TrainSettings:
     """How a model is trained, wherever its data and checkpoint live (what a protocol fixes for every run)."""
 
     preset: str = "default"
-    "Named training settings of world_model.train_config.PRESETS: 'default' (planning quality) or 'demo' (quick)."
+    "Named training settings of world_model.training.config.PRESETS: 'default' (planning quality) or 'demo' (quick)."
     steps: int | None = None
     "Optimizer steps (None keeps the preset's)."
     batch_size: int | None = None
@@ -84,7 +84,7 @@ class TrainRequest:
 def _check_resumed_task(dataset, request: TrainRequest) -> None:
     """The dataset must hold the task (and observation mode) of the run being resumed, if --out has a checkpoint."""
     from actjepa.envs.dataset import check_dataset_task
-    from actjepa.world_model.checkpoint import INFO_FILE, read_info
+    from actjepa.world_model.training.checkpoint import INFO_FILE, read_info
 
     if (request.out / INFO_FILE).is_file():
         info = read_info(request.out)
@@ -108,12 +108,12 @@ def train_on_dataset(
 
     model_overrides / train_overrides replace ModelConfig / TrainConfig fields (the ablation rows use them).
     After training, the goal calibration of the held-out episodes is written beside the checkpoint.
-    shard: this process's world_model.distributed.Shard when training on several (None: one process);
+    shard: this process's world_model.training.distributed.Shard when training on several (None: one process);
     rank 0 alone writes.
     """
     from actjepa.envs.dataset import WindowSampler, load_dataset, normalization_stats
-    from actjepa.world_model.distributed import SINGLE
-    from actjepa.world_model.train import train
+    from actjepa.world_model.training.distributed import SINGLE
+    from actjepa.world_model.training.train import train
 
     shard = shard or SINGLE
     dataset = load_dataset(request.data)
@@ -159,7 +159,7 @@ def train_on_dataset(
 
 def _train_config(s: TrainSettings, train_overrides: dict | None):
     """The preset's TrainConfig with the settings' choices and then `train_overrides` in place of its fields."""
-    from actjepa.world_model.train_config import preset
+    from actjepa.world_model.training.config import preset
 
     chosen = {
         "lr": s.lr,
@@ -204,7 +204,7 @@ def train_or_load(request: TrainRequest, progress: bool = True, **overrides) -> 
     from dataclasses import replace
 
     from actjepa.world_model import load_model
-    from actjepa.world_model.checkpoint import INFO_FILE
+    from actjepa.world_model.training.checkpoint import INFO_FILE
 
     out = Path(request.out)
     if (out / "calibration.json").is_file():

@@ -1,7 +1,7 @@
 """`actjepa bench train`: training steps per second of the default reacher-size models (state, BC, pixels).
 
 Timing does not depend on data values, so windows are synthetic random arrays of the reacher
-task's shapes (the JSON says so). The timed step is world_model.train.train_step, the same
+task's shapes (the JSON says so). The timed step is world_model.training.train.train_step, the same
 function `actjepa train` runs, without checkpoint or plot writing. With --nproc-per-node N the
 ACT-JEPA model is also timed on N local processes, each on its share of every batch, as
 `actjepa train --nproc-per-node N` trains it.
@@ -24,7 +24,7 @@ from actjepa.benchmarks.io import ensure_writable, write_json_atomic
 from actjepa.benchmarks.perf.planner_scaling import device_name
 
 if TYPE_CHECKING:
-    from actjepa.world_model.distributed import Shard
+    from actjepa.world_model.training.distributed import Shard
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,10 @@ def measure(baseline: str, cfg: TrainBenchConfig, shard: Shard | None = None, pi
     reacher's state vectors or on 64x64 frames."""
     from actjepa.envs import task_spec
     from actjepa.world_model import ActJepa, ModelConfig
-    from actjepa.world_model.distributed import SINGLE
-    from actjepa.world_model.run_start import data_parallel, has_unused_parameters
-    from actjepa.world_model.train import make_optimizer, train_step
-    from actjepa.world_model.train_config import preset
+    from actjepa.world_model.training.config import preset
+    from actjepa.world_model.training.distributed import SINGLE
+    from actjepa.world_model.training.run_start import data_parallel, has_unused_parameters
+    from actjepa.world_model.training.train import make_optimizer, train_step
 
     shard = shard or SINGLE
 
@@ -140,7 +140,7 @@ def _synchronize(device: torch.device, shard: Shard) -> None:
 
 def _measure_on_rank(cfg: TrainBenchConfig) -> dict[str, Any]:
     """measure('none') on the rank torch's launcher started this process as (the launch entry point)."""
-    from actjepa.world_model.distributed import process_group, shard_from_env
+    from actjepa.world_model.training.distributed import process_group, shard_from_env
 
     shard = shard_from_env()
     with process_group(shard, cfg.device):

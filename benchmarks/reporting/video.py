@@ -119,7 +119,7 @@ def record_videos(
 ) -> list[Path]:
     """One GIF per controller and episode for the first `count` held-out episodes.
 
-    decoder (world_model.decoder.LatentDecoder fitted to `model`, or None) adds the imagined panel.
+    decoder (world_model.decoder.model.LatentDecoder fitted to `model`, or None) adds the imagined panel.
     Tasks that cannot render scene frames get one printed line saying why, and no files.
     """
     support = render_support(info["task"])

@@ -39,7 +39,7 @@ def test_other_projects_packages_first_on_sys_path_do_not_shadow_the_project(tmp
     code = SCRIPT.format(shadow=str(tmp_path))
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["reacher", "(2,", "4,", "2)", "actjepa.world_model.model"]
+    assert done.stdout.split() == ["reacher", "(2,", "4,", "2)", "actjepa.world_model.core.model"]
 
 
 def test_every_package_folder_is_importable_under_actjepa():

@@ -4,7 +4,7 @@ import errno
 
 import actjepa.common.files as common
 from actjepa.envs import atomic
-from actjepa.world_model import file_modes
+from actjepa.world_model.training import file_modes
 
 
 def test_envs_and_world_model_reuse_the_common_functions():

@@ -9,12 +9,12 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from actjepa.world_model.augment import draw_shifts, shift_frames
-from actjepa.world_model.distributed import Shard
+from actjepa.world_model.core.augment import draw_shifts, shift_frames
+from actjepa.world_model.core.model import ActJepa
+from actjepa.world_model.core.objective import _shifted, compute_losses
 from actjepa.world_model.errors import WorldModelError
-from actjepa.world_model.model import ActJepa
-from actjepa.world_model.objective import _shifted, compute_losses
-from actjepa.world_model.train import train
+from actjepa.world_model.training.distributed import Shard
+from actjepa.world_model.training.train import train
 from tests.world_model.conftest import META, sampler_for, tiny_config, tiny_train
 from tests.world_model.synthetic import make_episodes, norm_stats
 

@@ -105,7 +105,7 @@ def test_open_loop_identity_predictor_equals_copy_last(state_data, state_stats):
 def test_open_loop_reports_the_heads_chunk_error_on_held_out_windows(state_data, state_stats):
     """action_error is the policy's own chunk toward the episode's last state against the actions taken, in
     normalised units, over the same windows as the latent rollouts; no chunk fits a shorter horizon."""
-    from actjepa.world_model.diagnostics import _start_times
+    from actjepa.world_model.training.diagnostics import _start_times
 
     torch.manual_seed(0)
     model = ActJepa(tiny_config(), state_stats).eval()

@@ -13,15 +13,15 @@ from hypothesis import strategies as st
 from safetensors.torch import load_file, save_file
 
 from actjepa.world_model import ActJepa, load_model, save_checkpoint
-from actjepa.world_model.checkpoint import (
+from actjepa.world_model.errors import CheckpointError
+from actjepa.world_model.training.checkpoint import (
     INFO_FILE,
     MODEL_FILE,
     TRAINER_FILE,
     load_trainer_state,
     read_info,
 )
-from actjepa.world_model.errors import CheckpointError
-from actjepa.world_model.plots import plot_loss_curves
+from actjepa.world_model.training.plots import plot_loss_curves
 from tests.world_model.conftest import META, tiny_config
 
 
@@ -203,7 +203,7 @@ def test_checkpoint_files_get_umask_mode_and_keep_their_mode(tmp_path, state_sta
     ],
 )
 def test_full_disk_while_saving_keeps_the_previous_checkpoint_whole(saved, monkeypatch, errno_value, message):
-    from actjepa.world_model import checkpoint
+    from actjepa.world_model.training import checkpoint
 
     model, folder = saved
     before = {p.name: p.read_bytes() for p in folder.iterdir()}

@@ -8,11 +8,11 @@ import math
 import pytest
 import torch
 
-from actjepa.world_model.distributed import Shard
+from actjepa.world_model.core.model import ActJepa
+from actjepa.world_model.core.objective import _noisy_context, compute_losses
 from actjepa.world_model.errors import WorldModelError
-from actjepa.world_model.model import ActJepa
-from actjepa.world_model.objective import _noisy_context, compute_losses
-from actjepa.world_model.train import train
+from actjepa.world_model.training.distributed import Shard
+from actjepa.world_model.training.train import train
 from tests.world_model.conftest import META, sampler_for, tiny_config, tiny_train
 from tests.world_model.synthetic import make_episodes, norm_stats
 

@@ -9,9 +9,9 @@ import pytest
 import torch
 
 from actjepa.world_model import ActJepa, save_checkpoint
-from actjepa.world_model.decoder import DECODER_FILE, DECODER_INFO_FILE, DecoderConfig, load_decoder, save_decoder
-from actjepa.world_model.decoder_data import DecoderData
-from actjepa.world_model.decoder_train import train_decoder
+from actjepa.world_model.decoder.data import DecoderData
+from actjepa.world_model.decoder.model import DECODER_FILE, DECODER_INFO_FILE, DecoderConfig, load_decoder, save_decoder
+from actjepa.world_model.decoder.train import train_decoder
 from actjepa.world_model.errors import CheckpointError, WorldModelError
 from tests.world_model.conftest import tiny_config
 from tests.world_model.synthetic import make_episodes, norm_stats

@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from actjepa.world_model import ActJepa, load_model, save_checkpoint
-from actjepa.world_model.device import check_device
 from actjepa.world_model.errors import WorldModelError
+from actjepa.world_model.training.device import check_device
 from tests.world_model.conftest import META, tiny_config
 
 

@@ -9,8 +9,8 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from actjepa.world_model.distributed import SINGLE, Shard, shard_from_env
 from actjepa.world_model.errors import WorldModelError
+from actjepa.world_model.training.distributed import SINGLE, Shard, shard_from_env
 
 
 @given(st.integers(1, 8), st.integers(1, 16))

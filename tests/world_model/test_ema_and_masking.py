@@ -7,10 +7,10 @@ import math
 import torch
 
 from actjepa.world_model import ActJepa
-from actjepa.world_model.ema import ema_momentum, ema_update
-from actjepa.world_model.head import ActJepaHead
-from actjepa.world_model.masking import sample_block_mask
-from actjepa.world_model.objective import LossWeights, compute_losses
+from actjepa.world_model.core.ema import ema_momentum, ema_update
+from actjepa.world_model.core.head import ActJepaHead
+from actjepa.world_model.core.masking import sample_block_mask
+from actjepa.world_model.core.objective import LossWeights, compute_losses
 from tests.world_model.conftest import sampler_for, tiny_config
 
 

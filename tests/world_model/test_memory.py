@@ -6,8 +6,9 @@ import pytest
 import torch
 
 from actjepa.world_model import ActJepa
+from actjepa.world_model.core.objective import LossWeights
 from actjepa.world_model.errors import WorldModelError
-from actjepa.world_model.memory import (
+from actjepa.world_model.training.memory import (
     STATE_COPIES,
     available_memory_bytes,
     check_training_memory,
@@ -15,7 +16,6 @@ from actjepa.world_model.memory import (
     saved_activation_bytes,
     training_memory_bytes,
 )
-from actjepa.world_model.objective import LossWeights
 from tests.world_model.conftest import tiny_config
 from tests.world_model.synthetic import Sampler
 

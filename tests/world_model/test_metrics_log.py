@@ -7,10 +7,10 @@ import json
 import pytest
 import torch
 
+from actjepa.world_model.core.objective import LossOutput
 from actjepa.world_model.errors import CheckpointError
-from actjepa.world_model.metrics_log import METRICS_FILE, MetricsLog, TornMetricsWarning, read_rows
-from actjepa.world_model.objective import LossOutput
-from actjepa.world_model.train import train
+from actjepa.world_model.training.metrics_log import METRICS_FILE, MetricsLog, TornMetricsWarning, read_rows
+from actjepa.world_model.training.train import train
 from tests.world_model.conftest import META, sampler_for, tiny_config, tiny_train
 
 

@@ -11,10 +11,10 @@ import torch
 import torch.nn.functional as F
 
 from actjepa.world_model import ModelConfig, TrainConfig
-from actjepa.world_model.model import ActJepa
-from actjepa.world_model.objective import compute_losses
-from actjepa.world_model.regularizers import vicreg
-from actjepa.world_model.value import GoalValue, expectile_loss
+from actjepa.world_model.core.model import ActJepa
+from actjepa.world_model.core.objective import compute_losses
+from actjepa.world_model.core.regularizers import vicreg
+from actjepa.world_model.core.value import GoalValue, expectile_loss
 from tests.world_model.conftest import tiny_config, tiny_train
 from tests.world_model.synthetic import Sampler
 

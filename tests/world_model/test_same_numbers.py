@@ -19,8 +19,8 @@ import pytest
 import torch
 
 from actjepa.planner import PlannerConfig, plan
-from actjepa.world_model.train import train
-from actjepa.world_model.train_config import TrainConfig
+from actjepa.world_model.training.config import TrainConfig
+from actjepa.world_model.training.train import train
 from tests.world_model.conftest import META, sampler_for, tiny_config
 from tests.world_model.synthetic import make_episodes, norm_stats
 

@@ -9,9 +9,9 @@ import pytest
 import torch
 
 from actjepa.world_model import load_model
+from actjepa.world_model.core.model import ActJepa
 from actjepa.world_model.errors import CheckpointError, WorldModelError
-from actjepa.world_model.model import ActJepa
-from actjepa.world_model.train import make_optimizer, train, train_step
+from actjepa.world_model.training.train import make_optimizer, train, train_step
 from tests.world_model.conftest import META, sampler_for, tiny_config, tiny_train
 
 
@@ -209,7 +209,7 @@ def test_pixel_model_trains_through_the_same_loop(tmp_path):
 
 
 def test_out_of_memory_suggests_a_smaller_batch(tmp_path, state_data, state_stats, monkeypatch):
-    import actjepa.world_model.train as train_module
+    import actjepa.world_model.training.train as train_module
 
     def exhausted(*args, **kwargs):
         raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")

@@ -11,7 +11,7 @@ import torch
 
 from actjepa.envs.dataset import load_dataset
 from actjepa.world_model import load_model
-from actjepa.world_model.decoder import DECODER_FILE, DECODER_INFO_FILE, load_decoder
+from actjepa.world_model.decoder.model import DECODER_FILE, DECODER_INFO_FILE, load_decoder
 from tests.benchmarks.cli.conftest import one_line_error
 
 

@@ -30,7 +30,7 @@ import actjepa.benchmarks.launch
 import actjepa.benchmarks.perf.planner
 import actjepa.benchmarks.perf.train
 import actjepa.envs.collect
-import actjepa.world_model.train
+import actjepa.world_model.training.train
 from actjepa.benchmarks.cli import main
 from actjepa.benchmarks.reporting.report import RESULTS_BEGIN, RESULTS_END
 
@@ -81,7 +81,7 @@ def world(tmp_path_factory, point_mass_data, point_mass_checkpoint):
     shutil.copytree(point_mass_checkpoint, root / "good_ckpt")
     (root / "a_dir").mkdir()
     stubs = [
-        (actjepa.world_model.train, "train_step"),
+        (actjepa.world_model.training.train, "train_step"),
         (actjepa.benchmarks.evaluation.run, "evaluate"),
         (actjepa.envs.collect, "run_episodes"),
         (actjepa.benchmarks.perf.planner, "measure"),

@@ -11,8 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-import actjepa.world_model.train as trainer
-from actjepa.world_model.train_config import TrainConfig
+import actjepa.world_model.training.train as trainer
+from actjepa.world_model.training.config import TrainConfig
 from tests.benchmarks.cli.conftest import one_line_error
 
 FAST = ("--batch-size", "8", "--no-progress")
@@ -125,7 +125,7 @@ def test_cpu_out_of_memory_is_one_line_naming_batch_size(cli, tmp_path, point_ma
 
 
 def test_training_memory_is_checked_before_the_folder_is_touched(cli, tmp_path, point_mass_data, monkeypatch):
-    import actjepa.world_model.memory as memory
+    import actjepa.world_model.training.memory as memory
 
     monkeypatch.setattr(memory, "available_memory_bytes", lambda device="cpu": 1024)
     out = tmp_path / "run"
@@ -153,7 +153,7 @@ def test_resume_after_a_torn_metrics_line_warns_in_one_line(tmp_path, point_mass
 
 def test_every_file_train_writes_is_a_run_file(cli, tmp_path, point_mass_data):
     """--force may remove exactly what a run writes; a new output file must join RUN_FILES."""
-    from actjepa.world_model.resume import is_run_file
+    from actjepa.world_model.training.resume import is_run_file
 
     out = tmp_path / "run"
     assert cli("train", "--data", point_mass_data, "--out", out, "--steps", "2", *FAST)[0] == 0

@@ -11,7 +11,7 @@ import pytest
 from actjepa.benchmarks.experiments.protocols import protocol
 from actjepa.benchmarks.experiments.regularizer_sweep import VARIANTS, RegularizerVariant, run_regularizer_sweep
 from actjepa.benchmarks.reporting.quality import regularizer_section
-from actjepa.world_model.checkpoint import read_info
+from actjepa.world_model.training.checkpoint import read_info
 from tests.benchmarks.experiments.tiny import tiny_reacher
 
 pytestmark = pytest.mark.slow

@@ -35,7 +35,7 @@ def test_the_timed_batches_have_the_training_windows_length_and_a_goal_distance(
     import numpy as np
 
     from actjepa.benchmarks.perf.train import _synthetic_batch
-    from actjepa.world_model.train_config import preset
+    from actjepa.world_model.training.config import preset
 
     future = preset("default").window_future(8)
     assert future == preset("default").rollout_horizon == 32  # the rollout loss, not the chunk, sets the length

@@ -20,7 +20,7 @@ from actjepa.envs.registry import TaskEntry, add_entry
 from actjepa.envs.tasks.point_mass import PointMassTask
 from actjepa.planner import ControllerConfig, PlannerConfig
 from actjepa.world_model import ActJepa, ModelConfig
-from actjepa.world_model.decoder import DecoderConfig, LatentDecoder
+from actjepa.world_model.decoder.model import DecoderConfig, LatentDecoder
 from tests.benchmarks.cli.conftest import invoke
 from tests.benchmarks.user_tasks import register_point
 

@@ -5,12 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from actjepa.world_model.checkpoint import INFO_FILE, MODEL_FILE, TRAINER_FILE
-from actjepa.world_model.config import ModelConfig
-from actjepa.world_model.decoder import DECODER_FILE, DECODER_INFO_FILE
+from actjepa.world_model.core.config import ModelConfig
 from actjepa.world_model.errors import CheckpointError, WorldModelError
-from actjepa.world_model.metrics_log import METRICS_FILE
-from actjepa.world_model.train_config import RESUME_MUST_MATCH, TrainConfig
+from actjepa.world_model.training.checkpoint import (
+    DECODER_FILE,
+    DECODER_INFO_FILE,
+    INFO_FILE,
+    MODEL_FILE,
+    TRAINER_FILE,
+)
+from actjepa.world_model.training.config import RESUME_MUST_MATCH, TrainConfig
+from actjepa.world_model.training.metrics_log import METRICS_FILE
 
 _ELSEWHERE = "use another --out or --force"
 

@@ -17,16 +17,16 @@ import numpy as np
 import torch
 from torch import nn
 
-from actjepa.world_model.checkpoint import MODEL_FILE, check_state, load_trainer_state, read_info, read_tensors
-from actjepa.world_model.config import ModelConfig
-from actjepa.world_model.device import check_device
-from actjepa.world_model.distributed import Shard
+from actjepa.world_model.core.config import ModelConfig
+from actjepa.world_model.core.model import ActJepa
+from actjepa.world_model.core.objective import LossOutput, LossWeights, compute_losses
 from actjepa.world_model.errors import WorldModelError
-from actjepa.world_model.memory import check_training_memory
-from actjepa.world_model.model import ActJepa
-from actjepa.world_model.objective import LossOutput, LossWeights, compute_losses
-from actjepa.world_model.resume import check_resume, prepare_out_dir
-from actjepa.world_model.train_config import TrainConfig
+from actjepa.world_model.training.checkpoint import MODEL_FILE, check_state, load_trainer_state, read_info, read_tensors
+from actjepa.world_model.training.config import TrainConfig
+from actjepa.world_model.training.device import check_device
+from actjepa.world_model.training.distributed import Shard
+from actjepa.world_model.training.memory import check_training_memory
+from actjepa.world_model.training.resume import check_resume, prepare_out_dir
 
 SampleBatch = Callable[[int, int], dict[str, np.ndarray]]
 

@@ -14,9 +14,9 @@ import torch
 from torch import Tensor
 from tqdm import tqdm
 
-from actjepa.world_model.decoder import DecoderConfig, LatentDecoder
-from actjepa.world_model.decoder_data import DecoderData, encode_episodes, target_moments
-from actjepa.world_model.decoder_eval import decoder_report
+from actjepa.world_model.decoder.data import DecoderData, encode_episodes, target_moments
+from actjepa.world_model.decoder.evaluate import decoder_report
+from actjepa.world_model.decoder.model import DecoderConfig, LatentDecoder
 from actjepa.world_model.errors import WorldModelError
 
 

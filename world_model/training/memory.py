@@ -14,9 +14,9 @@ import torch
 from torch import Tensor
 
 from actjepa.common.resources import format_bytes, free_cpu_memory_bytes
+from actjepa.world_model.core.model import ActJepa
+from actjepa.world_model.core.objective import LossWeights, compute_losses
 from actjepa.world_model.errors import WorldModelError
-from actjepa.world_model.model import ActJepa
-from actjepa.world_model.objective import LossWeights, compute_losses
 
 MEMORY_HEADROOM = 0.8
 "Fraction of the free memory a training run may plan to use; data, plots and the allocator need the rest."

@@ -9,7 +9,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
-from actjepa.world_model.config import ModelConfig
+from actjepa.world_model.core.config import ModelConfig
 
 
 class StateEmbedder(nn.Module):

@@ -21,12 +21,17 @@ from safetensors.torch import save_file
 from torch import Tensor, nn
 
 from actjepa.common import file_sha256, package_version
-from actjepa.world_model.checkpoint import MODEL_FILE, atomic_write_all, check_state, read_tensors
-from actjepa.world_model.config import ModelConfig
+from actjepa.world_model.core.config import ModelConfig
 from actjepa.world_model.errors import CheckpointError, WorldModelError
+from actjepa.world_model.training.checkpoint import (
+    DECODER_FILE,
+    DECODER_INFO_FILE,
+    MODEL_FILE,
+    atomic_write_all,
+    check_state,
+    read_tensors,
+)
 
-DECODER_FILE = "decoder.safetensors"
-DECODER_INFO_FILE = "decoder.json"
 DECODER_SCHEMA_VERSION = 1
 STAT_KEYS = ("obs_mean", "obs_std", "goal_mean", "goal_std")
 "Normalisation statistics a decoder carries: the world model's observation ones, its training data's goal ones."

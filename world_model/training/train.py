@@ -18,19 +18,19 @@ import torch
 from tqdm import tqdm
 
 from actjepa.common import write_text_atomic
-from actjepa.world_model.checkpoint import save_checkpoint
-from actjepa.world_model.config import ModelConfig
-from actjepa.world_model.diagnostics import open_loop_error
-from actjepa.world_model.distributed import SINGLE, Shard
-from actjepa.world_model.ema import ema_momentum, ema_update
+from actjepa.world_model.core.config import ModelConfig
+from actjepa.world_model.core.ema import ema_momentum, ema_update
+from actjepa.world_model.core.model import ActJepa
+from actjepa.world_model.core.objective import LossOutput, compute_losses
 from actjepa.world_model.errors import WorldModelError
-from actjepa.world_model.memory import is_out_of_memory
-from actjepa.world_model.metrics_log import METRICS_FILE, CollapseWarning, MetricsLog, progress_postfix
-from actjepa.world_model.model import ActJepa
-from actjepa.world_model.objective import LossOutput, compute_losses
-from actjepa.world_model.plots import plot_embedding_health, plot_loss_curves, plot_open_loop
-from actjepa.world_model.run_start import SampleBatch, TrainingRun, batch_to_tensors, make_optimizer, start_run
-from actjepa.world_model.train_config import TrainConfig
+from actjepa.world_model.training.checkpoint import save_checkpoint
+from actjepa.world_model.training.config import TrainConfig
+from actjepa.world_model.training.diagnostics import open_loop_error
+from actjepa.world_model.training.distributed import SINGLE, Shard
+from actjepa.world_model.training.memory import is_out_of_memory
+from actjepa.world_model.training.metrics_log import METRICS_FILE, CollapseWarning, MetricsLog, progress_postfix
+from actjepa.world_model.training.plots import plot_embedding_health, plot_loss_curves, plot_open_loop
+from actjepa.world_model.training.run_start import SampleBatch, TrainingRun, batch_to_tensors, make_optimizer, start_run
 
 __all__ = ["METRICS_FILE", "CollapseWarning", "TrainResult", "make_optimizer", "train", "train_step"]
 

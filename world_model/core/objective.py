@@ -13,13 +13,13 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from actjepa.world_model.augment import context_noise, draw_shifts, shift_frames
-from actjepa.world_model.distributed import SINGLE, Shard
+from actjepa.world_model.core.augment import context_noise, draw_shifts, shift_frames
+from actjepa.world_model.core.masking import sample_block_mask
+from actjepa.world_model.core.model import ActJepa
+from actjepa.world_model.core.regularizers import sigreg, vicreg
+from actjepa.world_model.core.value import expectile_errors
 from actjepa.world_model.errors import WorldModelError
-from actjepa.world_model.masking import sample_block_mask
-from actjepa.world_model.model import ActJepa
-from actjepa.world_model.regularizers import sigreg, vicreg
-from actjepa.world_model.value import expectile_errors
+from actjepa.world_model.training.distributed import SINGLE, Shard
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,8 @@ import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
+from actjepa.world_model.core.objective import LossWeights
 from actjepa.world_model.errors import WorldModelError
-from actjepa.world_model.objective import LossWeights
 
 DEVICES = ("cpu", "cuda")
 RESUME_MUST_MATCH = (

@@ -20,16 +20,20 @@ from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
 from actjepa.common import package_version
-from actjepa.world_model.config import ModelConfig
-from actjepa.world_model.device import check_device
+from actjepa.world_model.core.config import ModelConfig
+from actjepa.world_model.core.model import ActJepa
 from actjepa.world_model.errors import CheckpointError, WorldModelError
-from actjepa.world_model.file_modes import replace_keeping_mode, write_failure_message
-from actjepa.world_model.model import ActJepa
+from actjepa.world_model.training.device import check_device
+from actjepa.world_model.training.file_modes import replace_keeping_mode, write_failure_message
 
 SCHEMA_VERSION = 1
 MODEL_FILE = "model.safetensors"
 INFO_FILE = "checkpoint.json"
 TRAINER_FILE = "trainer_state.safetensors"
+DECODER_FILE = "decoder.safetensors"
+DECODER_INFO_FILE = "decoder.json"
+"""The latent decoder `actjepa decoder` fits beside a checkpoint's weights (world_model/decoder/), named here with
+the folder's other files so that training knows them without importing the decoder."""
 
 
 def atomic_write(path: Path, write: Callable[[str], None]) -> None:

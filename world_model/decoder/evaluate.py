@@ -1,6 +1,6 @@
 """How far a decoder's pictures can be trusted: held-out reconstruction, and decoded imagined rollouts.
 
-Observation errors are normalised per dimension (see world_model.decoder_data); goal errors are mean
+Observation errors are normalised per dimension (see world_model.decoder.data); goal errors are mean
 Euclidean distances in the task's goal units (metres for the built-in tasks).
 """
 
@@ -12,8 +12,8 @@ import numpy as np
 import torch
 from torch import Tensor
 
-from actjepa.world_model.decoder import DecoderConfig, LatentDecoder
-from actjepa.world_model.decoder_data import EVAL_ROWS, DecoderData, DimensionSums, encode_episodes
+from actjepa.world_model.decoder.data import EVAL_ROWS, DecoderData, DimensionSums, encode_episodes
+from actjepa.world_model.decoder.model import DecoderConfig, LatentDecoder
 
 
 def _raw_goal(decoder: LatentDecoder, goal_n: Tensor) -> Tensor:

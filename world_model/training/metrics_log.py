@@ -15,11 +15,11 @@ from typing import Any
 from tqdm import tqdm
 
 from actjepa.common import write_text_atomic
-from actjepa.world_model.config import ModelConfig
+from actjepa.world_model.core.config import ModelConfig
+from actjepa.world_model.core.objective import LossOutput
+from actjepa.world_model.core.regularizers import effective_rank, embedding_std
 from actjepa.world_model.errors import CheckpointError
-from actjepa.world_model.objective import LossOutput
-from actjepa.world_model.regularizers import effective_rank, embedding_std
-from actjepa.world_model.train_config import TrainConfig
+from actjepa.world_model.training.config import TrainConfig
 
 METRICS_FILE = "metrics.jsonl"
 

@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from actjepa.world_model.core.model import ActJepa
 from actjepa.world_model.errors import WorldModelError
-from actjepa.world_model.model import ActJepa
 
 
 def _start_times(k: int, steps: int, horizon: int, per_episode: int) -> np.ndarray:

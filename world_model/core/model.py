@@ -14,12 +14,12 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
-from actjepa.world_model.config import ModelConfig
-from actjepa.world_model.encoders import ContextEncoder
+from actjepa.world_model.core.config import ModelConfig
+from actjepa.world_model.core.encoders import ContextEncoder
+from actjepa.world_model.core.head import ActJepaHead
+from actjepa.world_model.core.predictor import Predictor
+from actjepa.world_model.core.value import GoalValue
 from actjepa.world_model.errors import WorldModelError
-from actjepa.world_model.head import ActJepaHead
-from actjepa.world_model.predictor import Predictor
-from actjepa.world_model.value import GoalValue
 
 NORM_KEYS = ("obs_mean", "obs_std", "action_mean", "action_std")
 LAPLACE_TO_STD = math.sqrt(2.0)

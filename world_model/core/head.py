@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from actjepa.world_model.config import ModelConfig
+from actjepa.world_model.core.config import ModelConfig
 
 
 class Block(nn.Module):
