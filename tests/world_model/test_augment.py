@@ -1,5 +1,5 @@
-"""Random-shift augmentation: each window and its goal move by one offset, edges repeat, and pixel models
-alone accept it."""
+"""Random-shift augmentation: each sample moves by its offset with edges repeated, and pixel models alone accept it
+(a window and its goal share one offset, and ranks draw as one process would: test_inputs.py)."""
 
 from __future__ import annotations
 
@@ -11,9 +11,8 @@ from hypothesis import strategies as st
 
 from actjepa.world_model.core.augment import draw_shifts, shift_frames
 from actjepa.world_model.core.model import ActJepa
-from actjepa.world_model.core.objective import _shifted, compute_losses
+from actjepa.world_model.core.objective import compute_losses
 from actjepa.world_model.errors import WorldModelError
-from actjepa.world_model.training.distributed import Shard
 from actjepa.world_model.training.train import train
 from tests.world_model.conftest import META, sampler_for, tiny_config, tiny_train
 from tests.world_model.synthetic import make_episodes, norm_stats
@@ -43,24 +42,6 @@ def test_offsets_cover_the_range_and_follow_the_generator():
     b = draw_shifts(4000, 3, torch.Generator().manual_seed(5))
     assert torch.equal(a, b) and a.shape == (4000, 2)
     assert set(a.flatten().tolist()) == set(range(-3, 4))
-
-
-def test_a_window_and_its_goal_share_one_shift():
-    obs = torch.rand(6, 4, 3, 16, 16)
-    goal = obs[:, -1].clone()  # the goal is the window's last frame
-    shifted_obs, shifted_goal = _shifted(obs, goal, 4, torch.Generator().manual_seed(0), Shard())
-    assert torch.equal(shifted_goal, shifted_obs[:, -1])
-    moved = [not torch.equal(shifted_obs[i], obs[i]) for i in range(6)]
-    assert any(moved)
-
-
-def test_ranks_shift_their_rows_as_one_process_would():
-    obs, goal = torch.rand(8, 2, 3, 12, 12), torch.rand(8, 3, 12, 12)
-    whole, whole_goal = _shifted(obs, goal, 3, torch.Generator().manual_seed(1), Shard())
-    for rank in (0, 1):
-        rows = slice(4 * rank, 4 * rank + 4)
-        part, part_goal = _shifted(obs[rows], goal[rows], 3, torch.Generator().manual_seed(1), Shard(rank, 2))
-        assert torch.equal(part, whole[rows]) and torch.equal(part_goal, whole_goal[rows])
 
 
 def test_the_shift_changes_the_pixel_losses_and_is_repeatable():

@@ -1,5 +1,5 @@
-"""Context noise: the online encoder reads perturbed states, the targets stay the demonstration's, ranks draw
-as one process would, and state models alone accept it."""
+"""Context noise: the online encoder reads perturbed states, the targets stay the demonstration's, and state
+models alone accept it (ranks draw as one process would: test_inputs.py)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,10 @@ import math
 import pytest
 import torch
 
+from actjepa.world_model.core.augment import context_noise
 from actjepa.world_model.core.model import ActJepa
-from actjepa.world_model.core.objective import _noisy_context, compute_losses
+from actjepa.world_model.core.objective import compute_losses
 from actjepa.world_model.errors import WorldModelError
-from actjepa.world_model.training.distributed import Shard
 from actjepa.world_model.training.train import train
 from tests.world_model.conftest import META, sampler_for, tiny_config, tiny_train
 from tests.world_model.synthetic import make_episodes, norm_stats
@@ -26,20 +26,10 @@ def _model_and_batch(baseline: str | None = None) -> tuple[ActJepa, dict[str, to
 
 
 def test_noise_has_the_asked_std_and_follows_the_generator():
-    context = torch.zeros(4000, 2, 5)
-    a = _noisy_context(context, 0.3, torch.Generator().manual_seed(1), Shard())
-    b = _noisy_context(context, 0.3, torch.Generator().manual_seed(1), Shard())
+    a = context_noise((4000, 2, 5), 0.3, torch.Generator().manual_seed(1))
+    b = context_noise((4000, 2, 5), 0.3, torch.Generator().manual_seed(1))
     assert torch.equal(a, b)
     assert a.std().item() == pytest.approx(0.3, rel=0.02) and abs(a.mean().item()) < 0.01
-
-
-def test_ranks_perturb_their_rows_as_one_process_would():
-    context = torch.rand(8, 3, 5)
-    whole = _noisy_context(context, 0.5, torch.Generator().manual_seed(4), Shard())
-    for rank in (0, 1):
-        rows = slice(4 * rank, 4 * rank + 4)
-        part = _noisy_context(context[rows], 0.5, torch.Generator().manual_seed(4), Shard(rank, 2))
-        assert torch.equal(part, whole[rows])
 
 
 @pytest.mark.parametrize("baseline", [None, "bc"])

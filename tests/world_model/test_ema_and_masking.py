@@ -10,7 +10,7 @@ from actjepa.world_model import ActJepa
 from actjepa.world_model.core.ema import ema_momentum, ema_update
 from actjepa.world_model.core.head import ActJepaHead
 from actjepa.world_model.core.masking import sample_block_mask
-from actjepa.world_model.core.objective import LossWeights, compute_losses
+from actjepa.world_model.core.objective import LossSettings, compute_losses
 from tests.world_model.conftest import sampler_for, tiny_config
 
 
@@ -25,7 +25,7 @@ def test_target_encoder_gets_no_gradient_and_follows_ema(state_data, state_stats
     opt = torch.optim.SGD(model.parameters(), lr=0.1)
     gen = torch.Generator().manual_seed(0)
     before = [p.detach().clone() for p in model.target_encoder.parameters()]
-    out = compute_losses(model, _batch(model, state_data), LossWeights(), gen)
+    out = compute_losses(model, _batch(model, state_data), LossSettings(), gen)
     out.total.backward()
     assert all(p.grad is None and not p.requires_grad for p in model.target_encoder.parameters())
     assert all(p.grad is not None for p in model.encoder.parameters())

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from actjepa.world_model import ActJepa
-from actjepa.world_model.core.objective import LossWeights
+from actjepa.world_model.core.objective import LossSettings
 from actjepa.world_model.errors import WorldModelError
 from actjepa.world_model.training.memory import (
     STATE_COPIES,
@@ -67,8 +67,8 @@ def model_and_batch(state_data, state_stats):
 def test_saved_activations_scale_linearly_with_the_batch(model_and_batch):
     """The probe's per-window bytes predict a 16x larger batch within 10% (the estimate extrapolates from it)."""
     model, batch = model_and_batch
-    small = saved_activation_bytes(model, batch(8), LossWeights())
-    large = saved_activation_bytes(model, batch(128), LossWeights())
+    small = saved_activation_bytes(model, batch(8), LossSettings())
+    large = saved_activation_bytes(model, batch(128), LossSettings())
     assert small > 0
     assert large == pytest.approx(16 * small, rel=0.1)
 
@@ -76,7 +76,7 @@ def test_saved_activations_scale_linearly_with_the_batch(model_and_batch):
 def test_probe_leaves_the_random_state_alone(model_and_batch):
     model, batch = model_and_batch
     torch.manual_seed(5)
-    saved_activation_bytes(model, batch(4), LossWeights())
+    saved_activation_bytes(model, batch(4), LossSettings())
     after = torch.rand(3)
     torch.manual_seed(5)
     assert torch.equal(after, torch.rand(3))
@@ -86,8 +86,8 @@ def test_estimate_adds_the_parameter_state(model_and_batch):
     model, batch = model_and_batch
     probe = batch(4)
     state = STATE_COPIES * sum(p.nelement() * 4 for p in model.parameters())
-    one = training_memory_bytes(model, probe, 1, LossWeights())
-    thousand = training_memory_bytes(model, probe, 1001, LossWeights())
+    one = training_memory_bytes(model, probe, 1, LossSettings())
+    thousand = training_memory_bytes(model, probe, 1001, LossSettings())
     assert one > state
     assert thousand - one == pytest.approx(1000 * (one - state), rel=1e-3)
 
@@ -95,14 +95,14 @@ def test_estimate_adds_the_parameter_state(model_and_batch):
 def test_too_large_a_batch_is_refused_naming_the_flag(model_and_batch):
     model, batch = model_and_batch
     with pytest.raises(WorldModelError) as info:
-        check_training_memory(model, batch(4), 10**9, LossWeights())
+        check_training_memory(model, batch(4), 10**9, LossSettings())
     text = str(info.value)
     assert "\n" not in text and text.startswith("training batches of 1000000000 windows need about ")
     assert text.endswith("is free on cpu; pass a smaller --batch-size")
-    need = check_training_memory(model, batch(4), 32, LossWeights(), available=2**30)
-    assert need == training_memory_bytes(model, batch(4), 32, LossWeights())
+    need = check_training_memory(model, batch(4), 32, LossSettings(), available=2**30)
+    assert need == training_memory_bytes(model, batch(4), 32, LossSettings())
     with pytest.raises(WorldModelError, match="only 1.0 KiB is free"):
-        check_training_memory(model, batch(4), 32, LossWeights(), available=1024)
+        check_training_memory(model, batch(4), 32, LossSettings(), available=1024)
 
 
 def test_available_memory_is_positive():

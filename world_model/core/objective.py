@@ -1,51 +1,62 @@
 """Training losses of ACT-JEPA and of the behaviour-cloning baseline on one window batch.
 
-Batch (the contract's WindowSampler.batch, as tensors, raw units), F >= C future steps:
-  obs (Bt, k+F, *obs): observations t-k+1 .. t+F; actions (Bt, k+F-1, A): actions[:, i] follows obs[:, i];
-  goal_obs (Bt, *obs): a hindsight goal from the same episode; goal_steps (Bt,): t_goal - t (for the value).
+ACT-JEPA: an online encoder embeds the context; an EMA target encoder (no gradient) embeds the window's
+future. The predictor learns the target latents step by step from the actions; the head, given the context
+and goal latents and the future target latents with a random block of them masked, predicts the action chunk
+and the masked latents; a regularizer keeps the batch's latents from collapsing; a value network learns the
+steps to the goal. The BC baseline keeps the action loss (and fits the predictor and value on detached latents).
+Batch layout and the random draws: core/inputs.py.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from actjepa.world_model.core.augment import context_noise, draw_shifts, shift_frames
-from actjepa.world_model.core.masking import sample_block_mask
+from actjepa.world_model.core.batch_stats import ONE_PROCESS, BatchStats
+from actjepa.world_model.core.inputs import StepInputs, draw_inputs
 from actjepa.world_model.core.model import ActJepa
 from actjepa.world_model.core.regularizers import sigreg, vicreg
 from actjepa.world_model.core.value import expectile_errors
 from actjepa.world_model.errors import WorldModelError
-from actjepa.world_model.training.distributed import SINGLE, Shard
 
 
 @dataclass(frozen=True)
-class LossWeights:
+class LossSettings:
     """Weights and settings of the loss terms (the BC baseline ignores the latent and regularizer terms)."""
 
-    action: float = 1.0
-    "L1 on the action chunk, normalised units."
-    latent: float = 1.0
-    "Head's masked future-latent prediction against EMA targets (MSE relative to the target variance)."
-    predictor: float = 1.0
-    "Predictor: teacher-forced one-step plus autoregressive multi-step latent error (relative MSE)."
-    regularizer: float = 1.0
-    "Anti-collapse term (VICReg or SIGReg) on context and goal latents."
-    value: float = 1.0
-    "Goal-conditioned value regression (expectile, in units of value_scale steps); needs value_hidden > 0."
-    vicreg_std_target: float = 1.0
-    "Per-dimension std the VICReg hinge asks for (must be reachable under the encoder's normalisation)."
-    rollout_horizon: int = 8
-    "Steps of the predictor's autoregressive rollout loss (at most the batch's future steps)."
+    action_weight: float = 1.0
+    "Weight of the L1 action-chunk loss (normalised units)."
+    latent_weight: float = 1.0
+    "Weight of the head's masked future-latent loss (MSE against the EMA targets, relative to their variance)."
+    predictor_weight: float = 1.0
+    "Weight of the predictor's teacher-forced one-step plus autoregressive rollout latent error (relative MSE)."
+    regularizer_weight: float = 0.04
+    "Weight of the anti-collapse regularizer (VICReg or SIGReg) on context and goal latents. At 1.0 it dominated\n    the other losses and flattened latent distances; 0.04 keeps the latents diverse without spreading them over\n    the whole sphere."
+    vicreg_std_target: float = 0.5
+    "Per-dimension std the VICReg hinge asks for. The encoder's LayerNorm caps the mean variance at 1, so a\n    target of 1 is met only by latents spread evenly over the sphere; 0.5 leaves them free to follow the state."
+    rollout_horizon: int = 32
+    "Steps of the predictor's rollout loss; windows hold max(chunk, this) future steps. Train it as far\n    as the planner looks ahead: error compounds past the trained length."
+    value_weight: float = 1.0
+    "Weight of the goal-conditioned value regression (models with value_hidden > 0)."
     value_expectile: float = 0.1
-    "Expectile of the relabelled steps-to-goal the value regresses (< 0.5: the shortest observed)."
+    "Expectile of the relabelled steps-to-goal that the value regresses (< 0.5 estimates the shortest)."
     image_shift: int = 0
-    "Random-shift augmentation of pixel windows and their goals, in pixels (0: none)."
+    "Random-shift augmentation of pixel training windows, in pixels, one shift per window and its goal (DrQ);\n    0 switches it off. Pixel models only. Off by default: on reacher from pixels at 800 steps, 4 pixels cut\n    validation success from 64% to 32% (policy) and 72% to 34% (mppi+prior); docs/pixels.md."
     obs_noise: float = 0.0
-    "Std of Gaussian noise on the normalised context observations the online encoder reads (0: none)."
+    "Std of Gaussian noise added to the normalised context observations the online encoder reads, targets and\n    goals left clean (state models only; 0 switches it off), so the head learns to act from states slightly\n    off the demonstrations. Off by default: on push from 25 demonstrations, 0.1 gave no lift on one seed\n    (docs/findings.md, item 12)."
+
+    def __post_init__(self) -> None:
+        if self.rollout_horizon < 1 or not 0.0 < self.value_expectile < 1.0 or self.vicreg_std_target <= 0:
+            raise WorldModelError("rollout_horizon must be >= 1, value_expectile in (0, 1), vicreg_std_target > 0")
+        if self.image_shift < 0:
+            raise WorldModelError(f"image_shift must be >= 0 pixels, got {self.image_shift}")
+        if not 0.0 <= self.obs_noise < math.inf:
+            raise WorldModelError(f"obs_noise must be a finite std >= 0, got {self.obs_noise}")
 
 
 @dataclass
@@ -67,6 +78,62 @@ class LossOutput:
         return float((self.total if self.total_mean is None else self.total_mean).detach())
 
 
+def compute_losses(
+    model: ActJepa,
+    batch: dict[str, Tensor],
+    settings: LossSettings,
+    generator: torch.Generator,
+    stats: BatchStats = ONE_PROCESS,
+) -> LossOutput:
+    """All training losses for one batch (this process's rows of it); ACT-JEPA or BC according to model.cfg.
+
+    stats: the global batch this one is a share of (core/batch_stats.py); each part is then this share's
+    part, whose average over the processes (and that of its gradient) is the 1-process value.
+    """
+    k, c = model.context_len, model.chunk_len
+    future = batch["obs"].shape[1] - k
+    if future < c:
+        raise WorldModelError(f"batches hold {future} future steps but the head predicts {c}; sample longer windows")
+    x = draw_inputs(model, batch, settings.image_shift, settings.obs_noise, generator, stats)
+
+    # Encode: the online context and goal latents (B, D), and the targets (B, F+1, D) of the window's future.
+    z_ctx = model.encoder(x.context, x.actions[:, : k - 1])
+    z_goal = _goal_latent(model, x.goal)
+    targets = _target_latents(model, x)
+
+    # Predictor: roll the future actions from the context latent (BC: from the detached first target).
+    rollout_actions = x.actions[:, k - 1 : k - 1 + min(settings.rollout_horizon, future)]
+    start = targets[:, 0] if model.cfg.is_bc else z_ctx
+    predictor_loss = _predictor_loss(model, targets, start, rollout_actions, stats)
+
+    # Head: the action chunk, and the future latents it fills in where the time mask hides them.
+    pred_actions, latent_loss, regularizer_loss = _head_losses(model, z_ctx, z_goal, targets, x, settings, stats)
+
+    # Actions: L1 against the demonstration's chunk.
+    action_errors = (pred_actions - x.actions[:, k - 1 : k - 1 + c]).abs()
+
+    # Value: steps to the goal, on detached latents.
+    value_loss = z_ctx.new_zeros(())
+    if model.value_net is not None and x.goal_steps is not None:
+        value_loss = _value_loss(model, targets, z_goal.detach(), x.goal_steps, settings.value_expectile, stats)
+
+    parts = {
+        "action": action_errors.mean(),
+        "latent": latent_loss,
+        "predictor": predictor_loss,
+        "regularizer": regularizer_loss,
+        "value": value_loss,
+    }
+    total = (
+        settings.action_weight * parts["action"]
+        + settings.predictor_weight * predictor_loss
+        + settings.latent_weight * latent_loss
+        + settings.regularizer_weight * regularizer_loss
+        + settings.value_weight * value_loss
+    )
+    return LossOutput(total, parts, z_ctx.detach(), action_errors.detach().mean(dim=0))
+
+
 def _goal_latent(model: ActJepa, goal_n: Tensor) -> Tensor:
     """Online goal latent from normalised goal frames, as `ActJepa.encode_goal` computes it."""
     k = model.context_len
@@ -75,33 +142,70 @@ def _goal_latent(model: ActJepa, goal_n: Tensor) -> Tensor:
     return model.encoder(frames, zero)
 
 
-def _spread(latents: Tensor, shard: Shard) -> Tensor:
+@torch.no_grad()
+def _target_latents(model: ActJepa, x: StepInputs) -> Tensor:
+    """Latents (B, F+1, D) at t..t+F, without gradient: the EMA target encoder's (BC: its own encoder's, so the
+    predictor does not shape the representation)."""
+    encoder = model.encoder if model.target_encoder is None else model.target_encoder
+    return encoder.encode_windows(x.obs, x.actions)
+
+
+def _spread(latents: Tensor, stats: BatchStats) -> Tensor:
     """Mean per-dimension variance of target latents over the global batch (detached): divides latent errors
     so they read as the fraction of variance unexplained and cannot fall just because latents shrink."""
     flat = latents.detach().reshape(-1, latents.shape[-1])
-    return shard.variance(flat).mean().clamp_min(1e-6)
+    return stats.variance(flat).mean().clamp_min(1e-6)
 
 
-def _predictor_loss(model: ActJepa, latents: Tensor, start: Tensor, future_actions: Tensor, shard: Shard) -> Tensor:
+def _predictor_loss(model: ActJepa, latents: Tensor, start: Tensor, actions: Tensor, stats: BatchStats) -> Tensor:
     """Teacher-forced one-step (from target latents) plus autoregressive rollout (from `start`), relative MSE.
 
-    latents (Bt, R+1, D) at t..t+R, future_actions (Bt, R, A): the rollout runs all R steps.
+    latents (B, R+1, D) at t..t+R, actions (B, R, A): the rollout runs all R steps.
     """
-    r = future_actions.shape[1]
+    r = actions.shape[1]
     targets = latents[:, 1 : r + 1]
-    teacher = model.predictor(latents[:, :r], future_actions)
-    rolled = model.predictor.rollout(start, future_actions)
-    return (F.mse_loss(teacher, targets) + F.mse_loss(rolled, targets)) / _spread(targets, shard)
+    teacher = model.predictor(latents[:, :r], actions)
+    rolled = model.predictor.rollout(start, actions)
+    return (F.mse_loss(teacher, targets) + F.mse_loss(rolled, targets)) / _spread(targets, stats)
+
+
+def _head_losses(
+    model: ActJepa,
+    z_ctx: Tensor,
+    z_goal: Tensor,
+    targets: Tensor,
+    x: StepInputs,
+    settings: LossSettings,
+    stats: BatchStats,
+) -> tuple[Tensor, Tensor, Tensor]:
+    """The head's normalised action chunk (B, C, A), its masked-latent loss and the regularizer (BC: zeros).
+
+    ACT-JEPA's head sees the next C target latents with x.mask's block replaced by the mask token, and predicts
+    them; the loss is over the masked positions of the global batch. The regularizer's statistics are over
+    every process's context and goal latents (gathered with their gradients).
+    """
+    if model.cfg.is_bc:
+        pred_actions, _ = model.head(z_ctx, z_goal, predict_latents=False)
+        zero = z_ctx.new_zeros(())
+        return pred_actions, zero, zero
+    chunk = targets[:, 1 : model.chunk_len + 1]
+    pred_actions, pred_latents = model.head(z_ctx, z_goal, future=chunk, mask=x.mask)
+    per_position = (pred_latents - chunk).pow(2).mean(dim=-1)  # (B, C)
+    latent_loss = stats.masked_mean(per_position, x.mask) / _spread(chunk, stats)
+    both = torch.cat([stats.gather(z_ctx), stats.gather(z_goal)], dim=0)
+    if x.directions is None:
+        return pred_actions, latent_loss, vicreg(both, settings.vicreg_std_target)
+    return pred_actions, latent_loss, sigreg(both, x.directions)
 
 
 def _value_loss(
-    model: ActJepa, latents: Tensor, z_goal: Tensor, goal_steps: Tensor, expectile: float, shard: Shard
+    model: ActJepa, latents: Tensor, z_goal: Tensor, goal_steps: Tensor, expectile: float, stats: BatchStats
 ) -> Tensor:
     """Expectile regression of steps-to-goal on detached latents.
 
-    latents (Bt, L, D) at t..t+L-1 and z_goal (Bt, D) with goal_steps (Bt,) = t_goal - t give the
+    latents (B, L, D) at t..t+L-1 and z_goal (B, D) with goal_steps (B,) = t_goal - t give the
     pairs (latents[:, j], z_goal) with target t_goal - t - j wherever that is >= 0, plus the goal
-    paired with itself (target 0). Shards hold different numbers of pairs: the mean is over every rank's.
+    paired with itself (target 0). Processes hold different numbers of pairs: the mean is over all of them.
     """
     net = model.value_net
     steps = goal_steps.to(latents.dtype)[:, None] - torch.arange(latents.shape[1], device=latents.device)
@@ -110,136 +214,4 @@ def _value_loss(
     target = steps[valid] / net.scale
     pred = torch.cat([pred, net.units(z_goal, z_goal)])
     target = torch.cat([target, target.new_zeros(z_goal.shape[0])])
-    return shard.mean_of(expectile_errors(pred, target, expectile))
-
-
-def _jepa_terms(
-    model: ActJepa,
-    latents: Tensor,
-    z_ctx: Tensor,
-    z_goal: Tensor,
-    weights: LossWeights,
-    generator: torch.Generator,
-    shard: Shard,
-) -> tuple[Tensor, Tensor, Tensor]:
-    """ACT-JEPA's head outputs and latent loss, and the regularizer over the global batch's latents.
-
-    The time mask is drawn for the global batch and sliced, so every window gets the mask it gets on one
-    process; the regularizer's statistics are over every rank's latents (gathered with their gradients).
-    Returns (predicted normalised actions (Bt, C, A), latent loss, regularizer loss).
-    """
-    c = model.chunk_len
-    mask = sample_block_mask(z_ctx.shape[0] * shard.world_size, c, generator, z_ctx.device)
-    mask = mask[shard.rows(mask.shape[0])]
-    chunk_latents = latents[:, 1 : c + 1]
-    pred_actions, pred_latents = model.head(z_ctx, z_goal, future=chunk_latents, mask=mask)
-    per_pos = (pred_latents - chunk_latents).pow(2).mean(dim=-1)  # (Bt, C)
-    latent_loss = shard.masked_mean(per_pos, mask) / _spread(chunk_latents, shard)
-    both = torch.cat([shard.gather(z_ctx), shard.gather(z_goal)], dim=0)
-    reg_loss = vicreg(both, weights.vicreg_std_target) if model.cfg.regularizer == "vicreg" else sigreg(both, generator)
-    return pred_actions, latent_loss, reg_loss
-
-
-def _shifted(
-    obs_n: Tensor, goal_n: Tensor, shift: int, generator: torch.Generator, shard: Shard
-) -> tuple[Tensor, Tensor]:
-    """Pixel windows (Bt, L, 3, H, W) and goals (Bt, 3, H, W) shifted alike per window. The offsets are drawn
-    for the global batch and each rank keeps its rows, so several processes augment as one would."""
-    rows = obs_n.shape[0] * shard.world_size
-    offsets = draw_shifts(rows, shift, generator)[shard.rows(rows)]
-    return shift_frames(obs_n, offsets), shift_frames(goal_n, offsets)
-
-
-def _noisy_context(context: Tensor, std: float, generator: torch.Generator, shard: Shard) -> Tensor:
-    """State contexts (Bt, k, O) plus noise drawn for the global batch, of which each rank keeps its rows, so
-    several processes augment as one would."""
-    rows = context.shape[0] * shard.world_size
-    noise = context_noise((rows, *context.shape[1:]), std, generator)[shard.rows(rows)]
-    return context + noise.to(context.device, context.dtype)
-
-
-def _model_inputs(
-    model: ActJepa, batch: dict[str, Tensor], weights: LossWeights, generator: torch.Generator, shard: Shard
-) -> tuple[Tensor, Tensor, Tensor, Tensor]:
-    """Normalised, augmented windows, actions and goals, and the context the online encoder reads: obs_n (Bt, L,
-    *obs), act_n (Bt, L-1, A), goal_n (Bt, *obs), context (Bt, k, *obs). Shifts are drawn before the noise."""
-    obs_n = model.normalize_obs(batch["obs"])
-    act_n = model.normalize_actions(batch["actions"])
-    goal_n = model.normalize_obs(batch["goal_obs"])
-    if weights.image_shift:
-        obs_n, goal_n = _shifted(obs_n, goal_n, weights.image_shift, generator, shard)
-    context = obs_n[:, : model.context_len]
-    if weights.obs_noise:
-        context = _noisy_context(context, weights.obs_noise, generator, shard)
-    return obs_n, act_n, goal_n, context
-
-
-def compute_losses(
-    model: ActJepa,
-    batch: dict[str, Tensor],
-    weights: LossWeights,
-    generator: torch.Generator,
-    shard: Shard = SINGLE,
-) -> LossOutput:
-    """All training losses for one batch (this rank's shard of it); ACT-JEPA or BC according to model.cfg.baseline.
-
-    On several processes each part is this rank's share: the ranks' average of every part (and of its
-    gradient) is the 1-process value on the global batch; the reported parts are already averaged.
-    """
-    k, c = model.context_len, model.chunk_len
-    obs_n, act_n, goal_n, context = _model_inputs(model, batch, weights, generator, shard)
-    future = obs_n.shape[1] - k
-    if future < c:
-        raise WorldModelError(f"batches hold {future} future steps but the head predicts {c}; sample longer windows")
-    future_actions = act_n[:, k - 1 : k - 1 + c]
-    rollout_actions = act_n[:, k - 1 : k - 1 + min(weights.rollout_horizon, future)]
-    z_ctx = model.encoder(context, act_n[:, : k - 1])
-    z_goal = _goal_latent(model, goal_n)
-    zero = z_ctx.new_zeros(())
-
-    if model.cfg.is_bc:
-        pred_actions, _ = model.head(z_ctx, z_goal, predict_latents=False)
-        with torch.no_grad():
-            latents = model.encoder.encode_windows(obs_n, act_n)  # detached: predictor does not shape the encoder
-        pred_loss = _predictor_loss(model, latents, latents[:, 0], rollout_actions, shard)
-        latent_loss, reg_loss = zero, zero
-    else:
-        with torch.no_grad():
-            latents = model.target_encoder.encode_windows(obs_n, act_n)  # (Bt, F+1, D), sg EMA
-        pred_loss = _predictor_loss(model, latents, z_ctx, rollout_actions, shard)
-        pred_actions, latent_loss, reg_loss = _jepa_terms(model, latents, z_ctx, z_goal, weights, generator, shard)
-    value_loss = zero
-    if model.value_net is not None and "goal_steps" in batch:
-        value_loss = _value_loss(model, latents, z_goal.detach(), batch["goal_steps"], weights.value_expectile, shard)
-
-    abs_err = (pred_actions - future_actions).abs()
-    parts = {
-        "action": abs_err.mean(),
-        "latent": latent_loss,
-        "predictor": pred_loss,
-        "regularizer": reg_loss,
-        "value": value_loss,
-    }
-    total = (
-        weights.action * parts["action"]
-        + weights.predictor * pred_loss
-        + weights.latent * latent_loss
-        + weights.regularizer * reg_loss
-        + weights.value * value_loss
-    )
-    output = LossOutput(total, parts, z_ctx.detach(), abs_err.detach().mean(dim=0))
-    return _averaged(output, shard) if shard.distributed else output
-
-
-def _averaged(output: LossOutput, shard: Shard) -> LossOutput:
-    """The reported numbers of a shard's losses made global: parts, total and action error averaged over the
-    ranks, and the context latents of every rank (for the embedding-health numbers)."""
-    names = list(output.parts)
-    means = shard.mean(torch.stack([output.total.detach(), *(output.parts[n].detach() for n in names)]))
-    return LossOutput(
-        output.total,
-        {name: means[i + 1] for i, name in enumerate(names)},
-        shard.gather_detached(output.latents),
-        shard.mean(output.action_abs_error),
-        total_mean=means[0],
-    )
+    return stats.mean_of(expectile_errors(pred, target, expectile))

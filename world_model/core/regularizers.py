@@ -27,18 +27,25 @@ def vicreg(z: Tensor, std_target: float = 1.0) -> Tensor:
     return var_loss + VICREG_COV_WEIGHT * cov_loss
 
 
-def sigreg(
-    z: Tensor, generator: torch.Generator, num_directions: int = 64, num_points: int = 17, t_max: float = 4.0
+SIGREG_DIRECTIONS = 64
+"Random 1-D projections of the latents SIGReg compares with N(0, 1) at each step."
+
+
+def sigreg_directions(
+    dim: int, generator: torch.Generator, device: torch.device | str = "cpu", count: int = SIGREG_DIRECTIONS
 ) -> Tensor:
-    """SIGReg: Epps-Pulley statistic of random 1-D projections of z (n, D) against N(0, 1).
+    """(dim, count) float32 unit projection directions, drawn on CPU from `generator` so training resumes exactly."""
+    dirs = torch.randn(dim, count, generator=generator).to(device, torch.float32)
+    return dirs / dirs.norm(dim=0, keepdim=True)
+
+
+def sigreg(z: Tensor, directions: Tensor, num_points: int = 17, t_max: float = 4.0) -> Tensor:
+    """SIGReg: Epps-Pulley statistic of the 1-D projections of z (n, D) on directions (D, M) against N(0, 1).
 
     Compares the empirical characteristic function of each projection with exp(-t^2/2) on a
-    grid t in [0, t_max] (the integrand is even), weighted by exp(-t^2/2), averaged over
-    directions. Directions are drawn on CPU from `generator` so training resumes exactly.
+    grid t in [0, t_max] (the integrand is even), weighted by exp(-t^2/2), averaged over directions.
     """
-    dirs = torch.randn(z.shape[1], num_directions, generator=generator).to(z.device, z.dtype)
-    dirs = dirs / dirs.norm(dim=0, keepdim=True)
-    x = z @ dirs  # (n, M)
+    x = z @ directions  # (n, M)
     t = torch.linspace(0.0, t_max, num_points, device=z.device, dtype=z.dtype)
     xt = x.unsqueeze(-1) * t  # (n, M, P)
     real, imag = torch.cos(xt).mean(dim=0), torch.sin(xt).mean(dim=0)  # (M, P)

@@ -6,7 +6,7 @@ import math
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from actjepa.world_model.core.objective import LossWeights
+from actjepa.world_model.core.objective import LossSettings
 from actjepa.world_model.errors import WorldModelError
 
 DEVICES = ("cpu", "cuda")
@@ -115,19 +115,19 @@ class TrainConfig:
             raise WorldModelError("log_every, checkpoint_every and first_checkpoint must be at least 1")
 
     @property
-    def weights(self) -> LossWeights:
+    def weights(self) -> LossSettings:
         """Loss weights for the objective."""
-        return LossWeights(
-            self.action_weight,
-            self.latent_weight,
-            self.predictor_weight,
-            self.regularizer_weight,
-            self.value_weight,
-            self.vicreg_std_target,
-            self.rollout_horizon,
-            self.value_expectile,
-            self.image_shift,
-            self.obs_noise,
+        return LossSettings(
+            action_weight=self.action_weight,
+            latent_weight=self.latent_weight,
+            predictor_weight=self.predictor_weight,
+            regularizer_weight=self.regularizer_weight,
+            value_weight=self.value_weight,
+            vicreg_std_target=self.vicreg_std_target,
+            rollout_horizon=self.rollout_horizon,
+            value_expectile=self.value_expectile,
+            image_shift=self.image_shift,
+            obs_noise=self.obs_noise,
         )
 
     def window_future(self, chunk_len: int) -> int:

@@ -4,8 +4,9 @@ Every rank draws the same global batch for a step and keeps its own contiguous s
 keeps rows [r*B/W, (r+1)*B/W)), so the shards together are exactly the 1-process batch. A loss term that is
 a mean over a shard's rows needs nothing more: the shards are equal-sized and DistributedDataParallel
 averages the gradients. Batch statistics (the anti-collapse regularizers, the latent spread) and means over
-a number of items that differs between shards go through a Shard's collectives instead, so the loss and its
-gradients equal the 1-process run's. A 1-process run uses SINGLE, whose collectives do nothing.
+a number of items that differs between shards go through a Shard's collectives instead (the objective reaches
+them as core.batch_stats.BatchStats), so the loss and its gradients equal the 1-process run's. A 1-process run
+uses SINGLE, whose collectives do nothing.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import torch
 import torch.distributed as dist
 from torch import Tensor
 
+from actjepa.world_model.core.batch_stats import BatchStats
 from actjepa.world_model.errors import WorldModelError
 
 ENV_KEYS = ("RANK", "WORLD_SIZE", "LOCAL_RANK")
@@ -29,35 +31,17 @@ ENV_KEYS = ("RANK", "WORLD_SIZE", "LOCAL_RANK")
 
 
 @dataclass(frozen=True)
-class Shard:
-    """This process's place among the training processes: rank `rank` of `world_size` (0 of 1 alone)."""
+class Shard(BatchStats):
+    """This process's place among the training processes: rank `rank` of `world_size` (0 of 1 alone), and the
+    batch statistics the objective needs, computed over every rank with collectives."""
 
-    rank: int = 0
-    "Global rank of this process."
-    world_size: int = 1
-    "Number of training processes over all nodes."
     local_rank: int = 0
     "Rank of this process on its node (its GPU index on CUDA)."
-
-    @property
-    def distributed(self) -> bool:
-        """True when the batch is split over several processes."""
-        return self.world_size > 1
 
     @property
     def is_main(self) -> bool:
         """True on the one process that writes files and prints (rank 0)."""
         return self.rank == 0
-
-    def rows(self, batch_size: int) -> slice:
-        """This rank's rows of a global batch of `batch_size` (which the world size must divide)."""
-        if batch_size % self.world_size:
-            raise WorldModelError(
-                f"the batch size {batch_size} is not divisible by the {self.world_size} processes; "
-                f"pass a --batch-size that is a multiple of {self.world_size}"
-            )
-        per_rank = batch_size // self.world_size
-        return slice(self.rank * per_rank, (self.rank + 1) * per_rank)
 
     def take(self, batch: dict[str, np.ndarray], batch_size: int) -> dict[str, np.ndarray]:
         """This rank's rows of every array of a global batch of `batch_size` windows."""
@@ -69,7 +53,7 @@ class Shard:
     def gather(self, x: Tensor) -> Tensor:
         """Every rank's rows of x (n, ...) in rank order -> (W*n, ...), differentiable (gradients flow back)."""
         if not self.distributed:
-            return x
+            return super().gather(x)
         from torch.distributed.nn.functional import all_gather
 
         with warnings.catch_warnings():  # deprecated in torch 2.13 for a private module; still the public one
@@ -105,14 +89,14 @@ class Shard:
         ranks' average (what DistributedDataParallel's gradient average sees) is the global mean.
         """
         if not self.distributed:
-            return values.mean()
+            return super().mean_of(values)
         count = self.sum(torch.tensor(float(values.numel()), device=values.device))
         return values.sum() * self.world_size / count
 
     def masked_mean(self, values: Tensor, mask: Tensor) -> Tensor:
         """Mean of `values` where `mask` holds, over every rank, as this rank's share (see mean_of)."""
         if not self.distributed:
-            return (values * mask).sum() / mask.sum().clamp_min(1)
+            return super().masked_mean(values, mask)
         count = self.sum(mask.sum().to(values.dtype)).clamp_min(1)
         return (values * mask).sum() * self.world_size / count
 
@@ -120,7 +104,7 @@ class Shard:
     def variance(self, flat: Tensor) -> Tensor:
         """Unbiased per-column variance of flat (n, D) over every rank's rows (equal n on every rank) -> (D,)."""
         if not self.distributed:
-            return flat.detach().var(dim=0)
+            return super().variance(flat)
         n = flat.shape[0] * self.world_size
         mean = self.sum(flat.sum(dim=0)) / n
         return self.sum((flat - mean).pow(2).sum(dim=0)) / max(n - 1, 1)

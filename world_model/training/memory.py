@@ -15,7 +15,7 @@ from torch import Tensor
 
 from actjepa.common.resources import format_bytes, free_cpu_memory_bytes
 from actjepa.world_model.core.model import ActJepa
-from actjepa.world_model.core.objective import LossWeights, compute_losses
+from actjepa.world_model.core.objective import LossSettings, compute_losses
 from actjepa.world_model.errors import WorldModelError
 
 MEMORY_HEADROOM = 0.8
@@ -49,7 +49,7 @@ def available_memory_bytes(device: str | torch.device = "cpu") -> int | None:
     return free_cpu_memory_bytes() if device.type == "cpu" else None
 
 
-def saved_activation_bytes(model: ActJepa, batch: dict[str, Tensor], weights: LossWeights) -> int:
+def saved_activation_bytes(model: ActJepa, batch: dict[str, Tensor], weights: LossSettings) -> int:
     """Bytes autograd keeps for the backward pass of the training losses on `batch` (parameters not counted)."""
     params = {p.untyped_storage().data_ptr() for p in model.parameters()}
     saved: dict[int, int] = {}
@@ -68,7 +68,7 @@ def saved_activation_bytes(model: ActJepa, batch: dict[str, Tensor], weights: Lo
     return sum(saved.values())
 
 
-def training_memory_bytes(model: ActJepa, probe: dict[str, Tensor], batch_size: int, weights: LossWeights) -> int:
+def training_memory_bytes(model: ActJepa, probe: dict[str, Tensor], batch_size: int, weights: LossSettings) -> int:
     """Estimated peak bytes of training steps with `batch_size` windows, measured on the probe batch (a few windows)."""
     count = int(probe["obs"].shape[0])
     per_window = BACKWARD_FACTOR * saved_activation_bytes(model, probe, weights) / count
@@ -78,7 +78,7 @@ def training_memory_bytes(model: ActJepa, probe: dict[str, Tensor], batch_size: 
 
 
 def check_training_memory(
-    model: ActJepa, probe: dict[str, Tensor], batch_size: int, weights: LossWeights, available: int | None = None
+    model: ActJepa, probe: dict[str, Tensor], batch_size: int, weights: LossSettings, available: int | None = None
 ) -> int:
     """Estimated bytes of training with `batch_size`; WorldModelError naming --batch-size if they do not fit.
 

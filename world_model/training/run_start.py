@@ -19,7 +19,7 @@ from torch import nn
 
 from actjepa.world_model.core.config import ModelConfig
 from actjepa.world_model.core.model import ActJepa
-from actjepa.world_model.core.objective import LossOutput, LossWeights, compute_losses
+from actjepa.world_model.core.objective import LossOutput, LossSettings, compute_losses
 from actjepa.world_model.errors import WorldModelError
 from actjepa.world_model.training.checkpoint import MODEL_FILE, check_state, load_trainer_state, read_info, read_tensors
 from actjepa.world_model.training.config import TrainConfig
@@ -49,15 +49,30 @@ class TrainingRun:
 
 
 class ShardLoss(nn.Module):
-    """compute_losses on this rank's shard as a module's forward, which DistributedDataParallel wraps."""
+    """compute_losses on this rank's shard as a module's forward, which DistributedDataParallel wraps; the numbers
+    it reports (parts, total, action error, context latents) are those of the global batch."""
 
     def __init__(self, model: ActJepa, shard: Shard) -> None:
         super().__init__()
         self.model = model
         self.shard = shard
 
-    def forward(self, batch: dict[str, torch.Tensor], weights: LossWeights, generator: torch.Generator) -> LossOutput:
-        return compute_losses(self.model, batch, weights, generator, self.shard)
+    def forward(self, batch: dict[str, torch.Tensor], settings: LossSettings, generator: torch.Generator) -> LossOutput:
+        return averaged(compute_losses(self.model, batch, settings, generator, self.shard), self.shard)
+
+
+def averaged(output: LossOutput, shard: Shard) -> LossOutput:
+    """The reported numbers of a shard's losses made global: parts, total and action error averaged over the
+    ranks, and the context latents of every rank (for the embedding-health numbers)."""
+    names = list(output.parts)
+    means = shard.mean(torch.stack([output.total.detach(), *(output.parts[n].detach() for n in names)]))
+    return LossOutput(
+        output.total,
+        {name: means[i + 1] for i, name in enumerate(names)},
+        shard.gather_detached(output.latents),
+        shard.mean(output.action_abs_error),
+        total_mean=means[0],
+    )
 
 
 def batch_to_tensors(batch: dict[str, np.ndarray], step: int, device: torch.device) -> dict[str, torch.Tensor]:
