@@ -46,6 +46,6 @@ class BenchTrainCommand:
         guards.check_positive("--batch-size", self.bench.batch_size)
         guards.check_device(self.bench.device)
         check_process_count(self.bench.nproc_per_node, self.bench.device)
-        batch_size = preset("default", batch_size=self.bench.batch_size).batch_size
+        batch_size = preset("default", batch_size=self.bench.batch_size).optim.batch_size
         Shard(world_size=self.bench.nproc_per_node).rows(batch_size)  # each process gets an equal share
         print(summary(run(self.bench)))

@@ -30,9 +30,9 @@ class RegularizerVariant:
     regularizer: str
     "'vicreg' or 'sigreg' (ModelConfig.regularizer)."
     weight: float
-    "TrainConfig.regularizer_weight (0 switches the term off)."
+    "LossSettings.regularizer_weight (0 switches the term off)."
     std_target: float = 0.5
-    "TrainConfig.vicreg_std_target (SIGReg ignores it)."
+    "LossSettings.vicreg_std_target (SIGReg ignores it)."
 
     @property
     def name(self) -> str:
@@ -66,7 +66,7 @@ def default_variant() -> RegularizerVariant:
 
     regularizer = next(f.default for f in fields(ModelConfig) if f.name == "regularizer")
     train = TrainConfig()
-    return RegularizerVariant(str(regularizer), train.regularizer_weight, train.vicreg_std_target)
+    return RegularizerVariant(str(regularizer), train.loss.regularizer_weight, train.loss.vicreg_std_target)
 
 
 def _training_record(run: Path) -> dict:

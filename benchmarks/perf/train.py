@@ -101,8 +101,8 @@ def measure(baseline: str, cfg: TrainBenchConfig, shard: Shard | None = None, pi
     generator = torch.Generator().manual_seed(0)
     rng = np.random.default_rng(0)
     shapes = (obs_shape, spec.action_dim, mcfg.context_len, tcfg.window_future(mcfg.chunk_len), pixels)
-    global_batches = [_synthetic_batch(rng, tcfg.batch_size, *shapes) for _ in range(4)]
-    batches = [{k: v.to(device) for k, v in shard.take(b, tcfg.batch_size).items()} for b in global_batches]
+    global_batches = [_synthetic_batch(rng, tcfg.optim.batch_size, *shapes) for _ in range(4)]
+    batches = [{k: v.to(device) for k, v in shard.take(b, tcfg.optim.batch_size).items()} for b in global_batches]
     loss = data_parallel(model, shard, has_unused_parameters(model, batches[0])) if shard.distributed else None
     for step in range(3):
         train_step(model, optimizer, batches[step % 4], tcfg, step, generator, loss)
@@ -117,9 +117,9 @@ def measure(baseline: str, cfg: TrainBenchConfig, shard: Shard | None = None, pi
         "processes": shard.world_size,
         "threads_per_process": torch.get_num_threads(),
         "steps_per_second": cfg.steps / seconds,
-        "samples_per_second": cfg.steps * tcfg.batch_size / seconds,
+        "samples_per_second": cfg.steps * tcfg.optim.batch_size / seconds,
         "seconds_per_step": seconds / cfg.steps,
-        "batch_size": tcfg.batch_size,
+        "batch_size": tcfg.optim.batch_size,
         "default_steps": preset("default").steps,
         "minutes_for_default_steps": preset("default").steps * seconds / cfg.steps / 60.0,
         "parameters": sum(p.numel() for p in model.parameters() if p.requires_grad),

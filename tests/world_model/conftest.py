@@ -38,8 +38,7 @@ def tiny_config(pixels: bool = False, **overrides) -> ModelConfig:
 def tiny_train(**overrides) -> TrainConfig:
     """A few dozen fast steps."""
     base = dict(steps=12, batch_size=32, lr=3e-3, warmup_steps=2, log_every=4, checkpoint_every=6)
-    base.update(overrides)
-    return TrainConfig(**base)
+    return TrainConfig().with_changes(**{**base, **overrides})
 
 
 @pytest.fixture(scope="session")

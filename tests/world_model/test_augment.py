@@ -52,7 +52,7 @@ def test_the_shift_changes_the_pixel_losses_and_is_repeatable():
     batch = {k: torch.from_numpy(v) for k, v in sampler_for(data, cfg).batch(0, 8).items()}
 
     def total(shift: int) -> float:
-        weights = tiny_train(image_shift=shift).weights
+        weights = tiny_train(image_shift=shift).loss
         return compute_losses(model, batch, weights, torch.Generator().manual_seed(3)).total_value
 
     assert total(4) == total(4) and total(4) != total(0)

@@ -51,7 +51,7 @@ def test_only_the_online_context_is_perturbed(monkeypatch, baseline):
 
     monkeypatch.setattr(target, "encode_windows", record_windows)
     monkeypatch.setattr(model.encoder, "forward", record_context)
-    weights = tiny_train(obs_noise=0.2).weights
+    weights = tiny_train(obs_noise=0.2).loss
     compute_losses(model, batch, weights, torch.Generator().manual_seed(3))
     k = model.context_len
     assert torch.equal(seen["targets"], clean)
@@ -64,7 +64,7 @@ def test_noise_changes_the_losses_and_is_repeatable():
 
     def total(std: float) -> float:
         return compute_losses(
-            model, batch, tiny_train(obs_noise=std).weights, torch.Generator().manual_seed(3)
+            model, batch, tiny_train(obs_noise=std).loss, torch.Generator().manual_seed(3)
         ).total_value
 
     assert total(0.1) == total(0.1) and total(0.1) != total(0.0)

@@ -31,7 +31,7 @@ def test_vicreg_default_target_is_reachable_under_layernorm():
     """Normalised latents that follow a low-dimensional state pay (almost) nothing at the default target,
     while the classic std >= 1 hinge charges them for not filling the whole sphere."""
     z = _layernormed_manifold()
-    default = TrainConfig().vicreg_std_target
+    default = TrainConfig().loss.vicreg_std_target
     hinge_only = lambda target: float(torch.relu(target - torch.sqrt(z.var(dim=0) + 1e-4)).mean())  # noqa: E731
     assert hinge_only(default) < 0.01
     assert hinge_only(1.0) > 0.05
@@ -79,12 +79,12 @@ def test_predictor_loss_runs_to_the_rollout_horizon(state_data, state_stats):
     model = ActJepa(tiny_config(), state_stats)
     batch = {k: torch.as_tensor(v) for k, v in Sampler(state_data, 1, 12).batch(0, 16).items()}
     gen = lambda: torch.Generator().manual_seed(0)  # noqa: E731
-    short = compute_losses(model, batch, tiny_train(rollout_horizon=4).weights, gen()).parts["predictor"]
-    long = compute_losses(model, batch, tiny_train(rollout_horizon=12).weights, gen()).parts["predictor"]
+    short = compute_losses(model, batch, tiny_train(rollout_horizon=4).loss, gen()).parts["predictor"]
+    long = compute_losses(model, batch, tiny_train(rollout_horizon=12).loss, gen()).parts["predictor"]
     assert float(long.detach()) != pytest.approx(float(short.detach()), rel=1e-3)
     cut = {k: (v[:, :4] if k in ("obs", "actions") else v) for k, v in batch.items()}
     with pytest.raises(Exception, match="future steps"):
-        compute_losses(model, cut, tiny_train().weights, gen())
+        compute_losses(model, cut, tiny_train().loss, gen())
 
 
 def test_value_is_monotone_in_steps_to_goal_on_a_chain():

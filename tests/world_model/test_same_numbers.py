@@ -61,7 +61,7 @@ TRAIN_BASE = {
 
 
 def _train_config(overrides: dict[str, Any]) -> TrainConfig:
-    return TrainConfig(**{**TRAIN_BASE, **overrides})
+    return TrainConfig().with_changes(**{**TRAIN_BASE, **overrides})
 
 
 def _fingerprint(model: torch.nn.Module) -> dict[str, Any]:

@@ -1,44 +1,29 @@
-"""Typed training configuration and named presets (default: reacher-quality in minutes on 2 CPU cores)."""
+"""Typed training configuration and named presets (default: reacher-quality in minutes on 2 CPU cores).
+
+A TrainConfig holds the run's length, device, logging, checkpoints and diagnostics, and two nested groups:
+how the weights are optimised (Optimisation) and what the loss is (core/objective.py's LossSettings). A run
+resumed from a checkpoint continues the same optimisation: it must share every field of these two groups
+with the checkpoint (`must_match`), and may change the rest. Field names are unique across the groups, so a
+TrainConfig also reads and writes as one flat mapping of names (checkpoint.json keeps the flat names it always
+had, and `with_changes` replaces fields by name wherever they sit).
+"""
 
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, fields, is_dataclass, replace
 from typing import Any
 
 from actjepa.world_model.core.objective import LossSettings
 from actjepa.world_model.errors import WorldModelError
 
 DEVICES = ("cpu", "cuda")
-RESUME_MUST_MATCH = (
-    "batch_size",
-    "lr",
-    "weight_decay",
-    "warmup_steps",
-    "seed",
-    "ema_start",
-    "ema_end",
-    "bc_encoder_lr_scale",
-    "action_weight",
-    "latent_weight",
-    "predictor_weight",
-    "regularizer_weight",
-    "value_weight",
-    "vicreg_std_target",
-    "rollout_horizon",
-    "value_expectile",
-    "image_shift",
-    "obs_noise",
-)
-"Fields a resumed run must share with the checkpoint so it continues the same optimisation."
 
 
 @dataclass(frozen=True)
-class TrainConfig:
-    """Optimisation, logging, checkpointing and diagnostics of one training run."""
+class Optimisation:
+    """How the weights are optimised: AdamW with warm-up and cosine decay, the EMA target, the seed."""
 
-    steps: int = 3000
-    "Optimizer steps in total (a resumed run continues up to this number)."
     batch_size: int = 256
     "Windows per step."
     lr: float = 1e-3
@@ -53,8 +38,34 @@ class TrainConfig:
     "Learning-rate factor of the BC baseline's encoder (ACT-JEPA ignores it): at the full rate the\n    action loss alone degrades its latents (reacher: effective rank 24 at init -> 14, policy 6% vs 100%)."
     grad_clip: float = 1.0
     "Global gradient-norm clip."
+    ema_start: float = 0.99
+    "Target-encoder momentum at step 0."
+    ema_end: float = 1.0
+    "Target-encoder momentum at the last step (cosine schedule in between)."
+    scale_momentum: float = 0.99
+    "EMA momentum of the action-error scale that calibrates the action prior's std."
     seed: int = 0
     "Seed of model initialisation, masking and SIGReg directions (the sampler has its own seed)."
+
+    def __post_init__(self) -> None:
+        if self.batch_size < 2:
+            raise WorldModelError(f"--batch-size must be at least 2, got {self.batch_size}")
+        if not 0.0 < self.lr < math.inf:
+            raise WorldModelError(f"--lr must be a positive number, got {self.lr}")
+        if not self.bc_encoder_lr_scale > 0.0:
+            raise WorldModelError(f"bc_encoder_lr_scale must be positive, got {self.bc_encoder_lr_scale}")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Optimisation, loss, logging, checkpointing and diagnostics of one training run."""
+
+    steps: int = 3000
+    "Optimizer steps in total (a resumed run continues up to this number)."
+    optim: Optimisation = field(default_factory=Optimisation)
+    "How the weights are optimised (a resumed run must keep all of it)."
+    loss: LossSettings = field(default_factory=LossSettings)
+    "The loss terms' weights and settings (a resumed run must keep all of it)."
     device: str = "cpu"
     "'cpu' or 'cuda'."
     log_every: int = 50
@@ -63,32 +74,6 @@ class TrainConfig:
     "Steps between checkpoints (the final step always writes one)."
     first_checkpoint: int = 50
     "Step of an extra early checkpoint (at the earlier of this and checkpoint_every), so a run killed in its\n    first minutes can be resumed instead of started over."
-    ema_start: float = 0.99
-    "Target-encoder momentum at step 0."
-    ema_end: float = 1.0
-    "Target-encoder momentum at the last step (cosine schedule in between)."
-    action_weight: float = 1.0
-    "Weight of the L1 action-chunk loss."
-    latent_weight: float = 1.0
-    "Weight of the head's masked future-latent loss."
-    predictor_weight: float = 1.0
-    "Weight of the predictor's one-step plus rollout loss."
-    regularizer_weight: float = 0.04
-    "Weight of the anti-collapse regularizer. At 1.0 it dominated the other losses and flattened latent\n    distances; 0.04 keeps the latents diverse without spreading them over the whole sphere."
-    vicreg_std_target: float = 0.5
-    "Per-dimension std the VICReg hinge asks for. The encoder's LayerNorm caps the mean variance at 1, so a\n    target of 1 is met only by latents spread evenly over the sphere; 0.5 leaves them free to follow the state."
-    rollout_horizon: int = 32
-    "Steps of the predictor's rollout loss; windows hold max(chunk, this) future steps. Train it as far\n    as the planner looks ahead: error compounds past the trained length."
-    value_weight: float = 1.0
-    "Weight of the goal-conditioned value regression (models with value_hidden > 0)."
-    value_expectile: float = 0.1
-    "Expectile of the relabelled steps-to-goal that the value regresses (< 0.5 estimates the shortest)."
-    image_shift: int = 0
-    "Random-shift augmentation of pixel training windows, in pixels, one shift per window and its goal (DrQ);\n    0 switches it off. Pixel models only. Off by default: on reacher from pixels at 800 steps, 4 pixels cut\n    validation success from 64% to 32% (policy) and 72% to 34% (mppi+prior); docs/pixels.md."
-    obs_noise: float = 0.0
-    "Std of Gaussian noise added to the normalised context observations the online encoder reads, targets and\n    goals left clean (state models only; 0 switches it off), so the head learns to act from states slightly\n    off the demonstrations. Off by default: on push from 25 demonstrations, 0.1 gave no lift on one seed\n    (docs/findings.md, item 12)."
-    scale_momentum: float = 0.99
-    "EMA momentum of the action-error scale that calibrates the action prior's std."
     eval_horizon: int = 32
     "Rollout steps of the final open-loop diagnostic (errors at 8, 16 and 32 steps are reported)."
     eval_starts_per_episode: int = 8
@@ -99,40 +84,17 @@ class TrainConfig:
     "Warn when the effective rank falls below this fraction of the latent size."
 
     def __post_init__(self) -> None:
-        if self.steps < 1 or self.batch_size < 2:
-            raise WorldModelError(f"steps must be >= 1 and batch size >= 2, got {self.steps} and {self.batch_size}")
+        if self.steps < 1:
+            raise WorldModelError(f"--steps must be at least 1, got {self.steps}")
         if self.device.split(":")[0] not in DEVICES:
             raise WorldModelError(f"device {self.device!r} is unknown; use cpu or cuda")
-        if not self.bc_encoder_lr_scale > 0.0:
-            raise WorldModelError(f"bc_encoder_lr_scale must be positive, got {self.bc_encoder_lr_scale}")
-        if self.rollout_horizon < 1 or not 0.0 < self.value_expectile < 1.0 or self.vicreg_std_target <= 0:
-            raise WorldModelError("rollout_horizon must be >= 1, value_expectile in (0, 1), vicreg_std_target > 0")
-        if self.image_shift < 0:
-            raise WorldModelError(f"image_shift must be >= 0 pixels, got {self.image_shift}")
-        if not 0.0 <= self.obs_noise < math.inf:
-            raise WorldModelError(f"obs_noise must be a finite std >= 0, got {self.obs_noise}")
-        if self.log_every < 1 or self.checkpoint_every < 1 or self.first_checkpoint < 1:
-            raise WorldModelError("log_every, checkpoint_every and first_checkpoint must be at least 1")
-
-    @property
-    def weights(self) -> LossSettings:
-        """Loss weights for the objective."""
-        return LossSettings(
-            action_weight=self.action_weight,
-            latent_weight=self.latent_weight,
-            predictor_weight=self.predictor_weight,
-            regularizer_weight=self.regularizer_weight,
-            value_weight=self.value_weight,
-            vicreg_std_target=self.vicreg_std_target,
-            rollout_horizon=self.rollout_horizon,
-            value_expectile=self.value_expectile,
-            image_shift=self.image_shift,
-            obs_noise=self.obs_noise,
-        )
+        for name in ("log_every", "checkpoint_every", "first_checkpoint"):
+            if getattr(self, name) < 1:
+                raise WorldModelError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")
 
     def window_future(self, chunk_len: int) -> int:
         """Future steps every training window holds: the head's chunk, or the rollout loss's horizon if longer."""
-        return max(chunk_len, self.rollout_horizon)
+        return max(chunk_len, self.loss.rollout_horizon)
 
     def checkpoint_due(self, done: int) -> bool:
         """Whether a checkpoint is written after `done` steps: the early first one, every checkpoint_every, the last."""
@@ -141,25 +103,61 @@ class TrainConfig:
 
     def lr_at(self, step: int) -> float:
         """Linear warm-up then cosine decay to min_lr_fraction * lr (a pure function of the step)."""
-        if step < self.warmup_steps:
-            return self.lr * (step + 1) / self.warmup_steps
-        progress = (step - self.warmup_steps) / max(self.steps - self.warmup_steps, 1)
+        o = self.optim
+        if step < o.warmup_steps:
+            return o.lr * (step + 1) / o.warmup_steps
+        progress = (step - o.warmup_steps) / max(self.steps - o.warmup_steps, 1)
         cosine = 0.5 * (1.0 + math.cos(math.pi * min(progress, 1.0)))
-        return self.lr * (self.min_lr_fraction + (1.0 - self.min_lr_fraction) * cosine)
+        return o.lr * (o.min_lr_fraction + (1.0 - o.min_lr_fraction) * cosine)
+
+    def must_match(self) -> dict[str, Any]:
+        """The fields a resumed run must share with its checkpoint, by name: every field of optim and loss."""
+        return {**asdict(self.optim), **asdict(self.loss)}
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Every field by its own name, the groups' fields beside the others (the form checkpoint.json keeps)."""
+        return _flat(self)
+
+    def with_changes(self, **changes: Any) -> TrainConfig:
+        """This config with fields replaced by name, wherever they sit; None values are ignored."""
+        return _replaced(self, {k: v for k, v in changes.items() if v is not None})
+
+
+def _flat(settings: Any) -> dict[str, Any]:
+    """A dataclass's fields by name, nested dataclasses' fields in place of the dataclass."""
+    out: dict[str, Any] = {}
+    for spec in fields(settings):
+        value = getattr(settings, spec.name)
+        out.update(_flat(value) if is_dataclass(value) else {spec.name: value})
+    return out
+
+
+def _replaced(settings: Any, changes: dict[str, Any]) -> Any:
+    """`settings` with each named field replaced in the (nested) dataclass that declares it."""
+    unknown = sorted(set(changes) - set(_flat(settings)))
+    if unknown:
+        raise WorldModelError(f"training settings have no field {unknown[0]!r}; see TrainConfig for their names")
+    updates = {}
+    for spec in fields(settings):
+        value = getattr(settings, spec.name)
+        if is_dataclass(value):
+            inner = {name: changes[name] for name in _flat(value) if name in changes}
+            if inner:
+                updates[spec.name] = _replaced(value, inner)
+        elif spec.name in changes:
+            updates[spec.name] = changes[spec.name]
+    return replace(settings, **updates)
 
 
 PRESETS: dict[str, TrainConfig] = {
     "default": TrainConfig(),
-    "demo": TrainConfig(steps=800, checkpoint_every=400, warmup_steps=50),
+    "demo": TrainConfig(steps=800, checkpoint_every=400, optim=Optimisation(warmup_steps=50)),
 }
 "Named training settings: 'default' for planning-quality reacher models, 'demo' for a quick look."
 
 
-def preset(name: str, **overrides: Any) -> TrainConfig:
-    """A named preset with some fields replaced (None values are ignored)."""
+def preset(name: str, **changes: Any) -> TrainConfig:
+    """A named preset with fields replaced by name (None values are ignored)."""
     if name not in PRESETS:
         raise WorldModelError(f"training preset {name!r} is unknown; use one of {', '.join(PRESETS)}")
-    return replace(PRESETS[name], **{k: v for k, v in overrides.items() if v is not None})
+    return PRESETS[name].with_changes(**changes)

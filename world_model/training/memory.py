@@ -49,7 +49,7 @@ def available_memory_bytes(device: str | torch.device = "cpu") -> int | None:
     return free_cpu_memory_bytes() if device.type == "cpu" else None
 
 
-def saved_activation_bytes(model: ActJepa, batch: dict[str, Tensor], weights: LossSettings) -> int:
+def saved_activation_bytes(model: ActJepa, batch: dict[str, Tensor], loss: LossSettings) -> int:
     """Bytes autograd keeps for the backward pass of the training losses on `batch` (parameters not counted)."""
     params = {p.untyped_storage().data_ptr() for p in model.parameters()}
     saved: dict[int, int] = {}
@@ -63,29 +63,29 @@ def saved_activation_bytes(model: ActJepa, batch: dict[str, Tensor], weights: Lo
     device = batch["obs"].device
     devices = [device.index or 0] if device.type == "cuda" else []
     with torch.random.fork_rng(devices=devices), torch.autograd.graph.saved_tensors_hooks(pack, lambda t: t):
-        losses = compute_losses(model, batch, weights, torch.Generator().manual_seed(0))
+        losses = compute_losses(model, batch, loss, torch.Generator().manual_seed(0))
     del losses
     return sum(saved.values())
 
 
-def training_memory_bytes(model: ActJepa, probe: dict[str, Tensor], batch_size: int, weights: LossSettings) -> int:
+def training_memory_bytes(model: ActJepa, probe: dict[str, Tensor], batch_size: int, loss: LossSettings) -> int:
     """Estimated peak bytes of training steps with `batch_size` windows, measured on the probe batch (a few windows)."""
     count = int(probe["obs"].shape[0])
-    per_window = BACKWARD_FACTOR * saved_activation_bytes(model, probe, weights) / count
+    per_window = BACKWARD_FACTOR * saved_activation_bytes(model, probe, loss) / count
     per_window += sum(t[:1].nelement() * 4 for t in probe.values())  # the batch itself, as float32
     state = STATE_COPIES * sum(p.nelement() * p.element_size() for p in model.parameters())
     return int(per_window * batch_size) + state
 
 
 def check_training_memory(
-    model: ActJepa, probe: dict[str, Tensor], batch_size: int, weights: LossSettings, available: int | None = None
+    model: ActJepa, probe: dict[str, Tensor], batch_size: int, loss: LossSettings, available: int | None = None
 ) -> int:
     """Estimated bytes of training with `batch_size`; WorldModelError naming --batch-size if they do not fit.
 
     `probe` is a small batch (a few windows, as the trainer feeds them) on the training device;
     `available` overrides the measured free memory (bytes); nothing is checked when neither is known.
     """
-    need = training_memory_bytes(model, probe, batch_size, weights)
+    need = training_memory_bytes(model, probe, batch_size, loss)
     device = probe["obs"].device
     free = available_memory_bytes(device) if available is None else available
     if free is not None and need > MEMORY_HEADROOM * free:

@@ -95,7 +95,7 @@ class MetricsLog:
     def _warn_collapse(self, row: dict[str, Any]) -> None:
         """Loud warning when the ACT-JEPA latents lose variance or rank (BC has no such objective)."""
         cfg = self.cfg
-        if self.model_cfg.is_bc or row["step"] <= cfg.warmup_steps:
+        if self.model_cfg.is_bc or row["step"] <= cfg.optim.warmup_steps:
             return
         rank_floor = cfg.collapse_rank_fraction * self.model_cfg.latent_dim
         if row["emb_std"] < cfg.collapse_std or row["eff_rank"] < rank_floor:

@@ -14,7 +14,7 @@ from actjepa.world_model.training.checkpoint import (
     MODEL_FILE,
     TRAINER_FILE,
 )
-from actjepa.world_model.training.config import RESUME_MUST_MATCH, TrainConfig
+from actjepa.world_model.training.config import TrainConfig
 from actjepa.world_model.training.metrics_log import METRICS_FILE
 
 _ELSEWHERE = "use another --out or --force"
@@ -128,9 +128,22 @@ def check_resume(
                 f"checkpoint in {out} has model {key}={saved.to_dict()[key]!r}, this run asks for {value!r}; "
                 f"{_ELSEWHERE}"
             )
-    for key in RESUME_MUST_MATCH:
-        if key in info.get("train_config", {}) and info["train_config"][key] != getattr(cfg, key):
+    check_optimisation(info, cfg, out)
+
+
+def check_optimisation(info: dict[str, Any], cfg: TrainConfig, out: Path) -> None:
+    """The run keeps every optimisation and loss setting the checkpoint was trained with (cfg.must_match).
+
+    checkpoint.json keeps the settings by their flat names, as every version wrote them; a setting a checkpoint
+    predates is not compared."""
+    saved = info.get("train_config", {})
+    if not isinstance(saved, dict):
+        raise CheckpointError(
+            f"checkpoint in {out} records its training settings as a {type(saved).__name__}, not a mapping; "
+            "it is damaged, start over with --force"
+        )
+    for key, value in cfg.must_match().items():
+        if key in saved and saved[key] != value:
             raise CheckpointError(
-                f"checkpoint in {out} was trained with {key}={info['train_config'][key]!r}, "
-                f"this run has {getattr(cfg, key)!r}; {_ELSEWHERE}"
+                f"checkpoint in {out} was trained with {key}={saved[key]!r}, this run has {value!r}; {_ELSEWHERE}"
             )

@@ -100,33 +100,35 @@ def make_optimizer(model: ActJepa, cfg: TrainConfig) -> torch.optim.AdamW:
     """AdamW over every trainable parameter (the target encoder has none).
 
     The BC baseline's encoder gets its own group whose learning rate is scaled by
-    cfg.bc_encoder_lr_scale (as ACT trains its backbone slower than its head): trained on the
+    cfg.optim.bc_encoder_lr_scale (as ACT trains its backbone slower than its head): trained on the
     action loss alone at the full rate, its latents lose rank and the policy's precision.
     """
     params = [p for p in model.parameters() if p.requires_grad]
-    if not model.cfg.is_bc or cfg.bc_encoder_lr_scale == 1.0:
-        return torch.optim.AdamW(params, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    optim = cfg.optim
+    if not model.cfg.is_bc or optim.bc_encoder_lr_scale == 1.0:
+        return torch.optim.AdamW(params, lr=optim.lr, weight_decay=optim.weight_decay)
     encoder = {id(p) for p in model.encoder.parameters()}
     groups = [
         {"params": [p for p in params if id(p) not in encoder], "lr_scale": 1.0},
-        {"params": [p for p in params if id(p) in encoder], "lr_scale": cfg.bc_encoder_lr_scale},
+        {"params": [p for p in params if id(p) in encoder], "lr_scale": optim.bc_encoder_lr_scale},
     ]
-    return torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
+    return torch.optim.AdamW(groups, lr=optim.lr, weight_decay=optim.weight_decay)
 
 
 def check_augmentation(model_cfg: ModelConfig, cfg: TrainConfig) -> None:
     """Random shifts need pixel frames, and a shift of half the frame's side or more leaves only edges; context
     noise is for state vectors."""
-    if cfg.obs_noise and model_cfg.obs_mode != "state":
+    loss = cfg.loss
+    if loss.obs_noise and model_cfg.obs_mode != "state":
         raise WorldModelError("obs_noise perturbs state vectors but this model reads pixels; set it to 0")
-    if not cfg.image_shift:
+    if not loss.image_shift:
         return
     if model_cfg.obs_mode != "pixels":
         raise WorldModelError("image_shift augments pixel frames but this model reads states; set it to 0")
     side = min(model_cfg.obs_shape[:2])
-    if 2 * cfg.image_shift >= side:
+    if 2 * loss.image_shift >= side:
         raise WorldModelError(
-            f"image_shift {cfg.image_shift} is too large for {side}-pixel frames; use under {side // 2}"
+            f"image_shift {loss.image_shift} is too large for {side}-pixel frames; use under {side // 2}"
         )
 
 
@@ -147,13 +149,13 @@ def start_run(
     """
     check_augmentation(model_cfg, cfg)
     device = check_device(shard.device(cfg.device))
-    torch.manual_seed(cfg.seed)
+    torch.manual_seed(cfg.optim.seed)
     model = ActJepa(model_cfg, norm_stats).to(device)
     probe = batch_to_tensors(sample_batch(0, MEMORY_PROBE_WINDOWS), 0, device)
-    check_training_memory(model, probe, cfg.batch_size // shard.world_size, cfg.weights)
+    check_training_memory(model, probe, cfg.optim.batch_size // shard.world_size, cfg.loss)
     resuming = shard.broadcast(prepare_out_dir(out, resume, force) if shard.is_main else None)
     run = TrainingRun(
-        model, make_optimizer(model, cfg), torch.Generator().manual_seed(cfg.seed + 1), device, 0, resuming
+        model, make_optimizer(model, cfg), torch.Generator().manual_seed(cfg.optim.seed + 1), device, 0, resuming
     )
     if resuming and shard.is_main:
         info = read_info(out)

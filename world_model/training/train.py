@@ -74,20 +74,22 @@ def train_step(
     for group in optimizer.param_groups:
         group["lr"] = cfg.lr_at(step) * group.get("lr_scale", 1.0)
     if loss is None:
-        losses = compute_losses(model, batch, cfg.weights, generator)
+        losses = compute_losses(model, batch, cfg.loss, generator)
     else:
-        losses = loss(batch, cfg.weights, generator)
+        losses = loss(batch, cfg.loss, generator)
     total = losses.total_value
     if not np.isfinite(total):
         return losses, total
     optimizer.zero_grad(set_to_none=True)
     losses.total.backward()
-    torch.nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g["params"]], cfg.grad_clip)
+    torch.nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g["params"]], cfg.optim.grad_clip)
     optimizer.step()
+    optim = cfg.optim
     with torch.no_grad():
         if model.target_encoder is not None:
-            ema_update(model.target_encoder, model.encoder, ema_momentum(step, cfg.steps, cfg.ema_start, cfg.ema_end))
-        model.action_scale.mul_(cfg.scale_momentum).add_(losses.action_abs_error, alpha=1.0 - cfg.scale_momentum)
+            momentum = ema_momentum(step, cfg.steps, optim.ema_start, optim.ema_end)
+            ema_update(model.target_encoder, model.encoder, momentum)
+        model.action_scale.mul_(optim.scale_momentum).add_(losses.action_abs_error, alpha=1.0 - optim.scale_momentum)
     return losses, total
 
 
@@ -100,7 +102,7 @@ def _checked_step(
     except (RuntimeError, MemoryError) as exc:
         if is_out_of_memory(exc):
             raise WorldModelError(
-                f"out of memory at batch size {cfg.batch_size}; pass a smaller --batch-size"
+                f"out of memory at batch size {cfg.optim.batch_size}; pass a smaller --batch-size"
             ) from None
         raise
     if not np.isfinite(total):
@@ -134,7 +136,7 @@ def train(
     batch, and rank 0 alone writes the folder (checkpoints, metrics, plots) and shows progress.
     """
     out = Path(out_dir)
-    shard.rows(cfg.batch_size)  # the world size must divide the batch, before anything starts
+    shard.rows(cfg.optim.batch_size)  # the world size must divide the batch, before anything starts
     meta = {**meta, "world_size": shard.world_size}
     run = start_run(model_cfg, cfg, norm_stats, out, meta, resume, force, sample_batch, shard)
     log = MetricsLog(out, model_cfg, cfg, resume_from=run.start if run.resumed else None) if shard.is_main else None
@@ -145,7 +147,7 @@ def train(
     bar = tqdm(total=cfg.steps, initial=run.start, disable=not show, dynamic_ncols=True, desc="train")
     run.model.train()
     for step in range(run.start, cfg.steps):
-        windows = shard.take(sample_batch(step, cfg.batch_size), cfg.batch_size)
+        windows = shard.take(sample_batch(step, cfg.optim.batch_size), cfg.optim.batch_size)
         losses, total = _checked_step(run, batch_to_tensors(windows, step, run.device), cfg, step, last_saved, out)
         row = log.add(step, total, losses) if log is not None else None
         if row is not None:
