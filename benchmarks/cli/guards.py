@@ -163,7 +163,7 @@ def check_protocol(cfg, workdir: Path, report: Path, force: bool) -> None:
         check_output_folder(folder, flag)
         if force:
             check_restartable(folder, flag)
-    check_device(cfg.train.device)
+    check_device(cfg.train.config.device)
     latent_dim = ModelConfig.__dataclass_fields__["latent_dim"].default
     check_evaluation(cfg.eval, cfg.task, latent_dim)
     planner = cfg.eval.control.planner

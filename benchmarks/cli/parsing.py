@@ -54,22 +54,41 @@ def one_line(message: str, prog: str) -> str:
             continue
         kept.append(text)
     detail = " ".join(kept[1:] if len(kept) > 1 else kept)
+    detail = re.sub(r"^Error parsing [\w.]*: ", "", detail)  # a settings dataclass refused its values: its message
     return f"{detail or 'bad options'}; see `{prog} --help`"
+
+
+def option_value(args: list[str], name: str) -> str | None:
+    """The value given to option `name` (`--name value` or `--name=value`; the last one counts), None if absent."""
+    found = None
+    for i, arg in enumerate(args):
+        if arg == name and i + 1 < len(args):
+            found = args[i + 1]
+        elif arg.startswith(f"{name}="):
+            found = arg.partition("=")[2]
+    return found
 
 
 def parse(cls: type[T], args: list[str], prog: str) -> T:
     """An instance of the dataclass `cls` from command-line options (nested fields are flattened).
 
+    A command may define `option_defaults(args) -> instance`: its values, chosen from the options before
+    parsing (a preset, a protocol), are the defaults every option shows and starts from. A command that sets
+    `KEEP_PREFIXES = True` keeps the prefixes of nested options except where its fields omit them.
     Help goes to stdout; a parse error raises UserError with one line.
     """
+    chosen = getattr(cls, "option_defaults", None)
+    default = chosen(args) if chosen is not None else None
+    target = cls if getattr(cls, "KEEP_PREFIXES", False) else tyro.conf.OmitArgPrefixes[cls]
     captured = io.StringIO()
     try:
         with contextlib.redirect_stderr(captured), contextlib.redirect_stdout(captured):
             return tyro.cli(
-                tyro.conf.OmitArgPrefixes[cls],
+                target,
                 args=merge_repeated(args),
                 prog=prog,
                 description=(cls.__doc__ or "").strip(),
+                default=default,
             )
     except SystemExit as exc:
         if exc.code in (0, None):

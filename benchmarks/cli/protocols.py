@@ -5,8 +5,12 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Annotated, ClassVar
+
+import tyro
 
 from actjepa.benchmarks.experiments.protocols import ProtocolConfig, protocol
+from actjepa.world_model.training.config import preset
 
 
 def _fresh(paths: list[Path], force: bool) -> None:
@@ -43,74 +47,47 @@ class DemoCommand:
 
 @dataclass(frozen=True)
 class ReproduceCommand:
-    """Run a protocol on one task: `full` = comparison, horizon and budget sweeps, data efficiency, open loop."""
+    """Run a protocol on one task: `full` = comparison, horizon and budget sweeps, data efficiency, open loop.
 
-    task: str
-    "Task whose protocol to run."
+    Every option's default is the chosen --protocol's setting (its training the --preset's when one is given).
+    """
+
+    settings: Annotated[ProtocolConfig, tyro.conf.arg(name="")]
+    """The protocol's settings; the evaluation runs on the training --device unless --eval.control.device says
+    otherwise."""
     protocol: str = "full"
     (
-        "full (every experiment), compare (controllers only), efficiency (ACT-JEPA against BC by demonstrations), "
-        "regimes (policy against planning over data regimes and perturbations) or demo."
+        "Named protocol whose settings are the defaults: full (every experiment), compare (controllers only), "
+        "efficiency (ACT-JEPA against BC by demonstrations), regimes (policy against planning over data regimes "
+        "and perturbations), ablation, regularizer, steps or demo."
     )
     workdir: Path | None = None
     "Folder for data and checkpoints (default runs/PROTOCOL-TASK)."
     report: Path | None = None
     "Folder for results and figures (default results/TASK)."
-    preset: str | None = None
-    "Training preset of every model instead of the protocol's: 'default' (planning quality) or 'demo' (quick)."
-    steps: int | None = None
-    "Override the training steps of every model."
-    batch_size: int | None = None
-    "Windows per training step instead of the preset's (pixel training encodes every frame of every window)."
-    image_shift: int | None = None
-    "Random-shift augmentation of pixel training windows, in pixels, instead of the preset's (--obs pixels)."
-    obs_noise: float | None = None
-    "Gaussian noise on the normalised context states of training windows, its std, instead of the preset's."
-    baseline: bool | None = None
-    "Train the behaviour-cloning baseline and compare it, or not (None keeps the protocol's choice)."
-    device: str = "cpu"
-    "cpu or cuda."
     force: bool = False
     "Start over instead of continuing."
-    regimes: tuple[str, ...] | None = None
-    "Regimes to run instead of the protocol's (benchmarks/experiments/regimes.py), e.g. --regimes expert play."
-    seeds: tuple[int, ...] | None = None
-    "Training seeds instead of the protocol's (below 2**31; the evaluation episodes' seeds start there)."
-    obs: str | None = None
-    "Observations instead of the protocol's: 'state' vectors or 64x64 'pixels' (goals are then images too)."
-    controllers: tuple[str, ...] | None = None
-    "Controllers of the comparison instead of the protocol's, e.g. --controllers policy mppi+prior oracle."
-    demos: tuple[int, ...] | None = None
-    "Demonstration counts of the data-efficiency experiment instead of the protocol's, e.g. --demos 25 50."
-    budgets: tuple[int, ...] | None = None
-    "Sample counts N of the sample-budget sweep instead of the protocol's, e.g. --budgets 64 256 1024."
-    split: str | None = None
-    (
-        "Held-out episodes of every evaluation instead of the protocol's: 'validation' (choosing settings) or "
-        "'test' (reported numbers)."
-    )
+
+    KEEP_PREFIXES: ClassVar[bool] = True
+    "The evaluation's options keep their `eval.` prefix (its batch size, seed and device are not training's)."
+
+    @classmethod
+    def option_defaults(cls, args: list[str]) -> ReproduceCommand:
+        """The chosen --protocol (full without one), its training the --preset's if given, the task required."""
+        from actjepa.benchmarks.cli.parsing import option_value
+
+        name = option_value(args, "--protocol") or "full"
+        cfg = protocol(name)
+        chosen = option_value(args, "--preset")
+        if chosen is not None:
+            cfg = replace(cfg, train=replace(cfg.train, preset=chosen, config=preset(chosen)))
+        return cls(replace(cfg, task=tyro.MISSING), protocol=name)
 
     def config(self) -> ProtocolConfig:
-        """The named protocol with this command's choices in place of its own."""
-        cfg = protocol(self.protocol, task=self.task, train_steps=self.steps, device=self.device)
-        chosen = {
-            "regimes": self.regimes,
-            "seeds": self.seeds,
-            "obs_mode": self.obs,
-            "baseline": self.baseline,
-            "data_efficiency_demos": self.demos,
-            "budgets": self.budgets,
-        }
-        cfg = replace(cfg, **{k: v for k, v in chosen.items() if v is not None})
-        trained = {
-            "preset": self.preset,
-            "batch_size": self.batch_size,
-            "image_shift": self.image_shift,
-            "obs_noise": self.obs_noise,
-        }
-        cfg = replace(cfg, train=replace(cfg.train, **{k: v for k, v in trained.items() if v is not None}))
-        evaluated = {"controllers": self.controllers, "split": self.split}
-        return replace(cfg, eval=replace(cfg.eval, **{k: v for k, v in evaluated.items() if v is not None}))
+        """The protocol to run: the parsed settings, evaluated on the training device unless told otherwise."""
+        if self.settings.eval.control.device is not None:
+            return self.settings
+        return self.settings.with_device(self.settings.train.config.device)
 
     def run(self) -> None:
         from actjepa.benchmarks.cli import guards
@@ -118,8 +95,8 @@ class ReproduceCommand:
         from actjepa.benchmarks.experiments.preflight import check_protocol
 
         cfg = self.config()
-        workdir = self.workdir or Path(f"runs/{self.protocol}-{self.task}")
-        report = self.report or Path(f"results/{self.task}")
+        workdir = self.workdir or Path(f"runs/{self.protocol}-{cfg.task}")
+        report = self.report or Path(f"results/{cfg.task}")
         check_protocol(cfg, (workdir, report))  # before any folder is created or removed
         guards.check_protocol(cfg, workdir, report, self.force)  # writable folders, --force, memory and time
         _fresh([workdir, report], self.force)

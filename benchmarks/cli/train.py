@@ -10,8 +10,10 @@ import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import tyro
+
 from actjepa.benchmarks.errors import UserError
-from actjepa.benchmarks.experiments.training import TrainRequest
+from actjepa.benchmarks.experiments.training import TrainRequest, TrainSettings
 
 
 @dataclass(frozen=True)
@@ -27,6 +29,14 @@ class TrainCommand:
     CPU, nccl with one GPU each on CUDA); the batch size must be a multiple. The result equals a 1-process
     run's; resume on the same number. For several machines use torchrun (see the README)."""
 
+    @classmethod
+    def option_defaults(cls, args: list[str]) -> TrainCommand:
+        """The defaults of the options: the --preset's training settings (the default preset's without one)."""
+        from actjepa.benchmarks.cli.parsing import option_value
+
+        settings = TrainSettings.of_preset(option_value(args, "--preset") or "default")
+        return cls(TrainRequest(data=tyro.MISSING, out=tyro.MISSING, settings=settings))
+
     def run(self) -> None:
         from actjepa.benchmarks.experiments.training import train_on_dataset
         from actjepa.world_model.training.distributed import process_group, shard_from_env
@@ -39,7 +49,7 @@ class TrainCommand:
                     f"this process was started by torchrun (WORLD_SIZE={shard.world_size}); "
                     "drop --nproc-per-node and set the processes with torchrun's own options"
                 )
-            with process_group(shard, self.request.settings.device):
+            with process_group(shard, self.request.settings.config.device):
                 train_on_dataset(self.request, progress=self.progress, shard=shard)
             if shard.is_main:
                 print(summary(self.request.out))
@@ -55,38 +65,30 @@ class TrainCommand:
         print(summary(self.request.out))
 
     def _check_request(self, writes: bool) -> None:
-        """The data, the output folder (on the process that `writes` it) and the counts, before any work."""
+        """The data, the output folder (on the process that `writes` it) and the device, before any work (the
+        training settings checked themselves when they were parsed)."""
         from actjepa.benchmarks.cli import guards
 
-        data, settings = self.request.data, self.request.settings
+        data = self.request.data
         if not data.exists():
             raise UserError(f"{data} does not exist; collect demonstrations first with `actjepa collect --out {data}`")
         guards.check_input_file(data, "--data")
         if writes:
             guards.check_output_folder(self.request.out)
-        for flag, value in (
-            ("--steps", settings.steps),
-            ("--batch-size", settings.batch_size),
-            ("--checkpoint-every", settings.checkpoint_every),
-        ):
-            guards.check_positive(flag, value)
-        if settings.lr is not None and not 0 < settings.lr < float("inf"):
-            raise UserError(f"--lr must be a positive number, got {settings.lr}")
-        guards.check_device(settings.device)
+        guards.check_device(self.request.settings.config.device)
 
     def _check_processes(self) -> None:
         """--nproc-per-node fits this machine, divides the batch, and matches the run being resumed."""
         from actjepa.benchmarks.launch import check_process_count
         from actjepa.world_model.training.checkpoint import read_info
-        from actjepa.world_model.training.config import preset
         from actjepa.world_model.training.distributed import Shard
         from actjepa.world_model.training.resume import check_out_dir, check_world_size
 
-        settings, out = self.request.settings, self.request.out
-        check_process_count(self.nproc_per_node, settings.device)
+        config, out = self.request.settings.config, self.request.out
+        check_process_count(self.nproc_per_node, config.device)
         if self.nproc_per_node == 1:
             return  # a 1-process run checks its folder as it starts
-        Shard(world_size=self.nproc_per_node).rows(preset(settings.preset, batch_size=settings.batch_size).batch_size)
+        Shard(world_size=self.nproc_per_node).rows(config.optim.batch_size)
         if check_out_dir(out, self.request.resume, self.request.force):
             check_world_size(read_info(out), self.nproc_per_node, out)
 

@@ -21,11 +21,13 @@ BUDGET_FIELDS = ("num_samples", "horizon", "iterations")
 class EvalConfig:
     """What to evaluate and with which controller settings."""
 
-    controllers: Annotated[tuple[str, ...], tyro.conf.arg(name="controller")] = ("policy", "mppi+prior")
+    controllers: Annotated[
+        tuple[str, ...], tyro.conf.arg(name="controller", aliases=("--controllers",), prefix_name=False)
+    ] = ("policy", "mppi+prior")
     "Controller names, among policy, cem, mppi, cem+prior, mppi+prior, oracle (repeat --controller for several)."
     episodes: int = 100
     "Held-out episodes per controller (the first seeds of the split's reserved range)."
-    split: str = "test"
+    split: Annotated[str, tyro.conf.arg(prefix_name=False)] = "test"
     "Held-out episodes to run: 'test' (reported numbers; used for nothing else) or 'validation' (choosing settings)."
     batch_size: int = 50
     "Episodes run side by side in one batched environment and one batched plan."

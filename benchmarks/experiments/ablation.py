@@ -114,7 +114,7 @@ def run_ablation(data: Path, workdir: Path, base: EvalConfig, request: TrainRequ
         "task": info["task"],
         "episodes": base.episodes,
         "split": base.split,
-        "train_steps": request.settings.steps,
+        "train_steps": request.settings.changed().get("steps"),
         "preset": request.settings.preset,
         "rows": rows,
     }

@@ -57,7 +57,7 @@ def run_data_efficiency(
             runs = {}
             for kind in ("jepa", "bc"):
                 out = workdir / f"{kind}-n{n}-s{seed}"
-                settings = replace(request.settings, seed=seed)
+                settings = request.settings.with_changes(seed=seed)
                 baseline = "bc" if kind == "bc" else None
                 trained = replace(request, data=data, out=out, settings=settings, episodes=episodes, baseline=baseline)
                 runs[kind] = train_or_load(trained, progress=progress)
@@ -86,7 +86,7 @@ def run_data_efficiency(
         "seeds": list(seeds),
         "episodes_per_seed": base.episodes,
         "split": base.split,
-        "train_steps": request.settings.steps,
+        "train_steps": request.settings.changed().get("steps"),
         "train_preset": request.settings.preset,
         "curves": curves,
     }

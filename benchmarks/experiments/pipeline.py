@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import asdict, replace
 from functools import partial
 from pathlib import Path
 
@@ -63,7 +62,7 @@ class Pipeline:
 
     def train_request(self, kind: str, seed: int | None = None) -> TrainRequest:
         """The run of `kind` (and seed); it resumes from the checkpoint an interrupted earlier invocation left."""
-        settings = self.cfg.train if seed is None else replace(self.cfg.train, seed=seed)
+        settings = self.cfg.train if seed is None else self.cfg.train.with_changes(seed=seed)
         out = self.run_dir(kind, seed)
         return TrainRequest(
             data=self.data,
@@ -181,16 +180,16 @@ class Pipeline:
     def open_loop(self) -> None:
         from actjepa.benchmarks.experiments.open_loop import open_loop_comparison
         from actjepa.envs.dataset import load_dataset, split_episodes
-        from actjepa.world_model.training.config import preset
 
         def work() -> None:
             dataset = load_dataset(self.data)
-            _, val = split_episodes(len(dataset.actions), self.cfg.train.val_fraction, self.cfg.train.seed)
+            train = self.cfg.train
+            _, val = split_episodes(len(dataset.actions), train.val_fraction, train.config.optim.seed)
             result = open_loop_comparison(
                 {"act-jepa": self.model("jepa"), **({"bc": self.model("bc")} if self.cfg.baseline else {})},
                 dataset.observations[val],
                 dataset.actions[val],
-                preset(self.cfg.train.preset).eval_horizon,
+                train.config.eval_horizon,
                 self.cfg.task,
             )
             write_json_atomic(self.json_path("open_loop"), result)
@@ -202,8 +201,8 @@ class Pipeline:
 
         def work() -> None:
             base = self.eval_config((), self.cfg.sweep_episodes)
-            steps = self.cfg.data_efficiency_steps or self.cfg.train.steps
-            request = TrainRequest(data=self.data, out=self.workdir, settings=replace(self.cfg.train, steps=steps))
+            settings = self.cfg.train.with_changes(steps=self.cfg.data_efficiency_steps)
+            request = TrainRequest(data=self.data, out=self.workdir, settings=settings)
             result = run_data_efficiency(
                 self.data,
                 self.workdir / "data_efficiency",
@@ -295,6 +294,10 @@ class Pipeline:
 
         write_json_atomic(
             self.json_path("protocol"),
-            {"protocol": asdict(self.cfg), "stage_seconds": self.timings, "total_seconds": time.perf_counter() - start},
+            {
+                "protocol": self.cfg.record(),
+                "stage_seconds": self.timings,
+                "total_seconds": time.perf_counter() - start,
+            },
         )
         return write_report_page(self.report_dir)

@@ -25,10 +25,10 @@ def check_observations(cfg: ProtocolConfig) -> None:
     if cfg.obs_mode not in ("state", "pixels"):
         raise UserError(f"observations {cfg.obs_mode!r} are unknown; use state or pixels")
     if cfg.obs_mode == "state":
-        if cfg.train.image_shift:
+        if cfg.train.config.loss.image_shift:
             raise UserError("--image-shift augments pixel frames; drop it or run with --obs pixels")
         return
-    if cfg.train.obs_noise:
+    if cfg.train.config.loss.obs_noise:
         raise UserError("--obs-noise perturbs state vectors; drop it or run with --obs state")
     if not task_entry(cfg.task).pixel_observations:
         raise UserError(f"task {cfg.task!r} has no pixel observations; run it with --obs state")
@@ -46,7 +46,6 @@ def check_protocol(cfg: ProtocolConfig, folders: tuple[Path, ...] = ()) -> None:
     valid, and `folders` are folders or absent; raises the first problem as a one-line error."""
     from actjepa import envs
     from actjepa.envs.experts import make_expert
-    from actjepa.world_model.training.config import preset
     from actjepa.world_model.training.device import check_device
 
     envs.task_spec(cfg.task)
@@ -60,8 +59,7 @@ def check_protocol(cfg: ProtocolConfig, folders: tuple[Path, ...] = ()) -> None:
     check_controllers_available(cfg.task, protocol_controllers(cfg))
     check_observations(cfg)
     t = cfg.train
-    preset(t.preset, steps=t.steps, batch_size=t.batch_size, seed=t.seed, device=t.device)
-    check_device(t.device)
+    check_device(t.config.device)
     for name, prob in (("final_goal_prob", t.final_goal_prob), ("task_goal_prob", t.task_goal_prob)):
         if not 0.0 <= prob <= 1.0:
             raise UserError(f"{name} must be a probability in [0, 1], got {prob}")

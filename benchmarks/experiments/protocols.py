@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
+from typing import Annotated, Any
+
+import tyro
 
 from actjepa.benchmarks.errors import UserError
 from actjepa.benchmarks.evaluation.config import EvalConfig
@@ -22,9 +25,9 @@ class ProtocolConfig:
     "Expert action noise (fraction of the action range) in the demonstrations."
     collect_seed: int = 0
     "Seed of the demonstrations' starts, goals and noise."
-    obs_mode: str = "state"
+    obs_mode: Annotated[str, tyro.conf.arg(aliases=("--obs",))] = "state"
     "Observations of the data and the models: 'state' vectors or 64x64 'pixels' (goals are then images too)."
-    train: TrainSettings = field(default_factory=TrainSettings)
+    train: Annotated[TrainSettings, tyro.conf.OmitArgPrefixes] = field(default_factory=TrainSettings)
     "Training of both models (ACT-JEPA and BC)."
     eval: EvalConfig = field(default_factory=lambda: EvalConfig(controllers=CONTROLLER_NAMES))
     "The controller comparison: controllers, episodes, and the base budget every experiment starts from."
@@ -33,7 +36,7 @@ class ProtocolConfig:
         "Training seeds of the controller comparison: one ACT-JEPA and one BC model each, episodes pooled over "
         "them (the oracles run once); the first seed's models serve every other experiment."
     )
-    baseline: bool = True
+    baseline: Annotated[bool, tyro.conf.FlagConversionOff] = True
     "Also train the behaviour-cloning baseline and compare its policy, and its head as planning prior."
     horizons: tuple[int, ...] = (1, 2, 4, 8, 16, 32)
     "Planning horizons of the horizon sweep (empty skips it)."
@@ -43,7 +46,7 @@ class ProtocolConfig:
     "Held-out episodes per point of the sweeps and per seed of the data-efficiency experiment."
     budgets: tuple[int, ...] = ()
     "Sample counts N of the sample-budget sweep (empty skips it)."
-    data_efficiency_demos: tuple[int, ...] = ()
+    data_efficiency_demos: Annotated[tuple[int, ...], tyro.conf.arg(aliases=("--demos",))] = ()
     "Demonstration counts of the data-efficiency experiment (empty skips it)."
     data_efficiency_seeds: tuple[int, ...] = (0, 1, 2)
     "Training seeds per demonstration count."
@@ -69,7 +72,11 @@ class ProtocolConfig:
     def with_device(self, device: str) -> ProtocolConfig:
         """The same protocol trained and evaluated on another torch device."""
         control = replace(self.eval.control, device=device)
-        return replace(self, train=replace(self.train, device=device), eval=replace(self.eval, control=control))
+        return replace(self, train=self.train.with_changes(device=device), eval=replace(self.eval, control=control))
+
+    def record(self) -> dict[str, Any]:
+        """The protocol as protocol.json records it (the training settings as TrainSettings.record gives them)."""
+        return {**asdict(self), "train": self.train.record()}
 
 
 DEMO_CONTROLLERS = ("policy", "mppi", "mppi+prior", "oracle")
@@ -86,40 +93,36 @@ DEMO_CONTROL = ControllerConfig(planner=PlannerConfig(compile="off"))
 )
 
 
-def _demo_training(**fields) -> TrainSettings:
-    return TrainSettings(preset="demo", **fields)
-
-
 PROTOCOLS: dict[str, ProtocolConfig] = {
     "demo": ProtocolConfig(
-        train=_demo_training(),
+        train=TrainSettings.of_preset("demo"),
         eval=EvalConfig(controllers=DEMO_CONTROLLERS, episodes=50, control=DEMO_CONTROL),
         horizon_planners=("mppi+prior",),
         sweep_episodes=25,
     ),
     "compare": ProtocolConfig(
-        train=_demo_training(),
+        train=TrainSettings.of_preset("demo"),
         eval=EvalConfig(controllers=("policy", "mppi+prior", "oracle", "oracle+cost"), episodes=50),
         seeds=(0, 1, 2),
         baseline=False,
         horizons=(),
     ),
     "efficiency": ProtocolConfig(
-        train=_demo_training(),
+        train=TrainSettings.of_preset("demo"),
         eval=EvalConfig(controllers=("policy", "mppi+prior"), episodes=50),
         horizons=(),
         data_efficiency_demos=(10, 25, 50),
         sweep_episodes=25,
     ),
     "ablation": ProtocolConfig(
-        train=_demo_training(),
+        train=TrainSettings.of_preset("demo"),
         eval=EvalConfig(controllers=("policy", "mppi+prior"), episodes=50),
         horizons=(),
         compare=False,
         ablation=True,
     ),
     "regularizer": ProtocolConfig(
-        train=_demo_training(),
+        train=TrainSettings.of_preset("demo"),
         eval=EvalConfig(controllers=("policy", "mppi", "mppi+prior"), episodes=50, split="validation"),
         horizons=(),
         compare=False,
@@ -132,7 +135,7 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
         training_steps=(400, 800, 1600, 3000, 6000),
     ),
     "regimes": ProtocolConfig(
-        train=_demo_training(),
+        train=TrainSettings.of_preset("demo"),
         eval=EvalConfig(controllers=("policy", "mppi", "mppi+prior", "oracle"), episodes=50),
         seeds=(0, 1, 2),
         horizons=(),
@@ -163,5 +166,5 @@ def protocol(
     if task is not None:
         cfg = replace(cfg, task=task)
     if train_steps is not None:
-        cfg = replace(cfg, train=replace(cfg.train, steps=train_steps))
+        cfg = replace(cfg, train=cfg.train.with_changes(steps=train_steps))
     return cfg if device is None else cfg.with_device(device)

@@ -147,7 +147,7 @@ def _regime_models(
     settings = request.settings
     return {
         seed: train_or_load(
-            replace(request, data=path, out=folder / f"jepa-s{seed}", settings=replace(settings, seed=seed)),
+            replace(request, data=path, out=folder / f"jepa-s{seed}", settings=settings.with_changes(seed=seed)),
             progress=progress,
         )
         for seed in seeds

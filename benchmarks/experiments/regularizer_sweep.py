@@ -95,14 +95,13 @@ def run_regularizer_sweep(
     """Train one model per variant and evaluate base's controllers (a rerun reuses finished models and the
     evaluations it kept); the JSON."""
     from actjepa.envs.dataset import load_dataset
-    from actjepa.world_model.training.config import preset
 
     dataset = load_dataset(data)
     info = {"task": dataset.meta["task"], "obs_mode": dataset.meta["obs_mode"]}
     rows = []
     for index, variant in enumerate(variants):
         out = workdir / f"variant{index}"
-        settings = replace(request.settings, regularizer=variant.regularizer)
+        settings = request.settings.with_changes(regularizer=variant.regularizer)
         model = train_or_load(
             replace(request, data=data, out=out, settings=settings),
             progress=progress,
@@ -116,8 +115,8 @@ def run_regularizer_sweep(
         "task": info["task"],
         "episodes": base.episodes,
         "split": base.split,
-        "train_steps": preset(request.settings.preset, steps=request.settings.steps).steps,
+        "train_steps": request.settings.config.steps,
         "preset": request.settings.preset,
-        "seed": request.settings.seed,
+        "seed": request.settings.config.optim.seed,
         "rows": rows,
     }

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import numpy as np
 import tyro
 
 from actjepa.benchmarks.errors import UserError
+from actjepa.world_model.training.config import TrainConfig, preset
 
 if TYPE_CHECKING:
     from actjepa.world_model.training.distributed import Shard
@@ -23,23 +24,10 @@ class TrainSettings:
     """How a model is trained, wherever its data and checkpoint live (what a protocol fixes for every run)."""
 
     preset: str = "default"
-    "Named training settings of world_model.training.config.PRESETS: 'default' (planning quality) or 'demo' (quick)."
-    steps: int | None = None
-    "Optimizer steps (None keeps the preset's)."
-    batch_size: int | None = None
-    "Windows per step (None keeps the preset's)."
-    lr: float | None = None
-    "Peak AdamW learning rate (None keeps the preset's)."
-    checkpoint_every: int | None = None
-    "Steps between checkpoints (None keeps the preset's); an early first one comes at TrainConfig.first_checkpoint."
-    image_shift: int | None = None
-    "Random-shift augmentation of pixel windows, in pixels (None keeps the preset's; pixel data only)."
-    obs_noise: float | None = None
-    "Std of Gaussian noise on the normalised context states the encoder reads (None keeps the preset's; state data)."
-    seed: int = 0
-    "Seed of initialisation, masking and window sampling."
-    device: str = "cpu"
-    "'cpu' or 'cuda'."
+    """Named training settings (world_model.training.config.PRESETS) the training options start from: 'default'
+    (planning quality) or 'demo' (quick)."""
+    config: TrainConfig = field(default_factory=TrainConfig)
+    "The world model's training settings: steps, optimisation, loss terms, logging and checkpoints."
     regularizer: str = "vicreg"
     "Anti-collapse term: 'vicreg' or 'sigreg'."
     val_fraction: float = 0.1
@@ -51,6 +39,30 @@ class TrainSettings:
     function) instead of a hindsight goal. Keep 0 for play data; use e.g. 0.25 for demonstrations that head for
     their desired goal when goal observations differ from real end states (e.g. a resting pose the episodes
     never quite reach)."""
+
+    @classmethod
+    def of_preset(cls, name: str) -> TrainSettings:
+        """The named preset's training settings, everything else at its default."""
+        return cls(preset=name, config=preset(name))
+
+    def with_changes(self, **changes: Any) -> TrainSettings:
+        """These settings with fields replaced by name, here or in the training config (None values are ignored)."""
+        own = {f.name for f in fields(self)} - {"config"}
+        mine = {k: v for k, v in changes.items() if k in own and v is not None}
+        rest = {k: v for k, v in changes.items() if k not in own}
+        return replace(self, **mine, config=self.config.with_changes(**rest))
+
+    def changed(self) -> dict[str, Any]:
+        """The training config's fields whose values differ from the preset's, by name."""
+        base = preset(self.preset).to_dict()
+        return {k: v for k, v in self.config.to_dict().items() if v != base[k]}
+
+    def record(self) -> dict[str, Any]:
+        """The settings as results record them: the preset, every training field (None where it keeps the
+        preset's value) and the sampling settings."""
+        changed = self.changed()
+        flat = {k: changed.get(k) for k in self.config.to_dict()}
+        return {"preset": self.preset, **flat, **{f.name: getattr(self, f.name) for f in fields(self)[2:]}}
 
 
 @dataclass(frozen=True)
@@ -106,7 +118,7 @@ def train_on_dataset(
 ):
     """Train (or resume) a model as requested and return it in eval mode.
 
-    model_overrides / train_overrides replace ModelConfig / TrainConfig fields (the ablation rows use them).
+    model_overrides / train_overrides replace ModelConfig / TrainConfig fields by name (the ablation rows use them).
     After training, the goal calibration of the held-out episodes is written beside the checkpoint.
     shard: this process's world_model.training.distributed.Shard when training on several (None: one process);
     rank 0 alone writes.
@@ -121,14 +133,14 @@ def train_on_dataset(
     train_idx, val_idx = _split(dataset, request)
     if request.resume:
         _check_resumed_task(dataset, request)
-    cfg = _train_config(s, train_overrides)
+    cfg = s.config.with_changes(**(train_overrides or {}))
     obs_mode = dataset.meta["obs_mode"]
     model_cfg = _model_config(dataset, request, model_overrides)
     sampler = WindowSampler(
         dataset,
         model_cfg.context_len,
         cfg.window_future(model_cfg.chunk_len),
-        seed=s.seed,
+        seed=cfg.optim.seed,
         episodes=train_idx,
         final_goal_prob=s.final_goal_prob,
         task_goal_prob=s.task_goal_prob,
@@ -157,20 +169,6 @@ def train_on_dataset(
     return model
 
 
-def _train_config(s: TrainSettings, train_overrides: dict | None):
-    """The preset's TrainConfig with the settings' choices and then `train_overrides` in place of its fields."""
-    from actjepa.world_model.training.config import preset
-
-    chosen = {
-        "lr": s.lr,
-        "checkpoint_every": s.checkpoint_every,
-        "image_shift": s.image_shift,
-        "obs_noise": s.obs_noise,
-    }
-    fields = dict(steps=s.steps, batch_size=s.batch_size, seed=s.seed, device=s.device)
-    return preset(s.preset, **fields, **{**chosen, **(train_overrides or {})})
-
-
 def _split(dataset, request: TrainRequest) -> tuple[np.ndarray, np.ndarray]:
     """Training and held-out episode indices among the requested episodes (all by default)."""
     from actjepa.envs.dataset import split_episodes
@@ -178,7 +176,7 @@ def _split(dataset, request: TrainRequest) -> tuple[np.ndarray, np.ndarray]:
     used = np.arange(len(dataset.actions)) if request.episodes is None else np.asarray(request.episodes)
     if used.size == 0:
         raise UserError(f"{request.data} has no episodes to train on; collect some with `actjepa collect`")
-    train_rel, val_rel = split_episodes(len(used), request.settings.val_fraction, request.settings.seed)
+    train_rel, val_rel = split_episodes(len(used), request.settings.val_fraction, request.settings.config.optim.seed)
     return used[train_rel], used[val_rel]
 
 
@@ -201,14 +199,12 @@ def _model_config(dataset, request: TrainRequest, overrides: dict | None):
 def train_or_load(request: TrainRequest, progress: bool = True, **overrides) -> object:
     """The finished model of an earlier run in request.out (training wrote calibration.json last), else
     train it, resuming from the run's last checkpoint if there is one (experiments rerun where they stopped)."""
-    from dataclasses import replace
-
     from actjepa.world_model import load_model
     from actjepa.world_model.training.checkpoint import INFO_FILE
 
     out = Path(request.out)
     if (out / "calibration.json").is_file():
-        model, _ = load_model(out, device=request.settings.device)
+        model, _ = load_model(out, device=request.settings.config.device)
         return model.eval()
     resume = (out / INFO_FILE).is_file()
     return train_on_dataset(replace(request, resume=resume, force=False), progress=progress, **overrides)

@@ -20,7 +20,7 @@ def run_training_steps(
     info = {"task": dataset.meta["task"], "obs_mode": dataset.meta["obs_mode"]}
     points = []
     for count in steps:
-        settings = replace(request.settings, steps=count)
+        settings = request.settings.with_changes(steps=count)
         model = train_or_load(
             replace(request, data=data, out=workdir / f"steps-{count}", settings=settings), progress=progress
         )

@@ -87,7 +87,7 @@ class TrainConfig:
         if self.steps < 1:
             raise WorldModelError(f"--steps must be at least 1, got {self.steps}")
         if self.device.split(":")[0] not in DEVICES:
-            raise WorldModelError(f"device {self.device!r} is unknown; use cpu or cuda")
+            raise WorldModelError(f"--device {self.device!r} is not a device to train on; use cpu or cuda")
         for name in ("log_every", "checkpoint_every", "first_checkpoint"):
             if getattr(self, name) < 1:
                 raise WorldModelError(f"--{name.replace('_', '-')} must be at least 1, got {getattr(self, name)}")

@@ -93,7 +93,7 @@ def test_cuda_without_a_gpu_is_one_line_for_every_command(cli, tmp_path, point_m
         ("train --data {d} --out {t}/run --image-shift -1", "image_shift must be >= 0 pixels, got -1"),
         ("train --data {d} --out {t}/run --obs-noise -0.5", "obs_noise must be a finite std >= 0, got -0.5"),
         ("eval --checkpoint {c} --out {t}/ev --videos -1", "--videos must be 0 or more"),
-        ("reproduce --task point_mass --workdir {t}/w --report {t}/r --steps 0", "steps must be >= 1"),
+        ("reproduce --task point_mass --workdir {t}/w --report {t}/r --steps 0", "--steps must be at least 1"),
         (
             "reproduce --task point_mass --workdir {t}/w --report {t}/r --image-shift 4",
             "drop it or run with --obs pixels",

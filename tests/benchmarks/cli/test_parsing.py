@@ -124,8 +124,22 @@ def test_readme_train_options_reach_the_request():
         ["--data", "d.h5", "--out", "o", "--baseline", "bc", "--steps", "10", "--device", "cuda", "--no-progress"],
         prog="actjepa train",
     )
-    assert command.request.baseline == "bc" and command.request.settings.steps == 10
-    assert command.request.settings.device == "cuda" and command.progress is False
+    assert command.request.baseline == "bc" and command.request.settings.config.steps == 10
+    assert command.request.settings.config.device == "cuda" and command.progress is False
+
+
+def test_the_preset_gives_the_training_options_their_defaults(capsys):
+    from actjepa.benchmarks.cli.train import TrainCommand
+    from actjepa.world_model.training.config import PRESETS
+
+    args = ["--data", "d.h5", "--out", "o", "--preset", "demo", "--lr", "0.003", "--obs-noise", "0.1"]
+    settings = parse(TrainCommand, args, prog="actjepa train").request.settings
+    assert settings.preset == "demo" and settings.config == PRESETS["demo"].with_changes(lr=0.003, obs_noise=0.1)
+    assert settings.changed() == {"lr": 0.003, "obs_noise": 0.1}
+    with pytest.raises(SystemExit):
+        main(["train", "--preset", "demo", "--help"])
+    out = capsys.readouterr().out
+    assert "(default: 800)" in out and "(default: 3000)" not in out  # the demo preset's steps
 
 
 def test_errors_raised_by_configs_become_one_line_user_errors():

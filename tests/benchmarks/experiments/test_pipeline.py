@@ -20,7 +20,7 @@ def tiny_protocol() -> ProtocolConfig:
     return ProtocolConfig(
         task="point_mass",
         demonstrations=8,
-        train=TrainSettings(preset="demo", steps=4, batch_size=8, val_fraction=0.25),
+        train=TrainSettings.of_preset("demo").with_changes(steps=4, batch_size=8, val_fraction=0.25),
         eval=EvalConfig(controllers=("policy", "mppi"), episodes=2, batch_size=2, control=control),
         horizons=(2, 4),
         horizon_planners=("mppi",),

@@ -27,14 +27,20 @@ def test_controllers_of_each_protocol():
 
 
 def test_reproduce_choices_replace_the_protocols():
+    from actjepa.benchmarks.cli.parsing import parse
     from actjepa.benchmarks.cli.protocols import ReproduceCommand
 
+    def reproduce(*args: str):
+        return parse(ReproduceCommand, list(args), prog="actjepa reproduce").config()
+
     base = protocol("compare", task="push", device="cpu")
-    chosen = {"batch_size": 64, "baseline": True, "obs": "pixels", "seeds": (4,), "preset": "default", "demos": (7,)}
-    chosen["obs_noise"] = 0.1
-    cfg = ReproduceCommand("push", "compare", budgets=(16, 64), split="validation", **chosen).config()
+    chosen = ("--batch-size", "64", "--baseline", "True", "--obs", "pixels", "--seeds", "4", "--preset", "default")
+    cfg = reproduce("--task", "push", "--protocol", "compare", "--budgets", "16", "64", "--split", "validation",
+                    "--demos", "7", "--obs-noise", "0.1", *chosen)  # fmt: skip
     assert cfg.eval.split == "validation" and base.eval.split == "test"
-    assert (cfg.task, cfg.train.batch_size, cfg.baseline, cfg.obs_mode, cfg.seeds) == ("push", 64, True, "pixels", (4,))
+    assert (cfg.task, cfg.train.config.optim.batch_size, cfg.baseline, cfg.obs_mode, cfg.seeds) == (
+        "push", 64, True, "pixels", (4,)
+    )  # fmt: skip
     assert cfg.data_efficiency_demos == (7,) and base.data_efficiency_demos == ()
     assert cfg.budgets == (16, 64) and base.budgets == ()
     assert base.train.preset == "demo" and cfg.train.preset == "default"
@@ -49,9 +55,25 @@ def test_reproduce_choices_replace_the_protocols():
         data_efficiency_demos=(),
         budgets=(),
     )
-    assert cfg.train.obs_noise == 0.1 and base.train.obs_noise is None
-    assert kept == base and replace(cfg.train, batch_size=None, preset="demo", obs_noise=None) == base.train
-    assert ReproduceCommand("reacher", "compare").config() == protocol("compare", task="reacher", device="cpu")
+    assert cfg.train.changed() == {"batch_size": 64, "obs_noise": 0.1} and base.train.changed() == {}
+    assert kept == base and cfg.train.config == PROTOCOLS["full"].train.config.with_changes(
+        batch_size=64, obs_noise=0.1
+    )
+    assert reproduce("--task", "reacher", "--protocol", "compare") == protocol("compare", task="reacher", device="cpu")
+    on_gpu = reproduce("--task", "reacher", "--device", "cuda", "--controller", "policy", "--controller", "cem")
+    assert on_gpu.train.config.device == on_gpu.eval.device == "cuda" and on_gpu.eval.controllers == ("policy", "cem")
+    assert reproduce("--task", "reacher", "--controllers", "policy", "cem").eval.controllers == ("policy", "cem")
+
+
+def test_reproduce_shows_the_chosen_protocols_settings_as_defaults(capsys):
+    with pytest.raises(SystemExit):
+        main(["reproduce", "--protocol", "efficiency", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    assert "--demos [INT [INT ...]], --data-efficiency-demos [INT [INT ...]]" in out
+    assert "(default: 10 25 50)" in out and "(default: 800)" in out  # the protocol's demonstrations, demo training
+    with pytest.raises(SystemExit):
+        main(["reproduce", "--protocol", "efficiency", "--preset", "default", "--help"])
+    assert "(default: 3000)" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize(
@@ -59,9 +81,9 @@ def test_reproduce_choices_replace_the_protocols():
     [
         ("preflight_no_expert", (), "task 'preflight_no_expert' has no expert, and a protocol collects"),
         ("preflight_slide", (), "the oracle is not available for task 'preflight_slide': its env is not MuJoCo-based"),
-        ("reacher", ("--device", "tpu"), "device 'tpu' is unknown"),
-        ("reacher", ("--steps", "0"), "steps must be >= 1"),
-        ("reacher", ("--batch-size", "1"), "batch size >= 2"),
+        ("reacher", ("--device", "tpu"), "--device 'tpu' is not a device"),
+        ("reacher", ("--steps", "0"), "--steps must be at least 1, got 0"),
+        ("reacher", ("--batch-size", "1"), "--batch-size must be at least 2, got 1"),
         ("reacher", ("--preset", "huge"), "training preset 'huge' is unknown; use one of default, demo"),
         ("no_such_task", (), "unknown task 'no_such_task'"),
         ("reacher", ("--demos", "25", "0"), "demonstration count 0 is outside 1-200"),

@@ -25,8 +25,8 @@ def test_protocols_hold_their_experiments():
 
 def test_overrides_reach_training_and_evaluation():
     cfg = protocol("compare", task="maze", train_steps=7, device="cuda")
-    assert cfg.task == "maze" and cfg.train.steps == 7
-    assert cfg.train.device == "cuda" and cfg.eval.device == "cuda"
+    assert cfg.task == "maze" and cfg.train.config.steps == 7
+    assert cfg.train.config.device == "cuda" and cfg.eval.device == "cuda"
     assert protocol("compare") == PROTOCOLS["compare"]
 
 

@@ -24,7 +24,7 @@ def tiny_regimes(**fields) -> ProtocolConfig:
     return ProtocolConfig(
         task="point_mass",
         demonstrations=2,
-        train=TrainSettings(preset="demo", steps=4, batch_size=8, val_fraction=0.25),
+        train=TrainSettings.of_preset("demo").with_changes(steps=4, batch_size=8, val_fraction=0.25),
         eval=EvalConfig(controllers=("policy", "mppi", "oracle"), episodes=2, batch_size=2, control=control),
         seeds=(0, 1),
         horizons=(),

@@ -64,7 +64,7 @@ def test_the_regularizer_protocol_evaluates_its_own_controllers_and_reports_them
     cfg = replace(
         protocol("regularizer", task="point_mass"),
         demonstrations=4,
-        train=TrainSettings(preset="demo", steps=4, batch_size=8, val_fraction=0.25),
+        train=TrainSettings.of_preset("demo").with_changes(steps=4, batch_size=8, val_fraction=0.25),
         eval=EvalConfig(controllers=("policy", "mppi"), episodes=2, batch_size=2, control=control, split="validation"),
     )
     sweep = sweep_module.run_regularizer_sweep

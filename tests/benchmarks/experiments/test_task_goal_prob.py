@@ -41,7 +41,9 @@ def test_training_goals_follow_task_goal_prob(tmp_path, monkeypatch, prob):
             return out
 
     monkeypatch.setattr(envs_dataset, "WindowSampler", Recording)
-    settings = TrainSettings(preset="demo", steps=2, batch_size=16, val_fraction=0.0, task_goal_prob=prob)
+    settings = TrainSettings.of_preset("demo").with_changes(
+        steps=2, batch_size=16, val_fraction=0.0, task_goal_prob=prob
+    )
     train_on_dataset(TrainRequest(data=data, out=tmp_path / "run", settings=settings), progress=False)
     goals = np.concatenate(seen).reshape(-1, 1, dataset.observations.shape[-1])
     is_task_goal = np.isclose(goals, dataset.goal_observations[None]).all(-1).any(-1)

@@ -27,5 +27,5 @@ def tiny_reacher(tmp_path: Path, **eval_fields) -> tuple[Path, EvalConfig, Train
     )
     control = ControllerConfig(planner=PlannerConfig(num_samples=16, horizon=4, iterations=2), replan_every=2)
     base = EvalConfig(episodes=2, batch_size=2, control=control, **eval_fields)
-    settings = TrainSettings(preset="demo", steps=4, batch_size=8, val_fraction=0.25)
+    settings = TrainSettings.of_preset("demo").with_changes(steps=4, batch_size=8, val_fraction=0.25)
     return data, base, TrainRequest(data=data, out=tmp_path, settings=settings)

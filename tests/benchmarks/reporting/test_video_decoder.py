@@ -63,7 +63,7 @@ def test_eval_videos_gain_an_imagined_panel_with_a_decoder(tmp_path):
     register_short_point_mass()
     data, run_folder = tmp_path / "short.h5", tmp_path / "run"
     run("collect", "--task", "short_point_mass", "--episodes", "8", "--out", data, "--no-progress")
-    request = TrainRequest(data=data, out=run_folder, settings=TrainSettings(steps=10, batch_size=16))
+    request = TrainRequest(data=data, out=run_folder, settings=TrainSettings().with_changes(steps=10, batch_size=16))
     train_on_dataset(request, progress=False, model_overrides=TINY_MODEL, train_overrides={"rollout_horizon": 4})
     plain = eval_videos(run_folder, tmp_path / "plain")
     decoder_options = ("--steps", "150", "--batch-size", "32", "--rollout-steps", "1", "4", "--no-progress")
