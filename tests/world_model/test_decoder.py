@@ -83,7 +83,7 @@ def test_a_saved_decoder_loads_back_identical(fitted):
     folder, model, decoder, data = fitted
     loaded = load_decoder(folder, model)
     z = model.encode(data["observations"][:3, :1])
-    for mine, theirs in zip(decoder.decode(z), loaded.decode(z)):
+    for mine, theirs in zip(decoder.decode(z), loaded.decode(z), strict=True):
         assert torch.equal(mine, theirs)
     assert not loaded.training
 

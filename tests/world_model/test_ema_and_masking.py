@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import torch
@@ -30,11 +31,11 @@ def test_target_encoder_gets_no_gradient_and_follows_ema(state_data, state_stats
     assert all(p.grad is None and not p.requires_grad for p in model.target_encoder.parameters())
     assert all(p.grad is not None for p in model.encoder.parameters())
     opt.step()
-    for t, b in zip(model.target_encoder.parameters(), before):
+    for t, b in zip(model.target_encoder.parameters(), before, strict=True):
         assert torch.equal(t, b)  # the optimizer never touches the target
     m = ema_momentum(3, 10, 0.9, 1.0)
     ema_update(model.target_encoder, model.encoder, m)
-    for t, b, o in zip(model.target_encoder.parameters(), before, model.encoder.parameters()):
+    for t, b, o in zip(model.target_encoder.parameters(), before, model.encoder.parameters(), strict=True):
         torch.testing.assert_close(t, m * b + (1 - m) * o.detach(), rtol=1e-6, atol=1e-7)  # float rounding only
         assert torch.equal(t, b.mul(m).add(o.detach(), alpha=1 - m))
 
@@ -42,7 +43,7 @@ def test_target_encoder_gets_no_gradient_and_follows_ema(state_data, state_stats
 def test_momentum_schedule_endpoints_and_monotone():
     values = [ema_momentum(s, 100, 0.99, 1.0) for s in range(101)]
     assert math.isclose(values[0], 0.99) and math.isclose(values[-1], 1.0)
-    assert all(a <= b for a, b in zip(values, values[1:]))
+    assert all(a <= b for a, b in itertools.pairwise(values))
     assert math.isclose(values[50], 0.995)
 
 

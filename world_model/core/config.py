@@ -43,13 +43,16 @@ class ModelConfig:
     predictor_layers: int = 1
     "Hidden layers of the predictor MLP (each adds hidden^2 multiply-adds per step)."
     predictor_norm: bool = True
-    "Normalise every predicted latent as the encoder normalises its output (LayerNorm without affine\n    parameters), so rollouts stay on the sphere of radius sqrt(D) where real latents live and a planner\n    cannot reach the goal latent through states no encoder output takes."
+    """Normalise every predicted latent as the encoder normalises its output (LayerNorm without affine
+    parameters), so rollouts stay on the sphere of radius sqrt(D) where real latents live and a planner
+    cannot reach the goal latent through states no encoder output takes."""
     value_hidden: int = 256
     "Hidden width of the goal-conditioned value V(z, z_goal) (steps to reach the goal); 0: no value network."
     value_scale: float = 16.0
     "Steps per output unit of the value network (it regresses steps / value_scale, so its loss is O(1))."
     inference_encoder: str = "online"
-    "Encoder behind encode()/act() at inference: 'online' (the one the head and the predictor's rollout\n    start are trained on) or 'target' (the EMA copy whose latents the predictor regresses)."
+    """Encoder behind encode()/act() at inference: 'online' (the one the head and the predictor's rollout
+    start are trained on) or 'target' (the EMA copy whose latents the predictor regresses)."""
     head_width: int = 64
     "Token width of the ACT-JEPA head transformer."
     head_layers: int = 2
@@ -101,7 +104,7 @@ class ModelConfig:
         return out
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "ModelConfig":
+    def from_dict(cls, data: dict[str, Any]) -> ModelConfig:
         """Rebuild a config saved by `to_dict`, naming any unknown or missing field."""
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(data) - known)

@@ -169,7 +169,8 @@ class ActJepa(nn.Module):
         """
         if actions.ndim != 4 or actions.shape[0] != z0.shape[0] or actions.shape[-1] != self.action_dim:
             raise WorldModelError(
-                f"rollout actions have shape {tuple(actions.shape)}; expected (B={z0.shape[0]}, N, H, {self.action_dim})"
+                f"rollout actions have shape {tuple(actions.shape)}; "
+                f"expected (B={z0.shape[0]}, N, H, {self.action_dim})"
             )
         b, n = actions.shape[:2]
         z = z0.unsqueeze(1).expand(b, n, z0.shape[-1])

@@ -36,19 +36,28 @@ class LossSettings:
     predictor_weight: float = 1.0
     "Weight of the predictor's teacher-forced one-step plus autoregressive rollout latent error (relative MSE)."
     regularizer_weight: float = 0.04
-    "Weight of the anti-collapse regularizer (VICReg or SIGReg) on context and goal latents. At 1.0 it dominated\n    the other losses and flattened latent distances; 0.04 keeps the latents diverse without spreading them over\n    the whole sphere."
+    """Weight of the anti-collapse regularizer (VICReg or SIGReg) on context and goal latents. At 1.0 it dominated
+    the other losses and flattened latent distances; 0.04 keeps the latents diverse without spreading them over
+    the whole sphere."""
     vicreg_std_target: float = 0.5
-    "Per-dimension std the VICReg hinge asks for. The encoder's LayerNorm caps the mean variance at 1, so a\n    target of 1 is met only by latents spread evenly over the sphere; 0.5 leaves them free to follow the state."
+    """Per-dimension std the VICReg hinge asks for. The encoder's LayerNorm caps the mean variance at 1, so a
+    target of 1 is met only by latents spread evenly over the sphere; 0.5 leaves them free to follow the state."""
     rollout_horizon: int = 32
-    "Steps of the predictor's rollout loss; windows hold max(chunk, this) future steps. Train it as far\n    as the planner looks ahead: error compounds past the trained length."
+    """Steps of the predictor's rollout loss; windows hold max(chunk, this) future steps. Train it as far
+    as the planner looks ahead: error compounds past the trained length."""
     value_weight: float = 1.0
     "Weight of the goal-conditioned value regression (models with value_hidden > 0)."
     value_expectile: float = 0.1
     "Expectile of the relabelled steps-to-goal that the value regresses (< 0.5 estimates the shortest)."
     image_shift: int = 0
-    "Random-shift augmentation of pixel training windows, in pixels, one shift per window and its goal (DrQ);\n    0 switches it off. Pixel models only. Off by default: on reacher from pixels at 800 steps, 4 pixels cut\n    validation success from 64% to 32% (policy) and 72% to 34% (mppi+prior); docs/pixels.md."
+    """Random-shift augmentation of pixel training windows, in pixels, one shift per window and its goal (DrQ);
+    0 switches it off. Pixel models only. Off by default: on reacher from pixels at 800 steps, 4 pixels cut
+    validation success from 64% to 32% (policy) and 72% to 34% (mppi+prior); docs/pixels.md."""
     obs_noise: float = 0.0
-    "Std of Gaussian noise added to the normalised context observations the online encoder reads, targets and\n    goals left clean (state models only; 0 switches it off), so the head learns to act from states slightly\n    off the demonstrations. Off by default: on push from 25 demonstrations, 0.1 gave no lift on one seed\n    (docs/findings.md, item 12)."
+    """Std of Gaussian noise added to the normalised context observations the online encoder reads, targets and
+    goals left clean (state models only; 0 switches it off), so the head learns to act from states slightly
+    off the demonstrations. Off by default: on push from 25 demonstrations, 0.1 gave no lift on one seed
+    (docs/findings.md, item 12)."""
 
     def __post_init__(self) -> None:
         if self.rollout_horizon < 1 or not 0.0 < self.value_expectile < 1.0 or self.vicreg_std_target <= 0:

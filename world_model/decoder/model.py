@@ -94,7 +94,7 @@ class PixelHead(nn.Module):
         self.proj = nn.Sequential(nn.Linear(hidden, int(np.prod(self.start))), nn.SiLU())
         widths = (2 * c, 2 * c, c, c)
         layers: list[nn.Module] = []
-        for c_in, c_out in zip(widths, (*widths[1:], 3)):
+        for c_in, c_out in zip(widths, (*widths[1:], 3), strict=True):
             layers += [nn.ConvTranspose2d(c_in, c_out, 4, stride=2, padding=1), nn.SiLU()]
         self.deconv = nn.Sequential(*layers[:-1])  # no activation on the output frame
 

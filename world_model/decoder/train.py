@@ -29,7 +29,7 @@ def frozen(model: torch.nn.Module) -> Iterator[None]:
     try:
         yield
     finally:
-        for param, flag in zip(model.parameters(), wanted):
+        for param, flag in zip(model.parameters(), wanted, strict=True):
             param.requires_grad_(flag)
         model.train(was_training)
 

@@ -2,7 +2,8 @@
 
 All files are first written to temporary files in the same folder and only then renamed
 into place, the trainer state first and checkpoint.json last, so a failed write (full disk)
-changes nothing, and each records the step so a crash between the renames is detected. Loading never unpickles: weights and optimizer state are safetensors, the rest JSON.
+changes nothing, and each records the step so a crash between the renames is detected. Loading never
+unpickles: weights and optimizer state are safetensors, the rest JSON.
 """
 
 from __future__ import annotations
@@ -135,7 +136,8 @@ def read_info(path: str | Path) -> dict[str, Any]:
     version = info.get("schema_version")
     if version != SCHEMA_VERSION:
         raise CheckpointError(
-            f"checkpoint schema version {version} does not match this package's version {SCHEMA_VERSION}; retrain the model"
+            f"checkpoint schema version {version} does not match this package's version {SCHEMA_VERSION}; "
+            "retrain the model"
         )
     for key, kind in INFO_FIELDS.items():
         if key not in info:
@@ -170,7 +172,8 @@ def check_state(expected: dict[str, torch.Tensor], got: dict[str, torch.Tensor],
         )
     if unexpected:
         raise CheckpointError(
-            f"{path} has unexpected weights {unexpected[:3]}{'...' if len(unexpected) > 3 else ''}; it was saved by a different model"
+            f"{path} has unexpected weights {unexpected[:3]}{'...' if len(unexpected) > 3 else ''}; "
+            "it was saved by a different model"
         )
     for key, tensor in expected.items():
         if tuple(got[key].shape) != tuple(tensor.shape):
@@ -179,7 +182,8 @@ def check_state(expected: dict[str, torch.Tensor], got: dict[str, torch.Tensor],
             )
         if got[key].dtype.is_floating_point != tensor.dtype.is_floating_point:
             raise CheckpointError(
-                f"weight {key} in {path} has dtype {got[key].dtype}, the model expects {tensor.dtype}; it was saved by a different model"
+                f"weight {key} in {path} has dtype {got[key].dtype}, the model expects {tensor.dtype}; "
+                "it was saved by a different model"
             )
 
 
@@ -216,13 +220,15 @@ def load_model(
     info = read_info(folder)
     if expect_task is not None and info.get("task") != expect_task:
         raise CheckpointError(
-            f"checkpoint {folder} was trained on task {info.get('task')!r}, not {expect_task!r}; pass a checkpoint of that task"
+            f"checkpoint {folder} was trained on task {info.get('task')!r}, not {expect_task!r}; "
+            "pass a checkpoint of that task"
         )
     model = _build_model(info, folder / INFO_FILE)
     tensors, file_meta = read_tensors(folder / MODEL_FILE)
     if file_meta.get("step") not in (None, str(info.get("step"))):
         raise CheckpointError(
-            f"{folder / MODEL_FILE} is from step {file_meta.get('step')} but {INFO_FILE} says {info.get('step')}; the checkpoint was torn, restore it"
+            f"{folder / MODEL_FILE} is from step {file_meta.get('step')} but {INFO_FILE} says {info.get('step')}; "
+            "the checkpoint was torn, restore it"
         )
     check_state(model.state_dict(), tensors, folder / MODEL_FILE)
     model.load_state_dict(tensors, strict=True)
@@ -245,7 +251,8 @@ def load_trainer_state(
     tensors, file_meta = read_tensors(file)
     if file_meta.get("step") != str(expect_step):
         raise CheckpointError(
-            f"{file} is from step {file_meta.get('step')}, the model from step {expect_step}; the checkpoint was torn, restore it or pass --force"
+            f"{file} is from step {file_meta.get('step')}, the model from step {expect_step}; "
+            "the checkpoint was torn, restore it or pass --force"
         )
     state = optimizer.state_dict()
     state["state"] = _optimizer_slots(tensors, optimizer, file)

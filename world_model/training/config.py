@@ -35,7 +35,8 @@ class Optimisation:
     min_lr_fraction: float = 0.1
     "Learning rate at the end of the cosine decay, as a fraction of lr."
     bc_encoder_lr_scale: float = 0.1
-    "Learning-rate factor of the BC baseline's encoder (ACT-JEPA ignores it): at the full rate the\n    action loss alone degrades its latents (reacher: effective rank 24 at init -> 14, policy 6% vs 100%)."
+    """Learning-rate factor of the BC baseline's encoder (ACT-JEPA ignores it): at the full rate the
+    action loss alone degrades its latents (reacher: effective rank 24 at init -> 14, policy 6% vs 100%)."""
     grad_clip: float = 1.0
     "Global gradient-norm clip."
     ema_start: float = 0.99
@@ -73,7 +74,8 @@ class TrainConfig:
     checkpoint_every: int = 500
     "Steps between checkpoints (the final step always writes one)."
     first_checkpoint: int = 50
-    "Step of an extra early checkpoint (at the earlier of this and checkpoint_every), so a run killed in its\n    first minutes can be resumed instead of started over."
+    """Step of an extra early checkpoint (at the earlier of this and checkpoint_every), so a run killed in its
+    first minutes can be resumed instead of started over."""
     eval_horizon: int = 32
     "Rollout steps of the final open-loop diagnostic (errors at 8, 16 and 32 steps are reported)."
     eval_starts_per_episode: int = 8

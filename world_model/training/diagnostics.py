@@ -25,11 +25,13 @@ def _check_open_loop_data(observations: np.ndarray, actions: np.ndarray) -> None
     """One-line errors for misshapen or empty held-out data."""
     if observations.ndim < 3 or actions.ndim != 3 or observations.shape[:2] != (actions.shape[0], actions.shape[1] + 1):
         raise WorldModelError(
-            f"open-loop data must be observations (E, T+1, *obs) and actions (E, T, A), got {observations.shape} and {actions.shape}"
+            "open-loop data must be observations (E, T+1, *obs) and actions (E, T, A), "
+            f"got {observations.shape} and {actions.shape}"
         )
     if observations.shape[0] == 0:
         raise WorldModelError(
-            "open-loop evaluation needs at least one held-out episode; lower the validation fraction only if you have more data"
+            "open-loop evaluation needs at least one held-out episode; "
+            "lower the validation fraction only if you have more data"
         )
 
 

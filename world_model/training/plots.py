@@ -28,7 +28,7 @@ def plot_loss_curves(metrics: list[dict[str, Any]], path: Path, title: str = "")
     keys = [k for k in LOSS_KEYS if any(m.get(k, 0) for m in metrics)]
     fig, axes = plt.subplots(1, len(keys), figsize=(3.2 * len(keys), 3), squeeze=False)
     steps = [m["step"] for m in metrics]
-    for ax, key in zip(axes[0], keys):
+    for ax, key in zip(axes[0], keys, strict=True):
         ax.plot(steps, [max(m.get(key, 0.0), 1e-12) for m in metrics])
         ax.set_yscale("log")
         ax.set_title(key)
@@ -77,7 +77,7 @@ def plot_calibration(result: dict[str, Any], path: Path, title: str = "") -> Non
         [("value", "learned value (steps)")] if "value" in result else []
     )
     fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.5), squeeze=False)
-    for ax, (key, label) in zip(axes[0], panels):
+    for ax, (key, label) in zip(axes[0], panels, strict=True):
         ax.scatter(result["true_distance"], result[key], s=3, alpha=0.3)
         ax.set_xlabel("true distance to goal")
         ax.set_ylabel(label)
