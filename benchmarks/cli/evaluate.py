@@ -29,7 +29,7 @@ class EvalCommand:
     def run(self) -> None:
         from actjepa.benchmarks.cli import guards
         from actjepa.benchmarks.evaluation.run import evaluate, result_path
-        from actjepa.benchmarks.io import write_json_atomic
+        from actjepa.benchmarks.provenance import write_results_json
         from actjepa.benchmarks.reporting.tables import controllers_table
         from actjepa.world_model import load_model
 
@@ -47,7 +47,7 @@ class EvalCommand:
         results = evaluate(model, info, cfg, prior=prior, checkpoint=str(self.checkpoint))
         if self.prior_checkpoint is not None:
             results["prior_checkpoint"] = str(self.prior_checkpoint)
-        write_json_atomic(target, results)
+        write_results_json(target, results, cfg.device)
         if self.videos > 0:
             from actjepa.benchmarks.reporting.video import record_videos
 

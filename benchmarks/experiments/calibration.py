@@ -8,8 +8,6 @@ from typing import Any
 import numpy as np
 from tqdm import tqdm
 
-from actjepa.common import write_text_atomic
-
 CALIBRATION_FILE = "calibration.json"
 
 
@@ -36,12 +34,12 @@ def calibration_record(model: Any, dataset: Any, episodes: np.ndarray) -> dict[s
 
 def write_calibration(model: Any, dataset: Any, episodes: np.ndarray, out: Path, progress: bool = True) -> dict:
     """calibration.json (numbers and scatter points) and calibration.png in the checkpoint folder."""
-    import json
-
+    from actjepa.benchmarks.provenance import write_results_json
     from actjepa.world_model.plots import plot_calibration
 
     record = calibration_record(model, dataset, episodes)
-    write_text_atomic(out / CALIBRATION_FILE, json.dumps(record) + "\n")
+    device = next((str(p.device) for p in model.parameters()), "cpu")
+    write_results_json(out / CALIBRATION_FILE, record, device)
     plot_calibration(record, out / "calibration.png", title=f"{dataset.meta['task']}: goal calibration (held out)")
     if progress:
         parts = [f"{k.removesuffix('_spearman')} {v:.2f}" for k, v in record.items() if k.endswith("_spearman")]
