@@ -6,17 +6,19 @@ import pytest
 
 from actjepa.benchmarks.errors import UserError
 from actjepa.benchmarks.experiments.protocols import PROTOCOLS, protocol
-from actjepa.planner import CONTROLLER_NAMES
+from actjepa.benchmarks.evaluation.config import EVAL_CONTROLLERS
 
 
 def test_protocols_hold_their_experiments():
     assert (
-        set(PROTOCOLS["demo"].eval.controllers) < set(CONTROLLER_NAMES)
-        and PROTOCOLS["demo"].horizon_planners == ("mppi+prior",)
+        set(PROTOCOLS["demo"].eval.controllers) < set(EVAL_CONTROLLERS)
+        and PROTOCOLS["demo"].horizon_planners == ("mppi", "mppi+prior")  # the horizon figure shows what the prior buys
         and PROTOCOLS["demo"].eval.control.planner.compile == "off"
         and PROTOCOLS["demo"].train.preset == "demo"
     )
     assert PROTOCOLS["compare"].horizons == () and PROTOCOLS["compare"].eval.episodes == 50
+    for name in ("demo", "compare"):  # every controller table shows what the task scores without a model
+        assert {"zero", "random"} <= set(PROTOCOLS[name].eval.controllers)
     assert PROTOCOLS["efficiency"].data_efficiency_demos == (10, 25, 50)
     full = PROTOCOLS["full"]
     assert full.budgets == (16, 32, 64, 128, 256, 512) and full.eval.episodes == 100
