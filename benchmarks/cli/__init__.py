@@ -23,6 +23,7 @@ COMMANDS: dict[tuple[str, ...], str] = {
     ("train",): "actjepa.benchmarks.cli.train:TrainCommand",
     ("decoder",): "actjepa.benchmarks.cli.decoder:DecoderCommand",
     ("eval",): "actjepa.benchmarks.cli.evaluate:EvalCommand",
+    ("baselines",): "actjepa.benchmarks.cli.baselines:BaselinesCommand",
     ("demo",): "actjepa.benchmarks.cli.protocols:DemoCommand",
     ("reproduce",): "actjepa.benchmarks.cli.protocols:ReproduceCommand",
     ("report",): "actjepa.benchmarks.cli.protocols:ReportCommand",

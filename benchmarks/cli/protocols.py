@@ -27,6 +27,11 @@ class DemoCommand:
     "cpu or cuda."
     force: bool = False
     "Start over instead of continuing an interrupted demo."
+    started_at: float | None = None
+    (
+        "Unix time at which the calling `make demo` started (the Makefile passes it), so that protocol.json records "
+        "the demo's whole wall time, set-up included."
+    )
 
     def run(self) -> None:
         from actjepa.benchmarks.cli import guards
@@ -37,7 +42,9 @@ class DemoCommand:
         check_protocol(cfg, (self.workdir, self.report))
         guards.check_protocol(cfg, self.workdir, self.report, self.force)
         _fresh([self.workdir, self.report], self.force)
-        page = Pipeline(cfg, self.workdir, self.report).run()
+        pipeline = Pipeline(cfg, self.workdir, self.report)
+        pipeline.started_at = self.started_at
+        page = pipeline.run()
         print(f"report: {page}")
 
 
@@ -134,11 +141,14 @@ class ReportCommand:
     folder: Path = Path("report")
     "Folder with the JSON results of a protocol run."
     readme: Path | None = None
-    "Also rewrite the generated results block of this Markdown file."
+    (
+        "Also rewrite the generated blocks of this Markdown file: the full results (the results page, e.g. "
+        "docs/results.md) and the headline table linking to that page (the README)."
+    )
 
     def run(self) -> None:
         from actjepa.benchmarks.cli.report_checks import check_readme, check_results_folder
-        from actjepa.benchmarks.reporting.report import results_markdown, update_markdown, write_report_page
+        from actjepa.benchmarks.reporting.report import update_markdown, write_report_page
 
         check_results_folder(self.folder)
         if self.readme is not None:
@@ -146,6 +156,5 @@ class ReportCommand:
         page = write_report_page(self.folder)
         print(f"wrote {page}")
         if self.readme is not None:
-            prefix = f"{self.folder.as_posix().rstrip('/')}/"
-            update_markdown(self.readme, results_markdown(self.folder, figure_prefix=prefix))
-            print(f"updated {self.readme}")
+            blocks = update_markdown(self.readme, self.folder)
+            print(f"updated the {' and '.join(blocks)} block{'s' if len(blocks) > 1 else ''} of {self.readme}")

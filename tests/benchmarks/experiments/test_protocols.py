@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from actjepa.benchmarks.errors import UserError
-from actjepa.benchmarks.experiments.protocols import PROTOCOLS, protocol
 from actjepa.benchmarks.evaluation.config import EVAL_CONTROLLERS
+from actjepa.benchmarks.experiments.protocols import PROTOCOLS, protocol
 
 
 def test_protocols_hold_their_experiments():
