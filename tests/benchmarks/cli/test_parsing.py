@@ -16,7 +16,9 @@ from actjepa.benchmarks.cli.parsing import merge_repeated, parse
 from actjepa.benchmarks.errors import UserError
 from actjepa.planner import CONTROLLER_NAMES
 
-README = Path(__file__).resolve().parents[3] / "README.md"
+ROOT = Path(__file__).resolve().parents[3]
+DOCUMENTS = (ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")))
+"The README and the guides it links to, whose `actjepa` commands must all parse."
 
 
 @given(st.lists(st.sampled_from(CONTROLLER_NAMES), min_size=1, max_size=6), st.integers(0, 6))
@@ -40,7 +42,8 @@ def test_merge_repeated_accepts_equals_and_lists():
 
 
 def _readme_commands() -> list[list[str]]:
-    lines = re.findall(r"^(?:ACTJEPA_TASK_MODULES=\S+ )?actjepa (\S.*?)(?:\s+#.*)?$", README.read_text(), re.M)
+    text = "\n".join(path.read_text() for path in DOCUMENTS).replace("\\\n", " ")  # continuation lines joined
+    lines = re.findall(r"^(?:ACTJEPA_TASK_MODULES=\S+ )?actjepa (\S.*?)(?:\s+#.*)?$", text, re.M)
     commands = []
     for line in lines:
         line = re.sub(r"\[[^\]]*\]", "", line).replace("maze|push", "maze")  # optional parts, alternatives
