@@ -30,7 +30,8 @@ def horizon_section(horizon: dict, figure_prefix: str = "") -> list[str]:
         f"![success and ms per action against planning horizon]({figure_prefix}horizon.png)",
         "",
         f"{horizon['episodes']} held-out episodes per point, run side by side (ms per action is for the "
-        f"whole batch); replanning every {every} steps; policy and oracle from the comparison below.",
+        f"whole batch); replanning every {every} steps; policy and oracle from the controller comparison of the "
+        "same run.",
         "",
         sweep_table(horizon, "horizon"),
         "",
