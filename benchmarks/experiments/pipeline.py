@@ -19,7 +19,7 @@ from actjepa.benchmarks.evaluation.config import EvalConfig
 from actjepa.benchmarks.evaluation.run import evaluate_seeds, with_controllers
 from actjepa.benchmarks.experiments.protocols import ProtocolConfig
 from actjepa.benchmarks.experiments.training import TrainRequest, train_on_dataset
-from actjepa.benchmarks.experiments.work_time import record_work, work_record
+from actjepa.benchmarks.experiments.work_time import cpu_seconds, record_work, work_record
 from actjepa.benchmarks.io import read_json
 from actjepa.benchmarks.provenance import write_results_json
 
@@ -292,6 +292,7 @@ class Pipeline:
 
         total = time.perf_counter() - start
         record = {"protocol": asdict(self.cfg), "stage_seconds": self.timings, "total_seconds": total}
+        record["cpu_seconds"] = cpu_seconds()
         if self.started_at is not None:
             record["make_demo_seconds"] = time.time() - self.started_at
         self.write("protocol", {**record, **work_record(self.workdir)})

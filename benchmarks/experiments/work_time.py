@@ -38,6 +38,15 @@ def timed(folder: Path, label: str, work: Callable[[], T]) -> T:
     return result
 
 
+def cpu_seconds() -> float:
+    """Processor time (user and system) this process and its finished children have used so far: on a machine
+    shared with other jobs it says what the work cost, where the wall time also counts the waiting."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def read_ledger(folder: Path) -> dict[str, float]:
     """folder/work_seconds.json (empty where no work was recorded there)."""
     path = Path(folder) / LEDGER

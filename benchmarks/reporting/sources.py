@@ -80,6 +80,8 @@ def wall_time_line(protocol: dict) -> str:
     of every invocation that trained or evaluated something in its work folder."""
     stages = ", ".join(f"{k} {float(v):.0f} s" for k, v in protocol["stage_seconds"].items())
     text = f"Wall time of the last invocation: {float(protocol['total_seconds']) / 60:.1f} min ({stages})."
+    if protocol.get("cpu_seconds"):
+        text += f" Processor time of that invocation: {float(protocol['cpu_seconds']) / 60:.1f} min."
     work = protocol.get("work_seconds")
     if work:
         total = sum(float(v) for v in work.values())

@@ -13,6 +13,7 @@ PROTOCOL_KEYS = {
     "work_seconds",
     "piece_seconds",
     "make_demo_seconds",
+    "cpu_seconds",
     "machine",
     "code",
 }

@@ -13,3 +13,16 @@ def test_pieces_are_summed_by_kind_and_a_rerun_replaces_its_own_time(tmp_path):
     record = work_record(tmp_path)
     assert set(record["work_seconds"]) == {"collect"} and (tmp_path / LEDGER).is_file()
     assert record["piece_seconds"] == {"train": 10.0, "evaluate": 6.0}  # the folder's own ledger is not a piece
+
+
+def test_processor_time_counts_work_not_waiting():
+    import time
+
+    from actjepa.benchmarks.experiments.work_time import cpu_seconds
+
+    before = cpu_seconds()
+    time.sleep(0.2)  # waiting costs no processor time
+    slept = cpu_seconds() - before
+    start = cpu_seconds()
+    sum(i * i for i in range(2_000_000))  # work does
+    assert slept < cpu_seconds() - start and cpu_seconds() - start > 0
