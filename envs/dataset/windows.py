@@ -54,6 +54,10 @@ class WindowSampler:
         for name, prob in (("final_goal_prob", self.final_goal_prob), ("task_goal_prob", self.task_goal_prob)):
             if not 0.0 <= prob <= 1.0:
                 raise DatasetError(f"{name} must be a probability in [0, 1], got {prob}")
+        if self.task_goal_prob > 0 and dataset.goal_free:
+            raise DatasetError(
+                "this dataset is goal-free play data without task goal observations; train with task_goal_prob 0"
+            )
         t = dataset.episode_steps
         if self.k < 1 or self.c < 1:
             raise DatasetError(f"context_len and future_len must be >= 1, got {context_len}, {future_len}")
