@@ -127,6 +127,22 @@ class Controller:
         self._start_episodes()
 
     @torch.inference_mode()
+    def set_goal(self, goal_obs: Tensor) -> None:
+        """Head for new goal observations (B, *obs) from the next proposal on, keeping history and warm starts."""
+        if self.goal_obs is None:
+            raise PlannerError("call reset(obs, goal_obs) before set_goal(goal_obs)")
+        goal_obs = self._tensor(goal_obs)
+        if goal_obs.shape != self.goal_obs.shape:
+            raise PlannerError(
+                f"set_goal got goals of shape {tuple(goal_obs.shape)}, expected {tuple(self.goal_obs.shape)}"
+            )
+        self.goal_obs = goal_obs
+        self._goal_changed()
+
+    def _goal_changed(self) -> None:
+        """Hook for state derived from the goal observations (goal latents)."""
+
+    @torch.inference_mode()
     def act(self, obs: Tensor) -> Tensor:
         """The next action (B, A) for the current observations (B, *obs)."""
         if self.goal_obs is None:
@@ -195,12 +211,15 @@ class PlanningController(Controller):
         self._plans = 0
 
     def _start_episodes(self) -> None:
+        self._goal_changed()
+        self._warm: Tensor | None = None
+        self._plans = 0
+
+    def _goal_changed(self) -> None:
         self.z_goal = self.model.encode_goal(self.goal_obs)
         self.prior_z_goal = None
         if self._separate_prior():
             self.prior_z_goal = self.prior.encode_goal(self.goal_obs)
-        self._warm: Tensor | None = None
-        self._plans = 0
 
     def _separate_prior(self) -> bool:
         """A prior with its own encoders (else it reads the planning model's latents)."""

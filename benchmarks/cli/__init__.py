@@ -25,6 +25,7 @@ COMMANDS: dict[tuple[str, ...], str] = {
     ("eval",): "actjepa.benchmarks.cli.evaluate:EvalCommand",
     ("demo",): "actjepa.benchmarks.cli.protocols:DemoCommand",
     ("reproduce",): "actjepa.benchmarks.cli.protocols:ReproduceCommand",
+    ("reproduce", "ogbench"): "actjepa.benchmarks.cli.ogbench:OGBenchCommand",
     ("report",): "actjepa.benchmarks.cli.protocols:ReportCommand",
     ("bench", "planner"): "actjepa.benchmarks.cli.bench:BenchPlannerCommand",
     ("bench", "train"): "actjepa.benchmarks.cli.bench:BenchTrainCommand",
