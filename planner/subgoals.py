@@ -63,10 +63,21 @@ class SubgoalConfig:
     "Steps between subgoal choices (the inner controller replans on its own schedule in between)."
     shortlist: int = 64
     "Waypoints nearest in latent distance whose steps-to-go are evaluated per choice (the value is costly)."
+    min_links: int = 3
+    """Each state and each goal links to at least its this many nearest waypoints (by learned steps), even beyond
+    reach: the learned steps-to-go has a floor near some goals (about 40 at the very goal in a dead-end corner of
+    pointmaze-medium, where no waypoint was within a reach of 40), and an unlinked goal strands the episode."""
 
     def __post_init__(self) -> None:
-        if not self.reach > 0 or self.every < 1 or self.shortlist < 1:
-            raise PlannerError("subgoal reach must be > 0, every and shortlist >= 1")
+        if not self.reach > 0 or self.every < 1 or self.shortlist < 1 or self.min_links < 1:
+            raise PlannerError("subgoal reach must be > 0, every, shortlist and min_links >= 1")
+
+
+def linked(steps: Tensor, reach: float, min_links: int) -> Tensor:
+    """steps (B, K) where within reach or among each row's min_links smallest, inf elsewhere."""
+    rank = steps.argsort(dim=1).argsort(dim=1)
+    keep = (steps <= reach) | (rank < min_links)
+    return torch.where(keep, steps, torch.full_like(steps, float("inf")))
 
 
 def steps_to_goal(graph: WaypointGraph, local: Tensor, chunk: int = 8) -> Tensor:
@@ -109,8 +120,7 @@ class SubgoalController:
         b, m = goal_obs.shape[0], self.graph.steps.shape[0]
         ctx = self.graph.context_latents
         local = self.model.value(ctx[None].expand(b, m, ctx.shape[-1]), self.z_goal)  # (B, M)
-        local = torch.where(local <= self.cfg.reach, local, torch.full_like(local, float("inf")))
-        self.to_goal = steps_to_goal(self.graph, local)
+        self.to_goal = steps_to_goal(self.graph, linked(local, self.cfg.reach, self.cfg.min_links))
         self._steps = 0
 
     @torch.inference_mode()
@@ -129,7 +139,8 @@ class SubgoalController:
         return action
 
     def _choose(self, obs: Tensor) -> Tensor:
-        """Goal observations (B, *obs): the goal if within reach, else the shortlisted waypoint nearest to it."""
+        """Goal observations (B, *obs): among the goal and the shortlisted waypoints linked to the current state,
+        the one fewest steps from the goal (the goal itself counts 0), nearer ones first among equals."""
         k = int(self.model.context_len)
         obs_window, actions = self.history.window(k)
         z = self.model.encode(obs_window, actions)  # (B, D)
@@ -140,16 +151,17 @@ class SubgoalController:
         )  # (B, K)
         b, kk = near.shape
         goal_lat = self.graph.goal_latents[near]  # (B, K, D)
-        local = self.model.value(
-            z[:, None].expand(b, kk, z.shape[-1]).reshape(b * kk, -1), goal_lat.reshape(b * kk, -1)
-        )
-        local = local.reshape(b, kk)
-        total = torch.gather(self.to_goal, 1, near)  # (B, K) waypoint -> goal
-        within = local <= self.cfg.reach
-        reachable = torch.where(within, total, torch.full_like(total, float("inf")))
-        score = torch.where(within.any(1, keepdim=True), reachable, local + total)  # none within reach: detour
-        best = near.gather(1, score.argmin(1, keepdim=True)).squeeze(1)
-        self.subgoal_index = best
-        goal_near = self.model.value(z, self.z_goal) <= self.cfg.reach
+        hop = self.model.value(z[:, None].expand(b, kk, z.shape[-1]).reshape(b * kk, -1), goal_lat.reshape(b * kk, -1))
+        hop = torch.cat([hop.reshape(b, kk), self.model.value(z, self.z_goal)[:, None]], dim=1)  # (B, K+1)
+        rest = torch.cat([torch.gather(self.to_goal, 1, near), hop.new_zeros(b, 1)], dim=1)
+        hop = linked(hop, self.cfg.reach, self.cfg.min_links)
+        score = torch.where(torch.isfinite(hop), rest, torch.full_like(rest, float("inf")))
+        score = score + 1e-3 * hop.nan_to_num(posinf=0.0)  # among equals the nearer
+        choice = score.argmin(dim=1)
+        stranded = ~torch.isfinite(score.gather(1, choice[:, None])).squeeze(1)
+        choice = torch.where(stranded, torch.full_like(choice, kk), choice)  # no way found: head for the goal
+        is_goal = choice == kk
+        best = near.gather(1, choice.clamp_max(kk - 1)[:, None]).squeeze(1)
+        self.subgoal_index = torch.where(is_goal, torch.full_like(best, -1), best)
         waypoints = self.graph.observations[best]
-        return torch.where(goal_near.view(-1, *([1] * (waypoints.dim() - 1))), self.goal_obs, waypoints)
+        return torch.where(is_goal.view(-1, *([1] * (waypoints.dim() - 1))), self.goal_obs, waypoints)

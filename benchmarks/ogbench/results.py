@@ -31,7 +31,7 @@ def controller_row(controller: str, records: dict[int, dict[str, Any]]) -> dict[
         "per_task": {f"task{k}": 100.0 * float(solved[tasks == k].mean()) for k in sorted(set(tasks.tolist()))},
         "episodes": int(len(solved)),
         "eval_wall_s": {str(seed): float(r["wall_s"]) for seed, r in records.items()},
-        "median_ms_per_action": float(np.median([r["median_ms_per_action"] for r in records.values()])),
+        "ms_per_action": float(np.mean([r["ms_per_action"] for r in records.values()])),
     }
 
 

@@ -47,6 +47,11 @@ class OGBenchSuite:
     )
     """How every model is trained (its seed, device and validation share are set per run): goals mostly a
     geometric number of steps ahead, as OGBench's value learners draw them, since its episodes run 1000 steps."""
+    baseline_train: Annotated[TrainSettings, tyro.conf.Suppress] = field(
+        default_factory=lambda: TrainSettings(final_goal_prob=0.0)
+    )
+    """How the BC baseline is trained: goals are states drawn uniformly from the rest of the trajectory, as
+    OGBench's GCBC draws them, so that it reproduces the published GCBC (a check of the data and protocol)."""
     value_scale: float = 100.0
     """Steps per output unit of the learned steps-to-go: OGBench's hindsight goals lie up to 1000 steps away, and
     at the default 16 the value's squared error (about 74 at start) dwarfed the other losses and the gradient clip."""
@@ -93,7 +98,8 @@ def _train_request(suite: OGBenchSuite, data: Path, seed: int, baseline: str | N
     from actjepa.envs.ogbench import recipe
 
     rec = recipe(suite.dataset)
-    settings = replace(suite.train, seed=seed, device=suite.device, val_fraction=rec.val_episodes / rec.total_episodes)
+    base = suite.baseline_train if baseline else suite.train
+    settings = replace(base, seed=seed, device=suite.device, val_fraction=rec.val_episodes / rec.total_episodes)
     name = f"{baseline or 'jepa'}-seed{seed}"
     return TrainRequest(data, suite.folder / name, baseline=baseline, settings=settings)
 
@@ -137,7 +143,8 @@ def waypoint_graph(suite: OGBenchSuite, model: Any, data: Path, seed: int):
 
 def kept_run(suite: OGBenchSuite, name: str, seed: int, run, progress: bool) -> dict[str, Any]:
     """run() -> a run_official record, kept under the suite folder by everything that decides it."""
-    key = repr((name, seed, suite.dataset, suite.data_seed, suite.evaluation, suite.control, suite.train,
+    key = repr((name, seed, suite.dataset, suite.data_seed, suite.evaluation, suite.control,
+                suite.baseline_train if name.startswith(BC_PREFIX) else suite.train,
                 suite.value_scale, suite.rollout_horizon,
                 *((suite.subgoals, suite.graph) if name.startswith(SUBGOAL_PREFIX) else ())))  # fmt: skip
     path = suite.folder / "evaluations" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"

@@ -1,5 +1,7 @@
 """Subgoals through a waypoint graph take a greedy controller around a wall it cannot see past."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 import torch
@@ -113,3 +115,16 @@ def test_steps_to_goal_is_the_min_plus_product():
 def test_bad_settings_are_refused():
     with pytest.raises(PlannerError, match="reach"):
         SubgoalConfig(reach=0.0)
+
+
+def test_states_and_goals_beyond_reach_still_link_to_their_nearest_waypoints():
+    """A learned steps-to-go can have a floor near a goal; the nearest waypoints still connect it."""
+    model = WallWorld()
+    graph = grid_graph(model, 4.0)
+    start, goal = torch.tensor([[0.0, -0.5]]), torch.tensor([[0.0, 0.5]])
+    cfg = ControllerConfig(replan_every=1)
+    cfg_sub = SubgoalConfig(reach=0.5, every=1, min_links=6)  # grid neighbours tie in fours
+    far = SubgoalController(make_controller("policy", model, cfg), model, graph, cfg_sub)
+    assert (run(far, start, goal) - goal).norm() < 0.05
+    alone = SubgoalController(make_controller("policy", model, cfg), model, graph, replace(cfg_sub, min_links=1))
+    assert (run(alone, start, goal) - goal).norm() > 0.4  # linked to itself alone, it never leaves its waypoint
