@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from actjepa.benchmarks.errors import UserError
 from actjepa.benchmarks.ogbench.suite import OGBenchSuite
+from actjepa.planner import PlannerConfig
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class OGBenchCommand:
     "Folder of the results file (DATASET.json); docs/results/ogbench holds the README's."
     force: bool = False
     "Replace an existing results file (models and kept evaluations are reused either way)."
+    hidden: ClassVar[dict[type, tuple[str, ...]]] = {PlannerConfig: ("method", "action_low", "action_high")}
+    "Set by each controller's name and by the task's action range, not by options."
 
     def run(self) -> None:
         from actjepa.benchmarks.io import ensure_writable, write_json_atomic
