@@ -12,8 +12,9 @@ Shapes: B episodes, M waypoints, D latent dims, K waypoints short-listed per epi
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 import torch
 from torch import Tensor
@@ -103,6 +104,7 @@ class SubgoalController:
         self.name = f"subgoal:{inner.name}"
         self.history = History(int(getattr(model, "context_len", 1)), getattr(model, "action_dim", None))
         self._steps = 0
+        self._last_action: Tensor | None = None
         self.subgoal_index: Tensor | None = None
 
     @property
@@ -121,13 +123,13 @@ class SubgoalController:
         ctx = self.graph.context_latents
         local = self.model.value(ctx[None].expand(b, m, ctx.shape[-1]), self.z_goal)  # (B, M)
         self.to_goal = steps_to_goal(self.graph, linked(local, self.cfg.reach, self.cfg.min_links))
-        self._steps = 0
+        self._steps, self._last_action = 0, None
 
     @torch.inference_mode()
     def act(self, obs: Tensor) -> Tensor:
         """The inner controller's next action (B, A), after a new subgoal when one is due."""
         obs = self.inner._tensor(obs)
-        if self._steps == 0:
+        if self._last_action is None:  # the first step: reset() filled the window with this observation
             self.history.obs[:, -1] = obs
         else:
             self.history.push(self._last_action, obs)

@@ -47,11 +47,10 @@ class OGBenchSuite:
     )
     """How every model is trained (its seed, device and validation share are set per run): goals mostly a
     geometric number of steps ahead, as OGBench's value learners draw them, since its episodes run 1000 steps."""
-    baseline_train: Annotated[TrainSettings, tyro.conf.Suppress] = field(
-        default_factory=lambda: TrainSettings(final_goal_prob=0.0)
-    )
-    """How the BC baseline is trained: goals are states drawn uniformly from the rest of the trajectory, as
-    OGBench's GCBC draws them, so that it reproduces the published GCBC (a check of the data and protocol)."""
+    baseline_goals: Annotated[tuple[float, float | None], tyro.conf.Suppress] = (0.0, None)
+    """(final_goal_prob, hindsight_discount) of the BC baseline, otherwise trained as `train` says: goals are
+    states drawn uniformly from the rest of the trajectory, as OGBench's GCBC draws them, so that it reproduces the
+    published GCBC (a check of the data and protocol)."""
     value_scale: float = 100.0
     """Steps per output unit of the learned steps-to-go: OGBench's hindsight goals lie up to 1000 steps away, and
     at the default 16 the value's squared error (about 74 at start) dwarfed the other losses and the gradient clip."""
@@ -97,13 +96,20 @@ def ensure_data(suite: OGBenchSuite, progress: bool = True) -> Path:
     return path
 
 
+def training_settings(suite: OGBenchSuite, baseline: bool) -> TrainSettings:
+    """How ACT-JEPA (or, with baseline, BC) is trained on this suite, before the per-run seed and device."""
+    if not baseline:
+        return suite.train
+    final, discount = suite.baseline_goals
+    return replace(suite.train, final_goal_prob=final, hindsight_discount=discount)
+
+
 def _train_request(suite: OGBenchSuite, data: Path, seed: int, baseline: str | None):
     from actjepa.benchmarks.experiments.training import TrainRequest
     from actjepa.envs.ogbench import recipe
 
     rec = recipe(suite.dataset)
-    base = suite.baseline_train if baseline else suite.train
-    settings = replace(base, seed=seed, device=suite.device, val_fraction=rec.val_episodes / rec.total_episodes)
+    settings = replace(training_settings(suite, bool(baseline)), seed=seed, device=suite.device, val_fraction=rec.val_episodes / rec.total_episodes)
     name = f"{baseline or 'jepa'}-seed{seed}"
     return TrainRequest(data, suite.folder / name, baseline=baseline, settings=settings)
 
@@ -148,7 +154,7 @@ def waypoint_graph(suite: OGBenchSuite, model: Any, data: Path, seed: int):
 def kept_run(suite: OGBenchSuite, name: str, seed: int, run, progress: bool) -> dict[str, Any]:
     """run() -> a run_official record, kept under the suite folder by everything that decides it."""
     key = repr((name, seed, suite.dataset, suite.data_seed, suite.evaluation, suite.control,
-                suite.baseline_train if name.startswith(BC_PREFIX) else suite.train,
+                training_settings(suite, name.startswith(BC_PREFIX)),
                 suite.value_scale, suite.rollout_horizon,
                 *((suite.subgoals, suite.graph) if name.startswith(SUBGOAL_PREFIX) else ())))  # fmt: skip
     path = suite.folder / "evaluations" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
