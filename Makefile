@@ -28,6 +28,7 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m ruff check .
 	$(BIN)/python -m ruff format --check .
+	mkdir -p build/typecheck/actjepa && ln -sfn ../../../planner build/typecheck/actjepa/planner && $(BIN)/python -m mypy
 	$(BIN)/python -m pytest -q -n 2
 
 clean:

@@ -26,6 +26,7 @@ COMMANDS: dict[tuple[str, ...], str] = {
     ("baselines",): "actjepa.benchmarks.cli.baselines:BaselinesCommand",
     ("demo",): "actjepa.benchmarks.cli.protocols:DemoCommand",
     ("reproduce",): "actjepa.benchmarks.cli.protocols:ReproduceCommand",
+    ("reproduce", "ogbench"): "actjepa.benchmarks.cli.ogbench:OGBenchCommand",
     ("report",): "actjepa.benchmarks.cli.protocols:ReportCommand",
     ("bench", "planner"): "actjepa.benchmarks.cli.bench:BenchPlannerCommand",
     ("bench", "train"): "actjepa.benchmarks.cli.bench:BenchTrainCommand",

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.planner import PlannerConfig
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,9 @@ class EvalCommand:
     checkpoint has a decoder from `actjepa decoder`)."""
     force: bool = False
     "Overwrite an existing results.json."
+
+    hidden: ClassVar[dict[type, tuple[str, ...]]] = {PlannerConfig: ("method", "action_low", "action_high")}
+    "Planner fields that are no options here: the controller name sets the method, the task's action range the bounds."
 
     def run(self) -> None:
         from actjepa.benchmarks.cli import guards

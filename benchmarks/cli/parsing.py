@@ -6,11 +6,11 @@ import contextlib
 import dataclasses
 import io
 import re
-import typing
 from typing import TypeVar
 
 import tyro
 
+from actjepa.benchmarks.cli.options import hidden_of, hiding_registry, options, value_at
 from actjepa.benchmarks.errors import UserError
 
 T = TypeVar("T")
@@ -60,7 +60,8 @@ def one_line(message: str, prog: str) -> str:
 def parse(cls: type[T], args: list[str], prog: str) -> T:
     """An instance of the dataclass `cls` from command-line options (nested fields are flattened).
 
-    Help goes to stdout; a parse error raises UserError with one line.
+    The fields `cls.hidden` names are no options (see options.py). Help goes to stdout; a parse error raises
+    UserError with one line.
     """
     captured = io.StringIO()
     try:
@@ -70,6 +71,7 @@ def parse(cls: type[T], args: list[str], prog: str) -> T:
                 args=merge_repeated(args),
                 prog=prog,
                 description=(cls.__doc__ or "").strip(),
+                registry=hiding_registry(hidden_of(cls)),
             )
     except SystemExit as exc:
         if exc.code in (0, None):
@@ -81,27 +83,20 @@ def parse(cls: type[T], args: list[str], prog: str) -> T:
 def to_args(instance: object) -> list[str]:
     """Options that `parse` reads back into `instance` (a command's dataclass, nested ones flattened).
 
-    Each field that differs from its default becomes `--name value` (bools `--name` / `--no-name`, None
-    `--name None`); fields hidden from the command line (tyro.conf.Suppress) are left out. Used to start
-    the same command again in other processes.
+    Each option whose field differs from its default becomes `--name value` (bool fields `--name` / `--no-name`,
+    None `--name None`); fields that are no options (tyro.conf.Suppress, the command's `hidden`) are left out.
+    Used to start the same command again in other processes.
     """
-    hints = typing.get_type_hints(type(instance), include_extras=True)
     args: list[str] = []
-    for spec in dataclasses.fields(instance):
-        value = getattr(instance, spec.name)
-        if dataclasses.is_dataclass(value):
-            args += to_args(value)
-            continue
-        if tyro.conf.Suppress in getattr(hints[spec.name], "__metadata__", ()):
-            continue
+    for option in options(type(instance)):
+        spec, value = option.field, value_at(instance, option.path)
         default = spec.default_factory() if spec.default_factory is not dataclasses.MISSING else spec.default
         if default is not dataclasses.MISSING and type(value) is type(default) and value == default:
             continue
-        flag = "--" + spec.name.replace("_", "-")
-        if isinstance(value, bool):
-            args.append(flag if value else f"--no-{spec.name.replace('_', '-')}")
+        if option.hint is bool:
+            args.append(option.flag if value else "--no-" + option.flag[2:])
         elif isinstance(value, list | tuple):
-            args += [flag, *map(str, value)]
+            args += [option.flag, *map(str, value)]
         else:
-            args += [flag, str(value)]
+            args += [option.flag, str(value)]
     return args

@@ -5,8 +5,16 @@ from __future__ import annotations
 import shutil
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Annotated
 
-from actjepa.benchmarks.experiments.protocols import ProtocolConfig, protocol
+import tyro
+
+from actjepa.benchmarks.experiments.protocols import PROTOCOLS, ProtocolConfig, protocol
+
+PROTOCOL_HELP = (
+    f"Protocol to run: {', '.join(PROTOCOLS)} (what each runs: PROTOCOLS in benchmarks/experiments/protocols.py)."
+)
+"The --protocol help, listing the registry's protocols (a field docstring could not follow the registry)."
 
 
 def _fresh(paths: list[Path], force: bool) -> None:
@@ -54,11 +62,7 @@ class ReproduceCommand:
 
     task: str
     "Task whose protocol to run."
-    protocol: str = "full"
-    (
-        "full (every experiment), compare (controllers only), efficiency (ACT-JEPA against BC by demonstrations), "
-        "regimes (policy against planning over data regimes and perturbations) or demo."
-    )
+    protocol: Annotated[str, tyro.conf.arg(help=PROTOCOL_HELP)] = "full"
     workdir: Path | None = None
     "Folder for data and checkpoints (default runs/PROTOCOL-TASK)."
     report: Path | None = None

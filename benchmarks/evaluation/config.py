@@ -55,7 +55,7 @@ class EvalConfig:
         if planner.method != default.method:
             raise UserError("the planning method is set by the controller name; pass --controller cem (or mppi)")
         if (planner.action_low, planner.action_high) != (default.action_low, default.action_high):
-            raise UserError("action bounds come from the task's action range; leave --action-low/--action-high out")
+            raise UserError("action bounds come from the task's action range; leave action_low/action_high unset")
 
     @property
     def device(self) -> str:

@@ -72,11 +72,14 @@ def run_episodes(
     progress: tqdm | None = None,
     controller_seeds: list[int] | None = None,
     perturbation=None,
+    until_solved: bool = False,
 ) -> EpisodeRecord:
     """Run len(seeds) == env.num_envs episodes side by side until the episode ends.
 
     controller_seeds fix each episode's search noise (one per episode); perturbation (envs.perturbation)
-    pushes the episodes or jitters their actions alike whatever the controller.
+    pushes the episodes or jitters their actions alike whatever the controller. until_solved stops the batch
+    once every episode has met its goal at some step (benchmarks whose episodes end at success, like OGBench,
+    score `ever_success`; later steps could not change it).
     """
     obs = env.reset([int(s) for s in seeds])
     perturbed = None
@@ -113,6 +116,8 @@ def run_episodes(
             on_step(t, obs)
         if progress is not None:
             progress.update(1)
+        if until_solved and ever.all():
+            break
     return EpisodeRecord(
         seeds=np.asarray(seeds),
         success=np.asarray(info["success"], dtype=bool).copy(),

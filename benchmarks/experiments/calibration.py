@@ -19,17 +19,20 @@ def steps_to_success(successes: np.ndarray) -> np.ndarray:
 
 
 def calibration_record(model: Any, dataset: Any, episodes: np.ndarray) -> dict[str, Any]:
-    """Spearman correlations of latent distance and value with the true goal distance (and steps to go)."""
+    """Spearman correlations of latent distance and value with the true goal distance (and steps to go).
+
+    Goal-free data have no desired goal per episode: the goal is the episode's final observation (stored as its
+    goal observation) and the steps to go are the steps left to it."""
     from actjepa.world_model.diagnostics import goal_calibration
 
-    truth = np.linalg.norm(dataset.achieved_goals[episodes] - dataset.desired_goals[episodes][:, None], axis=-1)
-    return goal_calibration(
-        model,
-        dataset.observations[episodes],
-        dataset.goal_observations[episodes],
-        truth,
-        steps_to_success(dataset.successes[episodes]),
-    )
+    achieved = dataset.achieved_goals[episodes]
+    if dataset.goal_free:  # no desired goal per episode: calibrate against each episode's final state
+        truth = np.linalg.norm(achieved - achieved[:, -1:], axis=-1)
+        togo = np.broadcast_to(np.arange(achieved.shape[1])[::-1], truth.shape)
+    else:
+        truth = np.linalg.norm(achieved - dataset.desired_goals[episodes][:, None], axis=-1)
+        togo = steps_to_success(dataset.successes[episodes])
+    return goal_calibration(model, dataset.observations[episodes], dataset.goal_observations[episodes], truth, togo)
 
 
 def write_calibration(model: Any, dataset: Any, episodes: np.ndarray, out: Path, progress: bool = True) -> dict:

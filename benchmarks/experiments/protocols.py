@@ -149,7 +149,8 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
 """'demo': reacher in minutes on 2 CPU cores; 'compare': controllers only, any task, a few minutes;
 'efficiency': ACT-JEPA against BC at 10/25/50 demonstrations, 3 seeds, demo training; 'ablation': the
 planning-quality changes one at a time (ablation.json only); 'regularizer': the anti-collapse term and weight,
-one model each, on the validation split (regularizer.json only); 'regimes': policy against planning over
+one model each, on the validation split (regularizer.json only); 'steps': planning against training length,
+one model per length, default training (training_steps.json only); 'regimes': policy against planning over
 data regimes and perturbations, 3 seeds, demo training (regimes/TASK.json); 'full': the complete
 protocol of one task."""
 

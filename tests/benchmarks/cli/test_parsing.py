@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from actjepa.benchmarks.cli import COMMANDS, _command_class, _find, main
 from actjepa.benchmarks.cli.evaluate import EvalCommand
 from actjepa.benchmarks.cli.parsing import merge_repeated, parse
-from actjepa.benchmarks.errors import UserError
 from actjepa.planner import CONTROLLER_NAMES
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -90,25 +89,6 @@ def test_readme_eval_options_reach_the_config():
     assert (cfg.control.planner.num_samples, cfg.control.planner.horizon, cfg.control.replan_every) == (64, 8, 2)
 
 
-@pytest.mark.parametrize(
-    "argv, fragment",
-    [
-        (["eval", "--out", "x"], "--checkpoint"),
-        (["eval", "--checkpoint", "c", "--out", "o", "--episodes", "many"], "--episodes"),
-        (["collect", "--bogus"], "--bogus"),
-        (["fly"], "unknown command 'fly'"),
-        (["bench", "swim"], "unknown command 'bench swim'"),
-    ],
-)
-def test_parse_errors_are_one_line(capsys, argv, fragment):
-    with pytest.raises(SystemExit) as exc:
-        main(argv)
-    err = capsys.readouterr().err
-    assert exc.value.code == 2
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("actjepa: error:") and fragment in lines[0]
-
-
 def test_help_goes_to_stdout_with_field_docstrings(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["eval", "--help"])
@@ -129,14 +109,6 @@ def test_readme_train_options_reach_the_request():
     )
     assert command.request.baseline == "bc" and command.request.settings.steps == 10
     assert command.request.settings.device == "cuda" and command.progress is False
-
-
-def test_errors_raised_by_configs_become_one_line_user_errors():
-    from actjepa.benchmarks.cli.train import TrainCommand
-
-    with pytest.raises(UserError, match="--resume and --force contradict") as exc:
-        parse(TrainCommand, ["--data", "d", "--out", "o", "--resume", "--force"], prog="actjepa train")
-    assert "\n" not in str(exc.value)
 
 
 @pytest.mark.parametrize(

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
-from actjepa.benchmarks.errors import UserError
 from actjepa.benchmarks.evaluation.config import EVAL_CONTROLLERS
 from actjepa.benchmarks.experiments.protocols import PROTOCOLS, protocol
 
@@ -30,12 +27,3 @@ def test_overrides_reach_training_and_evaluation():
     assert cfg.task == "maze" and cfg.train.steps == 7
     assert cfg.train.device == "cuda" and cfg.eval.device == "cuda"
     assert protocol("compare") == PROTOCOLS["compare"]
-
-
-def test_unknown_protocol_is_one_line():
-    with pytest.raises(
-        UserError,
-        match="protocol 'huge' is unknown; use one of demo, compare, efficiency, ablation, regularizer, steps, "
-        "regimes, full",
-    ):
-        protocol("huge")
