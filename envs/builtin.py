@@ -1,9 +1,10 @@
-"""Registers the four built-in MuJoCo tasks."""
+"""Registers the four built-in MuJoCo tasks and the OGBench evaluation environments."""
 
 from __future__ import annotations
 
 from actjepa.envs.experts import EXPERTS
 from actjepa.envs.mujoco_env import MujocoGoalVecEnv
+from actjepa.envs.ogbench.tasks import register_ogbench_tasks
 from actjepa.envs.registry import TaskEntry, add_entry
 from actjepa.envs.tasks.base import MujocoTask
 from actjepa.envs.tasks.maze import MazeTask
@@ -19,9 +20,10 @@ def _builder(task_cls: type[MujocoTask]):
 
 
 def register_builtin_tasks() -> None:
-    """Add reacher, point_mass, maze and push to the registry."""
+    """Add reacher, point_mass, maze and push, and the OGBench environments, to the registry."""
     for task_cls in BUILTIN_TASKS:
         add_entry(
             TaskEntry(task_cls.spec, _builder(task_cls), expert=EXPERTS[task_cls.spec.name], builtin=True),
             overwrite=True,
         )
+    register_ogbench_tasks()

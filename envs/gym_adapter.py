@@ -65,13 +65,13 @@ class GymGoalVecEnv(GoalVecEnv):
 
     def reset(self, seeds: Sequence[int]) -> dict[str, np.ndarray]:
         seeds = self.check_seeds(seeds)
-        dict_obs = [env.reset(seed=int(s))[0] for env, s in zip(self.envs, seeds)]
+        dict_obs = [env.reset(seed=int(s))[0] for env, s in zip(self.envs, seeds, strict=True)]
         self._store(dict_obs)
         self.desired_goal = np.stack([np.asarray(o["desired_goal"], dtype=np.float64) for o in dict_obs])
         self.goal_obs = np.stack(
             [
                 np.asarray(self.goal_observation_fn(env, g), dtype=np.float32)
-                for env, g in zip(self.envs, self.desired_goal)
+                for env, g in zip(self.envs, self.desired_goal, strict=True)
             ]
         )
         self.elapsed_steps = 0
@@ -79,7 +79,7 @@ class GymGoalVecEnv(GoalVecEnv):
 
     def step(self, actions: np.ndarray):
         actions = self.check_actions(actions)
-        self._store([env.step(a)[0] for env, a in zip(self.envs, actions)])
+        self._store([env.step(a)[0] for env, a in zip(self.envs, actions, strict=True)])
         return self.step_outputs()
 
     def observe(self) -> dict[str, np.ndarray]:
@@ -118,13 +118,13 @@ class GymGoalVecEnv(GoalVecEnv):
         state = np.asarray(state, dtype=np.float64)
         if state.shape != (self.num_envs, oracles[0].nstate):
             raise EnvError(f"sim state has shape {state.shape}, expected {(self.num_envs, oracles[0].nstate)}")
-        for oracle, row in zip(oracles, state):
+        for oracle, row in zip(oracles, state, strict=True):
             oracle.set_state(row)
 
     def simulate(self, actions: np.ndarray) -> np.ndarray:
         oracles = self._simulators("simulate (the oracle)")
         actions = self.check_candidate_actions(actions)
-        return np.stack([oracle.simulate(rows) for oracle, rows in zip(oracles, actions)])
+        return np.stack([oracle.simulate(rows) for oracle, rows in zip(oracles, actions, strict=True)])
 
     def render_frames(self) -> np.ndarray | None:
         """(B, H, W, 3) uint8 frames from each env's render(), or None if it was not made with rgb_array."""

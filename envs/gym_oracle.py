@@ -50,6 +50,29 @@ def mujoco_parts(env: Any) -> tuple[mujoco.MjModel, mujoco.MjData]:
     return model, data
 
 
+GOAL_FN_REMEDY = (
+    "pass achieved_goal_fn=(qpos, qvel) -> achieved goals (M, G) to envs.register_task, which the oracle then uses "
+    "instead of _get_obs()"
+)
+"The remedy every refusal of the default achieved-goal path names."
+
+
+def check_get_obs(raw: Any) -> None:
+    """EnvError naming achieved_goal_fn unless `raw._get_obs` can be called without arguments (the default path
+    reads the achieved goal through it; Gymnasium-Robotics-style envs may want arguments there)."""
+    import inspect
+
+    get_obs = getattr(raw, "_get_obs", None)
+    if not callable(get_obs):
+        raise EnvError(f"its env has no _get_obs() to read achieved goals from; {GOAL_FN_REMEDY}")
+    try:
+        inspect.signature(get_obs).bind()
+    except TypeError:
+        raise EnvError(f"its env's _get_obs{inspect.signature(get_obs)} needs arguments; {GOAL_FN_REMEDY}") from None
+    except ValueError:  # no signature to inspect (a builtin): the first call says whether it works
+        return
+
+
 class MujocoEnvOracle:
     """Save, restore and roll out the simulator inside one MuJoCo-based Gymnasium env."""
 
@@ -62,10 +85,8 @@ class MujocoEnvOracle:
         self.nstate = mujoco.mj_stateSize(self.model, STATE_SPEC)
         self.scratch = [mujoco.MjData(self.model) for _ in range(NUM_THREADS)]
         self.pool = rollout.Rollout(nthread=NUM_THREADS)
-        if achieved_goal_fn is None and not callable(getattr(self.raw, "_get_obs", None)):
-            raise EnvError(
-                "its env has no _get_obs() to read achieved goals from; pass achieved_goal_fn=... to envs.register_task"
-            )
+        if achieved_goal_fn is None:
+            check_get_obs(self.raw)
 
     def get_state(self) -> np.ndarray:
         """The env's full physics state (nstate,) float64."""
@@ -93,11 +114,22 @@ class MujocoEnvOracle:
         try:
             for row, state in enumerate(states):
                 self.set_state(state)
-                goals[row] = np.asarray(self.raw._get_obs()["achieved_goal"], dtype=np.float64).reshape(-1)
+                goals[row] = self._achieved_goal_of_env()
         finally:
             self.set_state(saved)
             self.data.qacc_warmstart[:] = warmstart
         return goals
+
+    def _achieved_goal_of_env(self) -> np.ndarray:
+        """The env's own achieved goal (G,) of the state loaded into its data, read through `_get_obs()`."""
+        try:
+            return np.asarray(self.raw._get_obs()["achieved_goal"], dtype=np.float64).reshape(self.goal_dim)
+        except Exception as exc:  # user env code: a signature, a key or a shape that the default path cannot use
+            detail = (str(exc).splitlines() or [""])[0]
+            raise EnvError(
+                f"its env's _get_obs() does not give the achieved goal ({type(exc).__name__}: {detail}); "
+                f"{GOAL_FN_REMEDY}"
+            ) from None
 
     def _advance(self, states: np.ndarray, controls: np.ndarray) -> np.ndarray:
         out = np.empty((len(states), controls.shape[1], self.nstate))

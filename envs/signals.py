@@ -65,7 +65,7 @@ class BatchBoundaryInterrupt:
         if self.requested:
             raise KeyboardInterrupt
 
-    def __enter__(self) -> "BatchBoundaryInterrupt":
+    def __enter__(self) -> BatchBoundaryInterrupt:
         for sig in (signal.SIGINT, signal.SIGTERM):
             try:
                 self.previous[sig] = signal.signal(sig, self._handler)

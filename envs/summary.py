@@ -34,7 +34,7 @@ def task_table() -> str:
             )
         )
     widths = [max(len(r[i]) for r in rows) for i in range(len(header) - 1)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:-1], widths)) + "  " + r[-1] for r in rows]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:-1], widths, strict=True)) + "  " + r[-1] for r in rows]
     lines.insert(1, "-" * len(lines[0]))
     return "\n".join(lines) + (
         "\npixels: 64x64x3 uint8 observations (--obs-mode pixels); video: scene frames for "
@@ -71,9 +71,18 @@ def dataset_summary(data: EpisodeDataset, path: str) -> str:
         f"source           {_source(m)}",
         f"episodes         {data.num_episodes} x {data.episode_steps} steps = {data.num_episodes * data.episode_steps}"
         " transitions",
-        f"success rate     final step {data.successes[:, -1].mean():.1%}, at any step {data.successes.any(1).mean():.1%}",
+        _success_line(data),
         f"action range     {_range(data.actions)}",
         f"obs range        {_range(data.observations)}",
         f"schema version   {m['schema_version']}   package version {m['package_version']}",
     ]
     return "\n".join(lines)
+
+
+def _success_line(data: EpisodeDataset) -> str:
+    """How often the episodes met their goal (goal-free data: the collecting agent's current goal)."""
+    final, ever = data.successes[:, -1].mean(), data.successes.any(1).mean()
+    if data.goal_free:
+        met = data.successes.mean()
+        return f"goals            none per episode (goal-free); the collector's own goals met in {met:.1%} of steps"
+    return f"success rate     final step {final:.1%}, at any step {ever:.1%}"

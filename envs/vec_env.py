@@ -109,7 +109,7 @@ class GoalVecEnv(ABC):
     def close(self) -> None:  # noqa: B027 - a no-op by default; envs holding resources override it
         """Release simulator resources (thread pools, wrapped envs); idempotent."""
 
-    def __enter__(self) -> "GoalVecEnv":
+    def __enter__(self) -> GoalVecEnv:
         return self
 
     def __exit__(self, *exc: object) -> None:

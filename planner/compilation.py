@@ -17,14 +17,19 @@ import shutil
 import time
 import warnings
 import weakref
-from typing import Any, Callable
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar, cast
 
 import torch
+from torch.utils._pytree import tree_map_only
 
 from actjepa.planner.config import PlannerConfig
+from actjepa.planner.protocol import LatentModel
+
+Fn = TypeVar("Fn", bound=Callable[..., Any])
 
 _SAID: set[str] = set()
-_CACHE: "weakref.WeakKeyDictionary[Any, dict[Any, Callable]]" = weakref.WeakKeyDictionary()
+_CACHE: weakref.WeakKeyDictionary[LatentModel, dict[Hashable, CompiledWithFallback]] = weakref.WeakKeyDictionary()
 
 
 def say_once(reason: str) -> None:
@@ -47,7 +52,7 @@ def torch_compile_disabled() -> bool:
     return bool(torch._dynamo.config.disable) or os.environ.get("TORCHDYNAMO_DISABLE", "") == "1"
 
 
-def compile_reason(cfg: PlannerConfig, device: torch.device, model: Any) -> str | None:
+def compile_reason(cfg: PlannerConfig, device: torch.device, model: LatentModel) -> str | None:
     """None when this plan should be compiled, else why not (said to the user unless compile='off').
 
     'auto' compiles models that declare `compilable = True` (their rollout is plain tensor code), on CUDA
@@ -89,14 +94,14 @@ class CompiledWithFallback:
     `compile_seconds` adds up the time of the calls that compiled (new shapes), so that benchmarks can
     report compile time apart from plan time."""
 
-    def __init__(self, eager: Callable, device: torch.device) -> None:
+    def __init__(self, eager: Callable[..., Any], device: torch.device) -> None:
         self.eager = eager
         self.device = device
         mode = "reduce-overhead" if device.type == "cuda" else None  # CUDA graphs on CUDA only
         self.compile_seconds = 0.0
         self._frames = 0
         try:
-            self.compiled: Callable | None = torch.compile(eager, mode=mode, **recompile_options())
+            self.compiled: Callable[..., Any] | None = torch.compile(eager, mode=mode, **recompile_options())
         except Exception as exc:  # noqa: BLE001 - a torch.compile that refuses these arguments: run eagerly
             say_once(compile_failure(exc))
             self.compiled = None
@@ -116,13 +121,13 @@ class CompiledWithFallback:
             self.compile_seconds += time.perf_counter() - start
         if self.device.type != "cuda":
             return out
-        # CUDA-graph outputs are overwritten by the next replay: keep copies.
-        return out.clone() if isinstance(out, torch.Tensor) else tuple(t.clone() for t in out)
+        # CUDA-graph outputs are overwritten by the next replay: keep copies (of every tensor in a tuple of them).
+        return tree_map_only(torch.Tensor, torch.Tensor.clone, out)
 
 
 def compiled_or_eager(
-    model: Any, cfg: PlannerConfig, device: torch.device, key: Any, build: Callable[[], Callable]
-) -> Callable:
+    model: LatentModel, cfg: PlannerConfig, device: torch.device, key: Hashable, build: Callable[[], Fn]
+) -> Fn:
     """build() itself when this plan runs eagerly, else its compiled version, made once per model and key."""
     reason = compile_reason(cfg, device, model)
     if reason is not None:
@@ -132,17 +137,17 @@ def compiled_or_eager(
     try:
         cache = _CACHE.setdefault(model, {})
     except TypeError:  # a model that cannot be weakly referenced: compile without caching
-        return CompiledWithFallback(build(), device)
+        return cast(Fn, CompiledWithFallback(build(), device))
     full_key = (key, device.type)
     if full_key not in cache:
         cache[full_key] = CompiledWithFallback(build(), device)
-    return cache[full_key]
+    return cast(Fn, cache[full_key])
 
 
-def compile_seconds(model: Any) -> float:
+def compile_seconds(model: LatentModel) -> float:
     """Seconds spent compiling the planner's functions for this model so far in this process."""
     try:
         fns = _CACHE.get(model, {})
     except TypeError:
         return 0.0
-    return sum(getattr(fn, "compile_seconds", 0.0) for fn in fns.values())
+    return sum(fn.compile_seconds for fn in fns.values())

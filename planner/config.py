@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence, Union
+from typing import TypeAlias
 
 from actjepa.planner.errors import PlannerError
 
@@ -12,7 +13,7 @@ COSTS = ("l2", "l1", "cosine", "value")
 COMPILE_MODES = ("auto", "on", "off")
 SELECTIONS = ("mean", "best")
 
-Bound = Union[float, Sequence[float]]
+Bound: TypeAlias = float | Sequence[float]
 
 
 @dataclass(frozen=True)
@@ -48,23 +49,47 @@ class PlannerConfig:
     action_high: Bound = 1.0
     "Upper action bound, a float or one value per action dimension."
     cost: str = "l2"
-    "Distance of predicted latents to the goal: 'l2' (Euclidean), 'l1' (sum of absolutes), 'cosine'\n    (1 - cosine similarity) or 'value' (the model's learned steps-to-goal; sees walls and contact)."
+    (
+        "Distance of predicted latents to the goal: 'l2' (Euclidean), 'l1' (sum of absolutes), 'cosine' (1 - cosine "
+        "similarity) or 'value' (the model's learned steps-to-goal; sees walls and contact)."
+    )
     running_weight: float = 0.0
-    "Weight of the mean distance over all H predicted latents; 0 by default: on reacher, scoring the end\n    of the horizon only (the episodes are scored at their end) measured 94% against 74% with 0.5."
+    (
+        "Weight of the mean distance over all H predicted latents; 0 by default: on reacher, scoring the end of the "
+        "horizon only (the episodes are scored at their end) measured 94% against 74% with 0.5."
+    )
     terminal_weight: float = 1.0
     "Weight of the distance of the last predicted latent."
     num_prior_trajectories: int | None = None
-    "Sequences from the prior (its mean, then samples of its distribution) in every round's pool; None derives\n    min(24, N // 8) from N (the controller sets 0 when it plans without a prior)."
+    (
+        "Sequences from the prior (its mean, then samples of its distribution) in every round's pool; None derives "
+        "min(24, N // 8) from N (the controller sets 0 when it plans without a prior)."
+    )
     prior_std_scale: float = 0.5
-    "Multiplier on the prior's std for the initial sampling std; 0.5 keeps the search near the policy,\n    which on reacher measured 90% success against 74% with 1.0 (its learned std is already small)."
+    (
+        "Multiplier on the prior's std for the initial sampling std; 0.5 keeps the search near the policy, which on "
+        "reacher measured 90% success against 74% with 1.0 (its learned std is already small)."
+    )
     prior_trust: float = 0.0
-    "Trust region around the prior: its mean sequence is kept unless the plan's predicted cost is lower\n    by more than this fraction of the prior's cost (0: always take the plan). Guards a good policy\n    against model error, which makes searched plans look better than they are."
+    (
+        "Trust region around the prior: its mean sequence is kept unless the plan's predicted cost is lower by more "
+        "than this fraction of the prior's cost (0: always take the plan). Guards a good policy against model error, "
+        "which makes searched plans look better than they are."
+    )
     prior_penalty: float = 1.0
-    "Weight of a penalty on each candidate's mean squared deviation from the prior's mean, in units of the\n    initial sampling std (a KL-like bound toward the policy): keeps the search where the predictor has seen data,\n    so a learned cost is not fooled by predictions for actions no demonstration took. 0: off. On the\n    maze (validation split) it took mppi+prior from 88% to 100% with the latent L2 cost."
+    (
+        "Weight of a penalty on each candidate's mean squared deviation from the prior's mean, in units of the initial "
+        "sampling std (a KL-like bound toward the policy): keeps the search where the predictor has seen data, so a "
+        "learned cost is not fooled by predictions for actions no demonstration took. 0: off. On the maze (validation "
+        "split) it took mppi+prior from 88% to 100% with the latent L2 cost."
+    )
     select: str = "mean"
     "Returned plan: 'mean' (the final sampling mean) or 'best' (lowest-cost sequence seen)."
     memory_budget_mb: float | None = None
-    "Upper bound for the rollout's working memory (the sample axis is chunked to stay under it); None: 32 on CPU (cache-sized chunks run faster there), 4096 on CUDA."
+    (
+        "Upper bound for the rollout's working memory (the sample axis is chunked to stay under it); None: 32 on CPU "
+        "(cache-sized chunks run faster there), 4096 on CUDA."
+    )
     compile: str = "auto"
     (
         "torch.compile of each search round, rollout and cost included: 'auto' compiles models that declare "
@@ -74,10 +99,12 @@ class PlannerConfig:
 
     def __post_init__(self) -> None:
         # The one place where the search settings are derived from the budget N (frozen: set once, here).
-        if self.num_elites is None:
-            object.__setattr__(self, "num_elites", min(64, max(1, self.num_samples // 8)))
-        if self.num_prior_trajectories is None:
-            object.__setattr__(self, "num_prior_trajectories", min(24, self.num_samples // 8))
+        num_elites = min(64, max(1, self.num_samples // 8)) if self.num_elites is None else self.num_elites
+        num_prior = (
+            min(24, self.num_samples // 8) if self.num_prior_trajectories is None else self.num_prior_trajectories
+        )
+        object.__setattr__(self, "num_elites", num_elites)
+        object.__setattr__(self, "num_prior_trajectories", num_prior)
         choices = {"method": METHODS, "cost": COSTS, "compile": COMPILE_MODES, "select": SELECTIONS}
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
@@ -85,12 +112,10 @@ class PlannerConfig:
         for name in ("num_samples", "horizon", "iterations", "num_elites"):
             if int(getattr(self, name)) < 1:
                 raise PlannerError(f"{name} must be at least 1, got {getattr(self, name)}")
-        if self.num_elites > self.num_samples:
-            raise PlannerError(f"num_elites={self.num_elites} exceeds num_samples={self.num_samples}; lower it")
-        if not 0 <= self.num_prior_trajectories < self.num_samples:
-            raise PlannerError(
-                f"num_prior_trajectories={self.num_prior_trajectories} must be in [0, num_samples); lower it"
-            )
+        if num_elites > self.num_samples:
+            raise PlannerError(f"num_elites={num_elites} exceeds num_samples={self.num_samples}; lower it")
+        if not 0 <= num_prior < self.num_samples:
+            raise PlannerError(f"num_prior_trajectories={num_prior} must be in [0, num_samples); lower it")
         if not 0 < self.min_std <= self.max_std:
             raise PlannerError(f"need 0 < min_std <= max_std, got {self.min_std} and {self.max_std}")
         if self.prior_penalty < 0:

@@ -9,8 +9,9 @@ given; the oracle's simulator access lives in the callables it was built with.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
-from typing import Any, Sequence
+from typing import Any
 
 import torch
 from torch import Tensor
@@ -18,8 +19,8 @@ from torch import Tensor
 from actjepa.planner.config import ControllerConfig
 from actjepa.planner.errors import PlannerError
 from actjepa.planner.noise import check_seeds, derive_keys, episode_keys
-from actjepa.planner.plan import PlanResult, action_bounds, plan
-from actjepa.planner.protocol import ActionPrior
+from actjepa.planner.plan import PlanResult, PriorLike, action_bounds, plan
+from actjepa.planner.protocol import ActionPrior, EncodingPrior, LatentModel, Policy
 
 CONTROLLER_NAMES = ("policy", "cem", "mppi", "cem+prior", "mppi+prior", "oracle", "oracle+cost")
 ORACLES = ("oracle", "oracle+cost")
@@ -50,7 +51,7 @@ def configure_for(name: str, cfg: ControllerConfig) -> ControllerConfig:
     return replace(cfg, planner=planner_cfg)
 
 
-def _model_device(model: Any) -> torch.device:
+def _model_device(model: object) -> torch.device:
     params = getattr(model, "parameters", None)
     if callable(params):
         for param in params():
@@ -64,8 +65,10 @@ class History:
     def __init__(self, context_len: int, action_dim: int | None) -> None:
         self.context_len = context_len
         self.action_dim = action_dim
-        self.obs: Tensor | None = None
+        self.obs = torch.empty(0)
+        "The last k observations (B, k, *obs); empty before reset()."
         self.actions: Tensor | None = None
+        "The k-1 actions between them (B, k-1, A); None when k = 1."
 
     def reset(self, obs: Tensor) -> None:
         """Fill the window with the first observation and zero actions."""
@@ -94,7 +97,7 @@ class Controller:
 
     name = "controller"
 
-    def __init__(self, model: Any, cfg: ControllerConfig, prior: Any = None) -> None:
+    def __init__(self, model: LatentModel | Policy, cfg: ControllerConfig, prior: ActionPrior | None = None) -> None:
         self.model = model
         self.cfg = cfg
         self.prior = prior
@@ -124,20 +127,37 @@ class Controller:
             seeds = [self.cfg.seed + b for b in range(obs.shape[0])]
         self._keys = episode_keys(check_seeds(seeds), self.device)
         self._queue, self._position, self._steps, self._last_action = None, 0, 0, None
-        self._start_episodes()
+        self._start_episodes(goal_obs)
+
+    @torch.inference_mode()
+    def set_goal(self, goal_obs: Tensor) -> None:
+        """Head for new goal observations (B, *obs) from the next proposal on, keeping history and warm starts."""
+        if self.goal_obs is None:
+            raise PlannerError("call reset(obs, goal_obs) before set_goal(goal_obs)")
+        goal_obs = self._tensor(goal_obs)
+        if goal_obs.shape != self.goal_obs.shape:
+            raise PlannerError(
+                f"set_goal got goals of shape {tuple(goal_obs.shape)}, expected {tuple(self.goal_obs.shape)}"
+            )
+        self.goal_obs = goal_obs
+        self._goal_changed()
+
+    def _goal_changed(self) -> None:
+        """Hook for state derived from the goal observations (goal latents)."""
 
     @torch.inference_mode()
     def act(self, obs: Tensor) -> Tensor:
         """The next action (B, A) for the current observations (B, *obs)."""
-        if self.goal_obs is None:
+        goal_obs = self.goal_obs
+        if goal_obs is None:
             raise PlannerError("call reset(obs, goal_obs) before act(obs)")
         obs = self._tensor(obs)
-        if self._steps == 0:
+        if self._last_action is None:  # the first step: reset() filled the window with this observation
             self.history.obs[:, -1] = obs
         else:
             self.history.push(self._last_action, obs)
         if self._queue is None or self._position >= self.cfg.replan_every:
-            self._queue = self._propose()
+            self._queue = self._propose(goal_obs)
             self._position = 0
         action = self._queue[:, self._position]
         self._position += 1
@@ -162,11 +182,11 @@ class Controller:
         low, high = action_bounds(self.cfg.planner, actions.shape[-1], actions.device)
         return torch.maximum(torch.minimum(actions.float(), high), low)
 
-    def _start_episodes(self) -> None:
+    def _start_episodes(self, goal_obs: Tensor) -> None:
         """Hook for per-episode state (goal latents, warm starts)."""
 
-    def _propose(self) -> Tensor:
-        """The next `replan_every` actions (B, replan_every, A)."""
+    def _propose(self, goal_obs: Tensor) -> Tensor:
+        """The next `replan_every` actions (B, replan_every, A) towards goal observations (B, *obs)."""
         raise NotImplementedError
 
 
@@ -174,10 +194,11 @@ class PolicyController(Controller):
     """The model's action head alone: act() chunks executed `replan_every` at a time, no search."""
 
     name = "policy"
+    model: Policy
 
-    def _propose(self) -> Tensor:
+    def _propose(self, goal_obs: Tensor) -> Tensor:
         obs, actions = self.history.window(int(getattr(self.model, "context_len", 1)))
-        chunk = self.model.act(obs, self.goal_obs, actions)
+        chunk = self.model.act(obs, goal_obs, actions)
         if chunk.shape[1] < self.cfg.replan_every:
             raise PlannerError(
                 f"the policy predicts {chunk.shape[1]} actions per chunk; set replan_every <= {chunk.shape[1]}"
@@ -188,34 +209,46 @@ class PolicyController(Controller):
 class PlanningController(Controller):
     """CEM or MPPI in the model's latent space, optionally with an action prior."""
 
-    def __init__(self, model: Any, cfg: ControllerConfig, prior: Any = None, name: str = "mppi") -> None:
+    model: LatentModel
+
+    def __init__(
+        self, model: LatentModel, cfg: ControllerConfig, prior: ActionPrior | None = None, name: str = "mppi"
+    ) -> None:
         super().__init__(model, cfg, prior)
         self.name = name
         self.last_result: PlanResult | None = None
         self._plans = 0
 
-    def _start_episodes(self) -> None:
-        self.z_goal = self.model.encode_goal(self.goal_obs)
-        self.prior_z_goal = None
-        if self._separate_prior():
-            self.prior_z_goal = self.prior.encode_goal(self.goal_obs)
+    def _start_episodes(self, goal_obs: Tensor) -> None:
+        self._goal_changed()
         self._warm: Tensor | None = None
         self._plans = 0
 
-    def _separate_prior(self) -> bool:
-        """A prior with its own encoders (else it reads the planning model's latents)."""
-        own = all(callable(getattr(self.prior, verb, None)) for verb in ("encode", "encode_goal"))
-        return self.prior is not None and self.prior is not self.model and own
+    def _goal_changed(self) -> None:
+        goal_obs = self.goal_obs
+        if goal_obs is None:
+            return
+        self.z_goal = self.model.encode_goal(goal_obs)
+        own = self._prior_with_encoders()
+        self.prior_z_goal = self.z_goal if own is None else own.encode_goal(goal_obs)
 
-    def _encode(self, model: Any) -> Tensor:
+    def _prior_with_encoders(self) -> EncodingPrior | None:
+        """The prior when it has encoders of its own; None when it reads the planning model's latents."""
+        prior = self.prior
+        if prior is None or prior is self.model or not isinstance(prior, EncodingPrior):
+            return None
+        return prior
+
+    def _encode(self, model: LatentModel | EncodingPrior) -> Tensor:
         obs, actions = self.history.window(int(getattr(model, "context_len", 1)))
         return model.encode(obs, actions)
 
-    def _propose(self) -> Tensor:
+    def _propose(self, goal_obs: Tensor) -> Tensor:
         z0 = self._encode(self.model)
-        prior: Any = self.prior
-        if self._separate_prior():
-            prior = self.prior.action_prior(self._encode(self.prior), self.prior_z_goal, self.cfg.planner.horizon)
+        prior: PriorLike = self.prior
+        own = self._prior_with_encoders()
+        if own is not None:
+            prior = own.action_prior(self._encode(own), self.prior_z_goal, self.cfg.planner.horizon)
         keys = derive_keys(self._keys, self._plans)
         result = plan(
             self.model,
@@ -233,7 +266,9 @@ class PlanningController(Controller):
         return result.actions[:, :step]
 
 
-def make_controller(name: str, model: Any, cfg: ControllerConfig | None = None, prior: Any = None) -> Controller:
+def make_controller(
+    name: str, model: LatentModel | Policy, cfg: ControllerConfig | None = None, prior: object = None
+) -> Controller:
     """A controller by name: policy, cem, mppi, cem+prior, mppi+prior or oracle.
 
     For the '+prior' names the prior defaults to the model itself; a separate
@@ -244,13 +279,14 @@ def make_controller(name: str, model: Any, cfg: ControllerConfig | None = None, 
     cfg = configure_for(name, cfg or ControllerConfig())
     _, with_prior = parse_controller_name(name)
     if name == "policy":
-        if not callable(getattr(model, "act", None)):
+        if not isinstance(model, Policy):
             raise PlannerError("the policy controller needs a model with act(obs, goal_obs, actions)")
         return PolicyController(model, cfg)
-    if with_prior:
-        prior = model if prior is None else prior
-        if not isinstance(prior, ActionPrior):
-            raise PlannerError(f"{name} needs a prior with action_prior(z, z_goal, horizon); this model has none")
-    else:
-        prior = None
+    if not isinstance(model, LatentModel):
+        raise PlannerError(f"{name} plans with a model's encode, encode_goal, step and rollout; this model lacks one")
+    if not with_prior:
+        return PlanningController(model, cfg, prior=None, name=name)
+    prior = model if prior is None else prior
+    if not isinstance(prior, ActionPrior):
+        raise PlannerError(f"{name} needs a prior with action_prior(z, z_goal, horizon); this model has none")
     return PlanningController(model, cfg, prior=prior, name=name)

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import torch
 import torch.nn.functional as F
 from torch import Tensor
 
 from actjepa.planner.errors import PlannerError
+from actjepa.planner.protocol import LatentModel
 
 
-def distance_to_goal(latents: Tensor, z_goal: Tensor, kind: str = "l2", model: Any = None) -> Tensor:
+def distance_to_goal(latents: Tensor, z_goal: Tensor, kind: str = "l2", model: LatentModel | None = None) -> Tensor:
     """Per-step distance (B, N, H) of latents (B, N, H, D) to goal latents (B, D).
 
     'l2' Euclidean, 'l1' sum of absolute differences, 'cosine' 1 - cosine similarity (blind to
@@ -37,7 +36,7 @@ def goal_cost(
     kind: str = "l2",
     running_weight: float = 0.5,
     terminal_weight: float = 1.0,
-    model: Any = None,
+    model: LatentModel | None = None,
 ) -> Tensor:
     """Cost (B, N) of latents (B, N, H, D) against goal latents (B, D).
 

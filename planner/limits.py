@@ -39,7 +39,8 @@ def planning_memory_bytes(
 
 
 def available_memory_bytes(device: str | torch.device = "cpu") -> int | None:
-    """Free memory on `device`: MemAvailable (or free pages) for the CPU, the CUDA allocator's free bytes; None if unknown."""
+    """Free memory on `device`: MemAvailable (or free pages) for the CPU, the CUDA allocator's free bytes; None if
+    unknown."""
     device = torch.device(device)
     if device.type == "cuda":
         try:

@@ -10,7 +10,7 @@ keys give the same numbers on every device.
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import torch
 from torch import Tensor

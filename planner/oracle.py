@@ -8,13 +8,15 @@ goal, so the planner's L2 cost is the task's goal distance.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 import torch
 from torch import Tensor
 
 from actjepa.planner.errors import PlannerError
+from actjepa.planner.protocol import GoalValue, LatentModel
 
 SimulateFn = Callable[[np.ndarray], np.ndarray]
 GoalFn = Callable[[], np.ndarray]
@@ -76,7 +78,7 @@ class EncodedSimulatorModel:
 
     context_len = 1
 
-    def __init__(self, observe: ObserveFn, encoder_model, action_dim: int | None = None) -> None:
+    def __init__(self, observe: ObserveFn, encoder_model: LatentModel, action_dim: int | None = None) -> None:
         self.observe = observe
         self.encoder_model = encoder_model
         self.action_dim = action_dim
@@ -105,5 +107,5 @@ class EncodedSimulatorModel:
         return latents.reshape(*lead, -1)
 
     def value(self, latents: Tensor, z_goal: Tensor) -> Tensor:
-        """The learned model's steps-to-goal."""
-        return self.encoder_model.value(latents, z_goal)
+        """The learned model's steps-to-goal (the 'value' cost asks only when has_value says it has them)."""
+        return cast(GoalValue, self.encoder_model).value(latents, z_goal)

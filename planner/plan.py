@@ -7,8 +7,9 @@ the sample axis when a memory budget asks for it).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import TypeAlias, cast
 
 import torch
 from torch import Tensor
@@ -17,11 +18,12 @@ from actjepa.planner.config import PlannerConfig
 from actjepa.planner.cost import goal_cost
 from actjepa.planner.errors import PlannerError
 from actjepa.planner.noise import NormalStream, derive_keys, episode_keys, random_keys
-from actjepa.planner.optimizers import EliteSet
+from actjepa.planner.protocol import ActionPrior, LatentModel
 from actjepa.planner.scoring import Scorer
-from actjepa.planner.search_step import search_step
+from actjepa.planner.search_round import Elites, PriorDistribution, SearchState, round_fn
 
-PriorLike = Any  # an ActionPrior, or a (mean, std) pair of (B, H, A) tensors
+PriorLike: TypeAlias = ActionPrior | tuple[Tensor, Tensor] | None
+"An ActionPrior, a (mean, std) pair of (B, H, A) tensors, or no prior."
 
 
 @dataclass
@@ -64,7 +66,7 @@ def action_bounds(cfg: PlannerConfig, action_dim: int, device: torch.device) -> 
     return low, high
 
 
-def infer_action_dim(model: Any, cfg: PlannerConfig, prior: PriorLike, warm_start: Tensor | None) -> int:
+def infer_action_dim(model: LatentModel, cfg: PlannerConfig, prior: PriorLike, warm_start: Tensor | None) -> int:
     """Action dims from the model, a (mean, std) prior, the warm start, or per-dimension bounds."""
     dim = getattr(model, "action_dim", None)
     if dim is None and isinstance(prior, tuple):
@@ -98,7 +100,7 @@ def _noise_keys(
 
 @torch.inference_mode()
 def plan(
-    model: Any,
+    model: LatentModel,
     z0: Tensor,
     z_goal: Tensor,
     cfg: PlannerConfig,
@@ -120,57 +122,51 @@ def plan(
     action_dim = infer_action_dim(model, cfg, prior, warm_start)
     low, high = action_bounds(cfg, action_dim, device)
     shape = (batch, cfg.horizon, action_dim)
-    prior_mean, prior_std = _read_prior(prior, z0, z_goal, cfg, shape, low, high)
-    mean, std = _initial_distribution(cfg, shape, prior_mean, prior_std, warm_start, low, high, device)
-    prior_rows, stream = _prior_rows(
-        cfg, shape, prior_mean, prior_std, _noise_keys(batch, generator, seeds, device), low, high
-    )
+    prior_dist = _read_prior(prior, z0, z_goal, cfg, shape, low, high)
+    mean, std = _initial_distribution(cfg, shape, prior_dist, warm_start, low, high, device)
+    prior_rows, stream = _prior_rows(cfg, shape, prior_dist, _noise_keys(batch, generator, seeds, device), low, high)
     noise = torch.empty(batch, cfg.num_samples - prior_rows.shape[1], cfg.horizon, action_dim, device=device)
 
     scorer = Scorer(model, z0, z_goal, cfg, action_dim)
-    step = search_step(model, cfg, scorer.chunk, device)
+    one_round = round_fn(model, cfg, scorer.chunk, device)
+    state = SearchState(z0, z_goal, mean, std, low, high, prior_rows, prior_dist)
     cost_history = torch.empty(batch, cfg.iterations, device=device)
     best_actions, best_cost = mean.clone(), torch.full((batch,), float("inf"), device=device)
     finite = torch.ones((), dtype=torch.bool, device=device)
     for it in range(cfg.iterations):
-        # sample around (mean, std), score through the model (+ the pull toward the prior), select, refit
         stream.draw(out=noise)
-        actions, costs, mean, std, all_finite = step(
-            z0, z_goal, noise, prior_rows, mean, std, low, high, prior_mean, prior_std
-        )
-        elites = EliteSet(actions=actions, costs=costs)
-        finite &= all_finite
-        cost_history[:, it] = costs[:, 0]
-        best_actions, best_cost = _keep_best(elites, best_actions, best_cost)
+        found = one_round(state, noise)  # sample, score, penalise, select, refit: planner/search_round.py
+        state = state._replace(mean=found.mean, std=found.std)
+        finite &= found.all_finite
+        cost_history[:, it] = found.elites.costs[:, 0]
+        best_actions, best_cost = _keep_best(found.elites, best_actions, best_cost)
     if not bool(finite):
         raise PlannerError(
             "the model predicted non-finite latents or costs while planning; check its inputs and weights"
         )
 
-    chosen = best_actions if cfg.select == "best" else torch.maximum(torch.minimum(mean, high), low)
-    return _result(model, scorer, cfg, z_goal, chosen, prior_mean, mean, std, cost_history, elites)
+    chosen = best_actions if cfg.select == "best" else torch.maximum(torch.minimum(state.mean, high), low)
+    return _result(model, scorer, cfg, z_goal, chosen, state, cost_history, found.elites)
 
 
 def _result(
-    model: Any,
+    model: LatentModel,
     scorer: Scorer,
     cfg: PlannerConfig,
     z_goal: Tensor,
     chosen: Tensor,
-    prior_mean: Tensor | None,
-    mean: Tensor,
-    std: Tensor,
+    state: SearchState,
     cost_history: Tensor,
-    elites: EliteSet,
+    elites: Elites,
 ) -> PlanResult:
     """The trust region's choice between the plan and the prior's mean, with its imagined latents and cost."""
-    chosen, kept_prior = _trust_region(scorer, chosen, prior_mean, cfg.prior_trust)
+    chosen, kept_prior = _trust_region(scorer, chosen, state.prior, cfg.prior_trust)
     latents = scorer.latents(chosen)
     cost = goal_cost(latents[:, None], z_goal, cfg.cost, cfg.running_weight, cfg.terminal_weight, model)[:, 0]
     return PlanResult(
         actions=chosen,
-        mean=mean,
-        std=std,
+        mean=state.mean,
+        std=state.std,
         cost=cost,
         cost_history=cost_history,
         elites=elites.actions,
@@ -189,20 +185,19 @@ def _check_latents(z0: Tensor, z_goal: Tensor) -> None:
 
 def _read_prior(
     prior: PriorLike, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig, shape: tuple[int, ...], low: Tensor, high: Tensor
-) -> tuple[Tensor | None, Tensor | None]:
-    """The prior's mean (inside the bounds) and std (scaled by prior_std_scale), each (B, H, A), or Nones."""
+) -> PriorDistribution | None:
+    """The prior's mean (inside the bounds) and std (scaled by prior_std_scale), each (B, H, A), or None."""
     if prior is None:
-        return None, None
+        return None
     mean, std = prior if isinstance(prior, tuple) else prior.action_prior(z0, z_goal, cfg.horizon)
     mean = torch.maximum(torch.minimum(_check_shape("prior mean", mean, shape).float(), high), low)
-    return mean, _check_shape("prior std", std, shape).float() * cfg.prior_std_scale
+    return PriorDistribution(mean, _check_shape("prior std", std, shape).float() * cfg.prior_std_scale)
 
 
 def _initial_distribution(
     cfg: PlannerConfig,
     shape: tuple[int, ...],
-    prior_mean: Tensor | None,
-    prior_std: Tensor | None,
+    prior: PriorDistribution | None,
     warm_start: Tensor | None,
     low: Tensor,
     high: Tensor,
@@ -211,19 +206,18 @@ def _initial_distribution(
     """Starting mean (warm start, else prior mean, else mid-range) and std (prior's, else init_std), (B, H, A)."""
     if warm_start is not None:
         mean = _check_shape("warm_start", warm_start.to(device, torch.float32), shape).clone()
-    elif prior_mean is not None:
-        mean = prior_mean.clone()
+    elif prior is not None:
+        mean = prior.mean.clone()
     else:
         mean = ((low + high) / 2).expand(shape).clone()
-    std = prior_std if prior_std is not None else torch.full(shape, cfg.init_std, device=device)
+    std = prior.std if prior is not None else torch.full(shape, cfg.init_std, device=device)
     return mean, std.clamp(cfg.min_std, cfg.max_std)
 
 
 def _prior_rows(
     cfg: PlannerConfig,
     shape: tuple[int, ...],
-    prior_mean: Tensor | None,
-    prior_std: Tensor | None,
+    prior: PriorDistribution | None,
     keys: Tensor,
     low: Tensor,
     high: Tensor,
@@ -231,29 +225,31 @@ def _prior_rows(
     """The (B, P, H, A) rows every round's pool starts with (the prior's mean, then samples of it; P = 0
     without a prior), and the noise stream of the N - P rows sampled every round."""
     batch, horizon, action_dim = shape
-    num_prior = cfg.num_prior_trajectories if prior_mean is not None else 0
+    num_prior = cast(int, cfg.num_prior_trajectories) if prior is not None else 0  # an int since __post_init__
     rows = torch.empty(batch, num_prior, horizon, action_dim, device=keys.device)
-    if num_prior:
-        rows[:, 0] = prior_mean
+    if prior is not None and num_prior:
+        rows[:, 0] = prior.mean
         if num_prior > 1:
             prior_noise = NormalStream(derive_keys(keys, 1), (num_prior - 1, horizon, action_dim)).draw()
-            rows[:, 1:] = (prior_mean[:, None] + prior_std[:, None] * prior_noise).clamp_(min=low, max=high)
+            rows[:, 1:] = (prior.mean[:, None] + prior.std[:, None] * prior_noise).clamp_(min=low, max=high)
     stream = NormalStream(derive_keys(keys, 0), (cfg.num_samples - num_prior, horizon, action_dim))
     return rows, stream
 
 
-def _keep_best(elites: EliteSet, best_actions: Tensor, best_cost: Tensor) -> tuple[Tensor, Tensor]:
+def _keep_best(elites: Elites, best_actions: Tensor, best_cost: Tensor) -> tuple[Tensor, Tensor]:
     """The lowest-cost sequence (B, H, A) and cost (B,) seen so far, updated with this round's best elite."""
     improved = elites.costs[:, 0] < best_cost
     best_cost = torch.where(improved, elites.costs[:, 0], best_cost)
     return torch.where(improved[:, None, None], elites.actions[:, 0], best_actions), best_cost
 
 
-def _trust_region(scorer: Scorer, chosen: Tensor, prior_mean: Tensor | None, trust: float) -> tuple[Tensor, Tensor]:
+def _trust_region(
+    scorer: Scorer, chosen: Tensor, prior: PriorDistribution | None, trust: float
+) -> tuple[Tensor, Tensor]:
     """Keep the prior's mean (B, H, A) wherever the plan's predicted cost does not beat it by `trust` x its cost."""
     keep = torch.zeros(chosen.shape[0], dtype=torch.bool, device=chosen.device)
-    if prior_mean is None or trust <= 0:
+    if prior is None or trust <= 0:
         return chosen, keep
-    costs = scorer(torch.stack([chosen, prior_mean], dim=1))  # (B, 2)
+    costs = scorer(torch.stack([chosen, prior.mean], dim=1))  # (B, 2)
     keep = costs[:, 0] > costs[:, 1] * (1.0 - trust)
-    return torch.where(keep[:, None, None], prior_mean, chosen), keep
+    return torch.where(keep[:, None, None], prior.mean, chosen), keep

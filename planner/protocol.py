@@ -45,3 +45,35 @@ class ActionPrior(Protocol):
     def action_prior(self, z: Tensor, z_goal: Tensor, horizon: int) -> tuple[Tensor, Tensor]:
         """Mean and standard deviation of an action sequence, each (B, H, A)."""
         ...
+
+
+@runtime_checkable
+class EncodingPrior(ActionPrior, Protocol):
+    """An action prior with encoders of its own (e.g. a behaviour-cloning model beside the planning model)."""
+
+    def encode(self, obs: Tensor, actions: Tensor | None = None) -> Tensor:
+        """Embed an observation history (B, k, *obs) and its k-1 actions (B, k-1, A) into its latent (B, D)."""
+        ...
+
+    def encode_goal(self, goal_obs: Tensor) -> Tensor:
+        """Embed goal observations (B, *obs) into its goal latent (B, D)."""
+        ...
+
+
+@runtime_checkable
+class Policy(Protocol):
+    """A policy that acts without search: the 'policy' controller."""
+
+    def act(self, obs: Tensor, goal_obs: Tensor, actions: Tensor | None = None) -> Tensor:
+        """An action chunk (B, C, A) for an observation history (B, k, *obs), goal observations (B, *obs) and the
+        k-1 actions of the history (B, k-1, A)."""
+        ...
+
+
+@runtime_checkable
+class GoalValue(Protocol):
+    """A learned estimate of the steps to the goal, for the 'value' cost."""
+
+    def value(self, latents: Tensor, z_goal: Tensor) -> Tensor:
+        """Estimated steps to the goal (B, ...) of latents (B, ..., D), for goal latents (B, D)."""
+        ...

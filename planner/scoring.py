@@ -1,20 +1,17 @@
-"""Roll candidate action sequences through a model and score them against the goal.
+"""How many samples are rolled out at once, and scoring outside the search round.
 
-Chunking the sample axis so that the rollout fits a memory budget lives here
-and nowhere else (compiling it: planner/compilation.py).
+The size of the chunks of the sample axis, so that a rollout fits the memory budget, is decided here and nowhere
+else; the search round scores its pool in those chunks (planner/search_round.py), and the Scorer scores the few
+sequences plan() looks at after the search (the trust region, the chosen plan's latents) the same way.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable
-
-import torch
 from torch import Tensor
 
 from actjepa.planner.config import PlannerConfig
-from actjepa.planner.cost import goal_cost
-
-ScoreFn = Callable[[Tensor, Tensor, Tensor], Tensor]
+from actjepa.planner.protocol import LatentModel
+from actjepa.planner.search_round import chunked, score_fn
 
 ACTIVATION_FACTOR = 8
 "Working floats per latent dimension and step of a rollout (hidden layer, residual, distance) in the estimate."
@@ -39,42 +36,10 @@ def chunk_size(
     return -(-num_samples // -(-num_samples // largest))
 
 
-def score_fn(model: Any, cfg: PlannerConfig) -> ScoreFn:
-    """The eager rollout+cost function: costs (B, N) of (B, N, H, A) actions from z0 (B, D) to z_goal (B, D')."""
-
-    def score(z0: Tensor, z_goal: Tensor, actions: Tensor) -> Tensor:
-        latents = model.rollout(z0, actions)
-        return goal_cost(latents, z_goal, cfg.cost, cfg.running_weight, cfg.terminal_weight, model)
-
-    return score
-
-
-def chunked(
-    score: Callable[[Tensor, Tensor, Tensor], Tensor], chunk: int
-) -> Callable[[Tensor, Tensor, Tensor], Tensor]:
-    """Costs (B, N) of a (B, N, H, A) pool scored `chunk` samples at a time; a short last chunk is padded
-    to the full chunk, so a compiled `score` sees one shape only."""
-
-    def score_pool(z0: Tensor, z_goal: Tensor, pool: Tensor) -> Tensor:
-        num = pool.shape[1]
-        if num <= chunk:
-            return score(z0, z_goal, pool)
-        parts = []
-        for start in range(0, num, chunk):
-            part = pool[:, start : start + chunk]
-            if part.shape[1] < chunk:
-                pad = part.new_zeros(part.shape[0], chunk - part.shape[1], *part.shape[2:])
-                part = torch.cat([part, pad], dim=1)
-            parts.append(score(z0, z_goal, part))
-        return torch.cat(parts, dim=1)[:, :num]
-
-    return score_pool
-
-
 class Scorer:
     """Scores (B, N, H, A) action pools for fixed start and goal latents, chunked over N."""
 
-    def __init__(self, model: Any, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig, action_dim: int) -> None:
+    def __init__(self, model: LatentModel, z0: Tensor, z_goal: Tensor, cfg: PlannerConfig, action_dim: int) -> None:
         self.model = model
         self.z0 = z0
         self.z_goal = z_goal

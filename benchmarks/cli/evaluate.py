@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 
 from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.planner import PlannerConfig
 
 
 @dataclass(frozen=True)
@@ -26,10 +28,13 @@ class EvalCommand:
     force: bool = False
     "Overwrite an existing results.json."
 
+    hidden: ClassVar[dict[type, tuple[str, ...]]] = {PlannerConfig: ("method", "action_low", "action_high")}
+    "Planner fields that are no options here: the controller name sets the method, the task's action range the bounds."
+
     def run(self) -> None:
         from actjepa.benchmarks.cli import guards
         from actjepa.benchmarks.evaluation.run import evaluate, result_path
-        from actjepa.benchmarks.io import write_json_atomic
+        from actjepa.benchmarks.provenance import write_results_json
         from actjepa.benchmarks.reporting.tables import controllers_table
         from actjepa.world_model import load_model
 
@@ -47,7 +52,7 @@ class EvalCommand:
         results = evaluate(model, info, cfg, prior=prior, checkpoint=str(self.checkpoint))
         if self.prior_checkpoint is not None:
             results["prior_checkpoint"] = str(self.prior_checkpoint)
-        write_json_atomic(target, results)
+        write_results_json(target, results, cfg.device)
         if self.videos > 0:
             from actjepa.benchmarks.reporting.video import record_videos
 

@@ -6,11 +6,11 @@ import contextlib
 import dataclasses
 import io
 import re
-import typing
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import tyro
 
+from actjepa.benchmarks.cli.options import Option, hidden_of, hiding_registry, options, value_at
 from actjepa.benchmarks.errors import UserError
 
 T = TypeVar("T")
@@ -74,8 +74,9 @@ def parse(cls: type[T], args: list[str], prog: str) -> T:
 
     A command may define `option_defaults(args) -> instance`: its values, chosen from the options before
     parsing (a preset, a protocol), are the defaults every option shows and starts from. A command that sets
-    `KEEP_PREFIXES = True` keeps the prefixes of nested options except where its fields omit them.
-    Help goes to stdout; a parse error raises UserError with one line.
+    `KEEP_PREFIXES = True` keeps the prefixes of nested options except where its fields omit them. The fields
+    `cls.hidden` names are no options (see options.py). Help goes to stdout; a parse error raises UserError with
+    one line.
     """
     chosen = getattr(cls, "option_defaults", None)
     default = chosen(args) if chosen is not None else None
@@ -89,6 +90,7 @@ def parse(cls: type[T], args: list[str], prog: str) -> T:
                 prog=prog,
                 description=(cls.__doc__ or "").strip(),
                 default=default,
+                registry=hiding_registry(hidden_of(cls)),
             )
     except SystemExit as exc:
         if exc.code in (0, None):
@@ -100,27 +102,43 @@ def parse(cls: type[T], args: list[str], prog: str) -> T:
 def to_args(instance: object) -> list[str]:
     """Options that `parse` reads back into `instance` (a command's dataclass, nested ones flattened).
 
-    Each field that differs from its default becomes `--name value` (bools `--name` / `--no-name`, None
-    `--name None`); fields hidden from the command line (tyro.conf.Suppress) are left out. Used to start
-    the same command again in other processes.
+    Each option whose value differs from its field's default, or from the command's own defaults
+    (`option_defaults` of those options), becomes `--name value` (switches `--name` / `--no-name`, None
+    `--name None`); fields that are no options (tyro.conf.Suppress, the command's `hidden`) are left out. Used to
+    start the same command again in other processes.
     """
-    hints = typing.get_type_hints(type(instance), include_extras=True)
+    shown = options(type(instance))
+    own = [o for o in shown if not _unchanged(value_at(instance, o.path), _field_default(o))]
+    chosen = getattr(type(instance), "option_defaults", None)
+    if chosen is None:
+        return _words(instance, own)
+    defaults = chosen(_words(instance, own))
+    return _words(
+        instance,
+        [o for o in shown if o in own or not _unchanged(value_at(instance, o.path), value_at(defaults, o.path))],
+    )
+
+
+def _field_default(option: Option) -> Any:
+    """The default the option's field declares (dataclasses.MISSING if none)."""
+    spec = option.field
+    return spec.default_factory() if spec.default_factory is not dataclasses.MISSING else spec.default
+
+
+def _unchanged(value: Any, default: Any) -> bool:
+    """Whether `value` is `default` (of the same type: 1 is not True)."""
+    return default is not dataclasses.MISSING and type(value) is type(default) and value == default
+
+
+def _words(instance: object, chosen: list[Option]) -> list[str]:
+    """The command-line words that set each chosen option to its value in `instance`."""
     args: list[str] = []
-    for spec in dataclasses.fields(instance):
-        value = getattr(instance, spec.name)
-        if dataclasses.is_dataclass(value):
-            args += to_args(value)
-            continue
-        if tyro.conf.Suppress in getattr(hints[spec.name], "__metadata__", ()):
-            continue
-        default = spec.default_factory() if spec.default_factory is not dataclasses.MISSING else spec.default
-        if default is not dataclasses.MISSING and type(value) is type(default) and value == default:
-            continue
-        flag = "--" + spec.name.replace("_", "-")
-        if isinstance(value, bool):
-            args.append(flag if value else f"--no-{spec.name.replace('_', '-')}")
+    for option in chosen:
+        value = value_at(instance, option.path)
+        if option.switch:
+            args.append(option.flag if value else option.negation)
         elif isinstance(value, list | tuple):
-            args += [flag, *map(str, value)]
+            args += [option.flag, *map(str, value)]
         else:
-            args += [flag, str(value)]
+            args += [option.flag, str(value)]
     return args

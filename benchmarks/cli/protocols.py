@@ -9,8 +9,15 @@ from typing import Annotated, ClassVar
 
 import tyro
 
-from actjepa.benchmarks.experiments.protocols import ProtocolConfig, protocol
+from actjepa.benchmarks.experiments.protocols import PROTOCOLS, ProtocolConfig, protocol
+from actjepa.planner import PlannerConfig
 from actjepa.world_model.training.config import preset
+
+PROTOCOL_HELP = (
+    f"Named protocol whose settings are the defaults: {', '.join(PROTOCOLS)} (what each runs: PROTOCOLS in "
+    "benchmarks/experiments/protocols.py)."
+)
+"The --protocol help, listing the registry's protocols (a field docstring could not follow the registry)."
 
 
 def _fresh(paths: list[Path], force: bool) -> None:
@@ -31,6 +38,11 @@ class DemoCommand:
     "cpu or cuda."
     force: bool = False
     "Start over instead of continuing an interrupted demo."
+    started_at: float | None = None
+    (
+        "Unix time at which the calling `make demo` started (the Makefile passes it), so that protocol.json records "
+        "the demo's whole wall time, set-up included."
+    )
 
     def run(self) -> None:
         from actjepa.benchmarks.cli import guards
@@ -41,7 +53,9 @@ class DemoCommand:
         check_protocol(cfg, (self.workdir, self.report))
         guards.check_protocol(cfg, self.workdir, self.report, self.force)
         _fresh([self.workdir, self.report], self.force)
-        page = Pipeline(cfg, self.workdir, self.report).run()
+        pipeline = Pipeline(cfg, self.workdir, self.report)
+        pipeline.started_at = self.started_at
+        page = pipeline.run()
         print(f"report: {page}")
 
 
@@ -55,12 +69,7 @@ class ReproduceCommand:
     settings: Annotated[ProtocolConfig, tyro.conf.arg(name="")]
     """The protocol's settings; the evaluation runs on the training --device unless --eval.control.device says
     otherwise."""
-    protocol: str = "full"
-    (
-        "Named protocol whose settings are the defaults: full (every experiment), compare (controllers only), "
-        "efficiency (ACT-JEPA against BC by demonstrations), regimes (policy against planning over data regimes "
-        "and perturbations), ablation, regularizer, steps or demo."
-    )
+    protocol: Annotated[str, tyro.conf.arg(help=PROTOCOL_HELP)] = "full"
     workdir: Path | None = None
     "Folder for data and checkpoints (default runs/PROTOCOL-TASK)."
     report: Path | None = None
@@ -70,6 +79,8 @@ class ReproduceCommand:
 
     KEEP_PREFIXES: ClassVar[bool] = True
     "The evaluation's options keep their `eval.` prefix (its batch size, seed and device are not training's)."
+    hidden: ClassVar[dict[type, tuple[str, ...]]] = {PlannerConfig: ("method", "action_low", "action_high")}
+    "Set by each controller's name and by the task's action range, not by options."
 
     @classmethod
     def option_defaults(cls, args: list[str]) -> ReproduceCommand:
@@ -111,11 +122,14 @@ class ReportCommand:
     folder: Path = Path("report")
     "Folder with the JSON results of a protocol run."
     readme: Path | None = None
-    "Also rewrite the generated results block of this Markdown file."
+    (
+        "Also rewrite the generated blocks of this Markdown file: the full results (the results page, e.g. "
+        "docs/results.md) and the headline table linking to that page (the README)."
+    )
 
     def run(self) -> None:
         from actjepa.benchmarks.cli.report_checks import check_readme, check_results_folder
-        from actjepa.benchmarks.reporting.report import results_markdown, update_markdown, write_report_page
+        from actjepa.benchmarks.reporting.report import update_markdown, write_report_page
 
         check_results_folder(self.folder)
         if self.readme is not None:
@@ -123,6 +137,5 @@ class ReportCommand:
         page = write_report_page(self.folder)
         print(f"wrote {page}")
         if self.readme is not None:
-            prefix = f"{self.folder.as_posix().rstrip('/')}/"
-            update_markdown(self.readme, results_markdown(self.folder, figure_prefix=prefix))
-            print(f"updated {self.readme}")
+            blocks = update_markdown(self.readme, self.folder)
+            print(f"updated the {' and '.join(blocks)} block{'s' if len(blocks) > 1 else ''} of {self.readme}")

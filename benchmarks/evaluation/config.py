@@ -8,10 +8,14 @@ from typing import Annotated, Any
 import tyro
 
 from actjepa.benchmarks.errors import UserError
+from actjepa.benchmarks.evaluation.trivial import TRIVIAL_CONTROLLERS
 from actjepa.envs.perturbation import Perturbation
 from actjepa.envs.regions import GoalRegion
 from actjepa.envs.seeds import SPLITS
 from actjepa.planner import CONTROLLER_NAMES, ControllerConfig, PlannerConfig
+
+EVAL_CONTROLLERS = (*CONTROLLER_NAMES, *TRIVIAL_CONTROLLERS)
+"Every controller an evaluation can run: the planner's, and the two that read no model."
 
 BUDGET_FIELDS = ("num_samples", "horizon", "iterations")
 "The planning budget: the PlannerConfig fields that every other search setting is derived from."
@@ -24,7 +28,10 @@ class EvalConfig:
     controllers: Annotated[
         tuple[str, ...], tyro.conf.arg(name="controller", aliases=("--controllers",), prefix_name=False)
     ] = ("policy", "mppi+prior")
-    "Controller names, among policy, cem, mppi, cem+prior, mppi+prior, oracle (repeat --controller for several)."
+    (
+        "Controller names, among policy, cem, mppi, cem+prior, mppi+prior, oracle, oracle+cost, and zero and random, "
+        "which read no model (repeat --controller for several)."
+    )
     episodes: int = 100
     "Held-out episodes per controller (the first seeds of the split's reserved range)."
     split: Annotated[str, tyro.conf.arg(prefix_name=False)] = "test"
@@ -39,9 +46,9 @@ class EvalConfig:
     "Run only the held-out episodes whose goal lies in this region, in seed order (None: the split's first seeds)."
 
     def __post_init__(self) -> None:
-        unknown = [c for c in self.controllers if c not in CONTROLLER_NAMES]
+        unknown = [c for c in self.controllers if c not in EVAL_CONTROLLERS]
         if unknown:
-            raise UserError(f"unknown controller {unknown[0]!r}; choose from {', '.join(CONTROLLER_NAMES)}")
+            raise UserError(f"unknown controller {unknown[0]!r}; choose from {', '.join(EVAL_CONTROLLERS)}")
         if self.split not in SPLITS:
             raise UserError(f"--split {self.split!r} is unknown; use test or validation")
         if self.episodes < 1 or self.batch_size < 1:
@@ -50,7 +57,7 @@ class EvalConfig:
         if planner.method != default.method:
             raise UserError("the planning method is set by the controller name; pass --controller cem (or mppi)")
         if (planner.action_low, planner.action_high) != (default.action_low, default.action_high):
-            raise UserError("action bounds come from the task's action range; leave --action-low/--action-high out")
+            raise UserError("action bounds come from the task's action range; leave action_low/action_high unset")
 
     @property
     def device(self) -> str:

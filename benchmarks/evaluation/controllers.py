@@ -6,13 +6,14 @@ from dataclasses import replace
 from typing import Any
 
 from actjepa.benchmarks.errors import UserError
+from actjepa.benchmarks.evaluation.trivial import TRIVIAL_CONTROLLERS, TrivialController
 from actjepa.planner import ControllerConfig, SimulatorModel, configure_for, make_controller, parse_controller_name
 from actjepa.planner.oracle import EncodedSimulatorModel
 
 
 def controller_config(control: ControllerConfig, name: str, env: Any = None) -> ControllerConfig:
     """The settings of controller `name`: the shared settings, its method, and the env's action bounds."""
-    cfg = configure_for(name, control)
+    cfg = control if name in TRIVIAL_CONTROLLERS else configure_for(name, control)
     if env is None:
         return cfg
     bounds = {
@@ -25,6 +26,8 @@ def controller_config(control: ControllerConfig, name: str, env: Any = None) -> 
 def build_controller(name: str, model: Any, env: Any, control: ControllerConfig, prior: Any = None):
     """A named controller; the oracle plans on the simulator through the env's batched rollout."""
     cfg = controller_config(control, name, env)
+    if name in TRIVIAL_CONTROLLERS:
+        return TrivialController(name, env.action_dim, cfg)
     if name == "oracle":
         oracle = SimulatorModel(simulate=env.simulate, goal=lambda: env.desired_goal, action_dim=env.action_dim)
         return make_controller("oracle", oracle, cfg)

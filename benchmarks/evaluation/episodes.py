@@ -30,6 +30,8 @@ class EpisodeRecord:
     """Goal distance after the last step, (E,)."""
     steps_to_success: np.ndarray
     """First step (1-based) at which the rule held, -1 where it never did, (E,)."""
+    solved_at_start: np.ndarray | None = None
+    """The success rule already held right after reset, before any action, (E,) bool (None: not recorded)."""
     ms_per_action: list[float] = field(default_factory=list)
     """Wall time of each controller call, in milliseconds, for the whole batch."""
     achieved_goals: np.ndarray | None = None
@@ -39,12 +41,14 @@ class EpisodeRecord:
     def concatenate(records: list[EpisodeRecord]) -> EpisodeRecord:
         """Join records of consecutive episode batches."""
         goals = [r.achieved_goals for r in records]
+        starts = [r.solved_at_start for r in records]
         return EpisodeRecord(
             seeds=np.concatenate([r.seeds for r in records]),
             success=np.concatenate([r.success for r in records]),
             ever_success=np.concatenate([r.ever_success for r in records]),
             final_distance=np.concatenate([r.final_distance for r in records]),
             steps_to_success=np.concatenate([r.steps_to_success for r in records]),
+            solved_at_start=None if any(s is None for s in starts) else np.concatenate(starts),
             ms_per_action=[ms for r in records for ms in r.ms_per_action],
             achieved_goals=None if any(g is None for g in goals) else np.concatenate(goals),
         )
@@ -68,11 +72,14 @@ def run_episodes(
     progress: tqdm | None = None,
     controller_seeds: list[int] | None = None,
     perturbation=None,
+    until_solved: bool = False,
 ) -> EpisodeRecord:
     """Run len(seeds) == env.num_envs episodes side by side until the episode ends.
 
     controller_seeds fix each episode's search noise (one per episode); perturbation (envs.perturbation)
-    pushes the episodes or jitters their actions alike whatever the controller.
+    pushes the episodes or jitters their actions alike whatever the controller. until_solved stops the batch
+    once every episode has met its goal at some step (benchmarks whose episodes end at success, like OGBench,
+    score `ever_success`; later steps could not change it).
     """
     obs = env.reset([int(s) for s in seeds])
     perturbed = None
@@ -84,6 +91,7 @@ def run_episodes(
         to_tensor(obs["observation"], device), to_tensor(obs["goal_observation"], device), seeds=controller_seeds
     )
     steps = env.max_episode_steps
+    solved_at_start = np.asarray(env.success(), dtype=bool).copy()
     ever = np.zeros(env.num_envs, dtype=bool)
     first = np.full(env.num_envs, -1, dtype=np.int64)
     goals = [obs["achieved_goal"].copy()] if record_goals else None
@@ -108,12 +116,15 @@ def run_episodes(
             on_step(t, obs)
         if progress is not None:
             progress.update(1)
+        if until_solved and ever.all():
+            break
     return EpisodeRecord(
         seeds=np.asarray(seeds),
         success=np.asarray(info["success"], dtype=bool).copy(),
         ever_success=ever,
         final_distance=np.asarray(info["goal_distance"], dtype=np.float64).copy(),
         steps_to_success=first,
+        solved_at_start=solved_at_start,
         ms_per_action=timings,
         achieved_goals=None if goals is None else np.stack(goals, axis=1),
     )

@@ -16,10 +16,10 @@ from actjepa.benchmarks.evaluation.config import EvalConfig
 from actjepa.benchmarks.evaluation.controllers import build_controller
 from actjepa.benchmarks.evaluation.episodes import EpisodeRecord, run_episodes
 from actjepa.benchmarks.evaluation.summary import summarize
+from actjepa.benchmarks.evaluation.trivial import RUN_ONCE
 from actjepa.common import package_version
 from actjepa.envs.seeds import evaluation_seeds
 from actjepa.planner import ControllerConfig
-from actjepa.planner.controller import ORACLES
 
 RESULTS_SCHEMA = 1
 
@@ -92,14 +92,15 @@ def evaluate_seeds(
 ) -> dict:
     """results.json for models of several training seeds: each controller's episodes pooled over the seeds.
 
-    models: training seed -> model (priors alike, or None). The oracles do not depend on the model's
-    training (the plain oracle) or are costly (oracle+cost), so they run with the first seed's model only.
+    models: training seed -> model (priors alike, or None). The oracles and the controllers that read no model
+    do not depend on the model's training (or are costly: oracle+cost), so they run with the first seed's
+    model only.
     Every entry keeps the per-seed success rates beside the pooled rate and interval.
     """
     check_controllers_available(info["task"], cfg.controllers)
     controllers = {}
     for name in cfg.controllers:
-        seeds = list(models)[:1] if name in ORACLES else list(models)
+        seeds = list(models)[:1] if name in RUN_ONCE else list(models)
         records, ctrl_cfg = [], None
         for seed in seeds:
             prior = (priors or {}).get(seed)
@@ -139,6 +140,9 @@ def _results_record(info: dict, cfg: EvalConfig, controllers: dict, checkpoint: 
         **({"goal_region": cfg.goal_region.describe()} if cfg.goal_region else {}),
         **({"perturbation": asdict(cfg.perturbation)} if cfg.perturbation else {}),
         "controllers": controllers,
+        "solved_at_start_rate": next(
+            (e["solved_at_start_rate"] for e in controllers.values() if "solved_at_start_rate" in e), None
+        ),
         "package_version": package_version(),
         "torch_threads": torch.get_num_threads(),
     }

@@ -40,6 +40,19 @@ def summarize(record: EpisodeRecord, batch_size: int, replan_every: int = 1) -> 
         "median_ms_per_action": float(np.median(per_action_ms(record.ms_per_action, replan_every))),
         "mean_ms_per_action": float(np.mean(record.ms_per_action)),
         "episodes_side_by_side": batch_size,
+        **({} if record.solved_at_start is None else {"solved_at_start_rate": float(record.solved_at_start.mean())}),
+        "per_episode": per_episode(record),
+    }
+
+
+def per_episode(record: EpisodeRecord) -> dict[str, list]:
+    """Each episode's seed and outcome, in evaluation order (lists over episodes, training seeds one after another),
+    so a rerun of one model on some of the episodes can be compared episode by episode."""
+    return {
+        "seed": [int(s) for s in record.seeds],
+        "success": [bool(s) for s in record.success],
+        "final_distance": [round(float(d), 6) for d in record.final_distance],
+        "steps_to_success": [int(s) for s in record.steps_to_success],
     }
 
 

@@ -21,6 +21,7 @@ from actjepa.benchmarks.evaluation.episodes import EpisodeRecord
 from actjepa.benchmarks.evaluation.run import evaluate_controller
 from actjepa.benchmarks.evaluation.summary import summarize
 from actjepa.benchmarks.experiments.training import TrainRequest, train_or_load
+from actjepa.benchmarks.experiments.work_time import timed
 
 CURVES = {
     "act-jepa policy": ("policy", "jepa"),
@@ -60,7 +61,7 @@ def run_data_efficiency(
                 settings = request.settings.with_changes(seed=seed)
                 baseline = "bc" if kind == "bc" else None
                 trained = replace(request, data=data, out=out, settings=settings, episodes=episodes, baseline=baseline)
-                runs[kind] = train_or_load(trained, progress=progress)
+                runs[kind] = _train_timed(trained, progress)
             info = {"task": dataset.meta["task"], "obs_mode": dataset.meta["obs_mode"]}
             for label, (controller, source) in CURVES.items():
                 cfg = replace(base, controllers=(controller,), control=replace(base.control, seed=seed))
@@ -92,6 +93,13 @@ def run_data_efficiency(
     }
 
 
+def _train_timed(request: TrainRequest, progress: bool):
+    """train_or_load, recording the time of the training it does in the model's folder (work_time)."""
+    if (Path(request.out) / "calibration.json").is_file():
+        return train_or_load(request, progress=progress)
+    return timed(request.out, "train", partial(train_or_load, request, progress=progress))
+
+
 def _record(controller: str, model, info: dict, cfg: EvalConfig, prior, progress: bool) -> EpisodeRecord:
     record, _ = evaluate_controller(
         controller, model, info["task"], info["obs_mode"], cfg, prior=prior, progress=progress
@@ -112,10 +120,10 @@ def record_once(folder: Path, key: str, evaluate: Callable[[], EpisodeRecord]) -
     if path.is_file():
         with np.load(path) as saved:
             if str(saved["key"]) == key:
-                kept = {name: saved[name] for name in KEPT_FIELDS}
+                kept = {name: saved[name] for name in KEPT_FIELDS if name in saved.files}  # older files: fewer
                 return EpisodeRecord(**{**kept, "ms_per_action": kept["ms_per_action"].tolist()})
-    record = evaluate()
-    arrays = {name: np.asarray(getattr(record, name)) for name in KEPT_FIELDS}
+    record = timed(folder, f"evaluate:{path.stem}", evaluate)
+    arrays = {name: np.asarray(getattr(record, name)) for name in KEPT_FIELDS if getattr(record, name) is not None}
 
     def write(tmp: str) -> None:
         with open(tmp, "wb") as file:

@@ -18,7 +18,9 @@ from actjepa.benchmarks.evaluation.config import EvalConfig
 from actjepa.benchmarks.evaluation.run import evaluate_seeds, with_controllers
 from actjepa.benchmarks.experiments.protocols import ProtocolConfig
 from actjepa.benchmarks.experiments.training import TrainRequest, train_on_dataset
-from actjepa.benchmarks.io import read_json, write_json_atomic
+from actjepa.benchmarks.experiments.work_time import cpu_seconds, record_work, work_record
+from actjepa.benchmarks.io import read_json
+from actjepa.benchmarks.provenance import write_results_json
 
 
 class Pipeline:
@@ -30,6 +32,8 @@ class Pipeline:
         self.report_dir = Path(report_dir)
         self.progress = progress
         self.timings: dict[str, float] = {}
+        self.started_at: float | None = None
+        "Unix time at which `make demo` started, set-up included (protocol.json then records its whole wall time)."
         self._models: dict[str, object] = {}
 
     # ---- paths -------------------------------------------------------------------------------
@@ -45,6 +49,10 @@ class Pipeline:
     def json_path(self, name: str) -> Path:
         return self.report_dir / f"{name}.json"
 
+    def write(self, name: str, payload: dict) -> None:
+        """A results file of the report folder, with the machine and code that made it."""
+        write_results_json(self.json_path(name), payload, self.cfg.eval.device)
+
     # ---- helpers -----------------------------------------------------------------------------
     def _stage(self, name: str, output: Path, work: Callable[[], None]) -> None:
         if output.exists():
@@ -54,6 +62,7 @@ class Pipeline:
         start = time.perf_counter()
         work()
         self.timings[name] = time.perf_counter() - start
+        record_work(self.workdir, name, self.timings[name])
         tqdm.write(f"[{name}] finished in {self.timings[name]:.0f} s")
 
     def eval_config(self, controllers: tuple[str, ...], episodes: int) -> EvalConfig:
@@ -92,22 +101,10 @@ class Pipeline:
     def collect(self) -> None:
         from actjepa.envs.collect import collect
 
-        self._stage(
-            "collect",
-            self.data,
-            lambda: collect(
-                task=self.cfg.task,
-                source="expert",
-                episodes=self.cfg.demonstrations,
-                noise=self.cfg.noise,
-                seed=self.cfg.collect_seed,
-                out=self.data,
-                obs_mode=self.cfg.obs_mode,
-                batch_size=100,
-                force=False,
-                progress=self.progress,
-            ),
-        )
+        c = self.cfg
+        settings = dict(task=c.task, episodes=c.demonstrations, noise=c.noise, seed=c.collect_seed, obs_mode=c.obs_mode)
+        work = partial(collect, source="expert", out=self.data, batch_size=100, force=False, progress=self.progress)
+        self._stage("collect", self.data, partial(work, **settings))
 
     def train(self, kind: str, seed: int | None = None) -> None:
         label = f"train {kind}" if seed is None or seed == self.cfg.seeds[0] else f"train {kind} seed {seed}"
@@ -126,7 +123,7 @@ class Pipeline:
             results["training_seeds"] = list(seeds)
             if self.cfg.baseline:
                 self._add_baseline(results, jepa)
-            write_json_atomic(self.json_path("results"), results)
+            self.write("results", results)
 
         self._stage("compare controllers", self.json_path("results"), work)
 
@@ -166,7 +163,7 @@ class Pipeline:
                 references={k: refs[k] for k in references if k in refs},
                 progress=self.progress,
             )
-            write_json_atomic(self.json_path(name), result)
+            self.write(name, result)
 
         if values:
             self._stage(stage, self.json_path(name), work)
@@ -192,7 +189,7 @@ class Pipeline:
                 train.config.eval_horizon,
                 self.cfg.task,
             )
-            write_json_atomic(self.json_path("open_loop"), result)
+            self.write("open_loop", result)
 
         self._stage("open-loop prediction", self.json_path("open_loop"), work)
 
@@ -212,7 +209,7 @@ class Pipeline:
                 request,
                 progress=self.progress,
             )
-            write_json_atomic(self.json_path("data_efficiency"), result)
+            self.write("data_efficiency", result)
 
         if self.cfg.data_efficiency_demos:
             self._stage("data efficiency", self.json_path("data_efficiency"), work)
@@ -233,7 +230,7 @@ class Pipeline:
         base = self.eval_config(self.cfg.eval.controllers, self.cfg.eval.episodes)
         request = TrainRequest(data=self.data, out=self.workdir, settings=self.cfg.train)
         result = run(self.data, self.workdir / name, base, request, progress=self.progress)
-        write_json_atomic(self.json_path(name), result)
+        self.write(name, result)
 
     def training_steps(self) -> None:
         from actjepa.benchmarks.experiments.training_steps import run_training_steps
@@ -243,7 +240,7 @@ class Pipeline:
             request = TrainRequest(data=self.data, out=self.workdir, settings=self.cfg.train)
             steps = self.cfg.training_steps
             result = run_training_steps(self.data, self.workdir / "steps", steps, base, request, self.progress)
-            write_json_atomic(self.json_path("training_steps"), result)
+            self.write("training_steps", result)
 
         if self.cfg.training_steps:
             self._stage("training steps", self.json_path("training_steps"), work)
@@ -292,12 +289,10 @@ class Pipeline:
         self.figures()
         from actjepa.benchmarks.reporting.report import write_report_page
 
-        write_json_atomic(
-            self.json_path("protocol"),
-            {
-                "protocol": self.cfg.record(),
-                "stage_seconds": self.timings,
-                "total_seconds": time.perf_counter() - start,
-            },
-        )
+        total = time.perf_counter() - start
+        record = {"protocol": self.cfg.record(), "stage_seconds": self.timings, "total_seconds": total}
+        record["cpu_seconds"] = cpu_seconds()
+        if self.started_at is not None:
+            record["make_demo_seconds"] = time.time() - self.started_at
+        self.write("protocol", {**record, **work_record(self.workdir)})
         return write_report_page(self.report_dir)

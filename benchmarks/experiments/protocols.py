@@ -8,9 +8,9 @@ from typing import Annotated, Any
 import tyro
 
 from actjepa.benchmarks.errors import UserError
-from actjepa.benchmarks.evaluation.config import EvalConfig
+from actjepa.benchmarks.evaluation.config import EVAL_CONTROLLERS, EvalConfig
 from actjepa.benchmarks.experiments.training import TrainSettings
-from actjepa.planner import CONTROLLER_NAMES, ControllerConfig, PlannerConfig
+from actjepa.planner import ControllerConfig, PlannerConfig
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class ProtocolConfig:
     "Observations of the data and the models: 'state' vectors or 64x64 'pixels' (goals are then images too)."
     train: Annotated[TrainSettings, tyro.conf.OmitArgPrefixes] = field(default_factory=TrainSettings)
     "Training of both models (ACT-JEPA and BC)."
-    eval: EvalConfig = field(default_factory=lambda: EvalConfig(controllers=CONTROLLER_NAMES))
+    eval: EvalConfig = field(default_factory=lambda: EvalConfig(controllers=EVAL_CONTROLLERS))
     "The controller comparison: controllers, episodes, and the base budget every experiment starts from."
     seeds: tuple[int, ...] = (0,)
     (
@@ -79,17 +79,18 @@ class ProtocolConfig:
         return {**asdict(self), "train": self.train.record()}
 
 
-DEMO_CONTROLLERS = ("policy", "mppi", "mppi+prior", "oracle")
+DEMO_CONTROLLERS = ("policy", "mppi", "mppi+prior", "oracle", "zero", "random")
 (
-    "The demo's comparison: the policy, MPPI with and without the head's prior, and the simulator oracle; "
+    "The demo's comparison: the policy, MPPI with and without the head's prior, the simulator oracle, and the "
+    "zero and random actions (what the task scores with nothing learned); "
     "CEM and the latent-scored oracle are left to `reproduce --controllers` so the demo stays within 15 minutes "
     "on 2 CPU cores."
 )
 DEMO_CONTROL = ControllerConfig(planner=PlannerConfig(compile="off"))
 (
-    "The demo plans eagerly: its evaluations are a few dozen plans per shape, and on a cold inductor cache the "
-    "first plan of a new horizon, which compiles it, took up to 110 s (H=32) against about 30 s for the rest of "
-    "that evaluation; eagerly, the demo's comparison stage also ran faster (223 s against 251 s)."
+    "The demo plans eagerly: its evaluations are a few dozen plans per shape, and on a cold inductor cache "
+    "compiling the first plan of each new horizon cost more time than the compiled plans saved (measured once, "
+    "on the 2-core machine, when this was chosen; no results file records it)."
 )
 
 
@@ -97,12 +98,12 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
     "demo": ProtocolConfig(
         train=TrainSettings.of_preset("demo"),
         eval=EvalConfig(controllers=DEMO_CONTROLLERS, episodes=50, control=DEMO_CONTROL),
-        horizon_planners=("mppi+prior",),
+        horizon_planners=("mppi", "mppi+prior"),
         sweep_episodes=25,
     ),
     "compare": ProtocolConfig(
         train=TrainSettings.of_preset("demo"),
-        eval=EvalConfig(controllers=("policy", "mppi+prior", "oracle", "oracle+cost"), episodes=50),
+        eval=EvalConfig(controllers=("policy", "mppi+prior", "oracle", "oracle+cost", "zero", "random"), episodes=50),
         seeds=(0, 1, 2),
         baseline=False,
         horizons=(),
@@ -151,7 +152,8 @@ PROTOCOLS: dict[str, ProtocolConfig] = {
 """'demo': reacher in minutes on 2 CPU cores; 'compare': controllers only, any task, a few minutes;
 'efficiency': ACT-JEPA against BC at 10/25/50 demonstrations, 3 seeds, demo training; 'ablation': the
 planning-quality changes one at a time (ablation.json only); 'regularizer': the anti-collapse term and weight,
-one model each, on the validation split (regularizer.json only); 'regimes': policy against planning over
+one model each, on the validation split (regularizer.json only); 'steps': planning against training length,
+one model per length, default training (training_steps.json only); 'regimes': policy against planning over
 data regimes and perturbations, 3 seeds, demo training (regimes/TASK.json); 'full': the complete
 protocol of one task."""
 

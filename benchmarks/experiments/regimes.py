@@ -217,11 +217,11 @@ def _shared_oracle(workdir: Path, cfg: EvalConfig, models: dict, info: dict, pro
 
 def write_regimes(cfg: ProtocolConfig, workdir: Path, output: Path, progress: bool = True) -> None:
     """The protocol's regimes, trained under workdir/regimes, into the JSON file `output`."""
-    from actjepa.benchmarks.io import write_json_atomic
+    from actjepa.benchmarks.provenance import write_results_json
 
     request = TrainRequest(data=Path(workdir) / "data.h5", out=Path(workdir), settings=cfg.train)
     result = run_regimes(
         cfg.task, cfg.regimes, cfg.seeds, Path(workdir) / "regimes", cfg.eval, request, cfg.collect_seed, progress
     )
     output.parent.mkdir(parents=True, exist_ok=True)
-    write_json_atomic(output, result)
+    write_results_json(output, result, cfg.eval.device)

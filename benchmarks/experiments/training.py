@@ -34,6 +34,10 @@ class TrainSettings:
     "Share of the used episodes held out for the open-loop diagnostic."
     final_goal_prob: float = 0.5
     "Probability that a window's hindsight goal is the episode's last observation."
+    hindsight_discount: float | None = None
+    """Later hindsight goals lie Geometric(1 - discount) steps ahead instead of anywhere up to the episode's end
+    (None: uniformly). Long play episodes (OGBench's 1000 steps) otherwise rarely pair a state with a goal a few
+    steps away, and the learned steps-to-go read 60 for states 5 steps apart."""
     task_goal_prob: float = 0.0
     """Probability that a window's goal is its episode's stored goal observation (the task's goal-observation
     function) instead of a hindsight goal. Keep 0 for play data; use e.g. 0.25 for demonstrations that head for
@@ -144,6 +148,7 @@ def train_on_dataset(
         episodes=train_idx,
         final_goal_prob=s.final_goal_prob,
         task_goal_prob=s.task_goal_prob,
+        hindsight_discount=s.hindsight_discount,
     )
     stats = normalization_stats(dataset, episodes=train_idx)
     heldout = (lambda: (dataset.observations[val_idx], dataset.actions[val_idx])) if val_idx.size else None

@@ -23,8 +23,9 @@ from torch.utils.flop_counter import FlopCounterMode
 
 from actjepa.benchmarks.errors import UserError
 from actjepa.benchmarks.evaluation.controllers import controller_config
-from actjepa.benchmarks.io import ensure_writable, write_json_atomic
+from actjepa.benchmarks.io import ensure_writable
 from actjepa.benchmarks.perf.measure import MatmulShapes, PeakMemory, count, matmul_throughput, sync
+from actjepa.benchmarks.provenance import write_results_json
 from actjepa.planner import ControllerConfig, PlannerConfig, plan
 
 Setting = tuple[int, int, int, int]
@@ -227,6 +228,6 @@ def run(cfg: PlannerBenchConfig) -> dict[str, Any]:
     }
     print(scaling.format_table(rows))
     print(scaling.summary_line(payload))
-    write_json_atomic(cfg.out, payload)
+    write_results_json(cfg.out, payload, cfg.device)
     scaling.plot(payload, cfg.out.with_suffix(".png"))
     return payload

@@ -8,7 +8,6 @@ dominate (overhead-bound), and where it grows in proportion, the arithmetic does
 from __future__ import annotations
 
 import math
-import platform
 from pathlib import Path
 from typing import Any
 
@@ -181,13 +180,9 @@ def cpu_name() -> str:
     """The CPU's model name (from /proc/cpuinfo where there is one) and its logical core count."""
     import os
 
-    name = platform.processor() or "cpu"
-    try:
-        with open("/proc/cpuinfo") as handle:
-            name = next(line.split(":", 1)[1].strip() for line in handle if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return f"{name}, {os.cpu_count()} logical cores"
+    from actjepa.benchmarks.provenance import processor_model
+
+    return f"{processor_model()}, {os.cpu_count()} logical cores"
 
 
 def plot(payload: dict, path: Path) -> Path:

@@ -10,7 +10,6 @@ ACT-JEPA model is also timed on N local processes, each on its share of every ba
 from __future__ import annotations
 
 import os
-import platform
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -20,8 +19,9 @@ import numpy as np
 import torch
 
 from actjepa.benchmarks.errors import UserError
-from actjepa.benchmarks.io import ensure_writable, write_json_atomic
+from actjepa.benchmarks.io import ensure_writable
 from actjepa.benchmarks.perf.planner_scaling import device_name
+from actjepa.benchmarks.provenance import write_results_json
 
 if TYPE_CHECKING:
     from actjepa.world_model.training.distributed import Shard
@@ -187,10 +187,9 @@ def run(cfg: TrainBenchConfig) -> dict[str, Any]:
         "device_name": device_name(cfg.device),
         "torch": torch.__version__,
         "threads": torch.get_num_threads(),
-        "machine": platform.processor() or platform.machine(),
         "models": results,
     }
-    write_json_atomic(cfg.out, payload)
+    write_results_json(cfg.out, payload, cfg.device)
     return payload
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import torch
 from torch import Tensor
 
+from actjepa.benchmarks.evaluation.trivial import TRIVIAL_CONTROLLERS
 from actjepa.envs.frames import observation_frames
 from actjepa.planner.controller import ORACLES
 
@@ -54,6 +55,8 @@ class ImaginedView:
         batch = self.env.num_envs
         if self.name in ORACLES:
             return [ImaginedPanel("imagined", note="nothing imagined:\nthe oracle plans\nin the simulator")] * batch
+        if self.name in TRIVIAL_CONTROLLERS:
+            return [ImaginedPanel("imagined", note=f"nothing imagined:\n{self.name} reads\nno model")] * batch
         latents = self._latents(controller)
         if latents is None:
             return [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from actjepa.benchmarks.experiments.targets import (
     EFFICIENCY_TARGET,
     HORIZON_TARGET,
@@ -9,6 +11,9 @@ from actjepa.benchmarks.experiments.targets import (
     controller_targets,
 )
 from actjepa.benchmarks.reporting.tables import controllers_table, data_efficiency_table, num, pct, sweep_table
+
+TRIVIAL_SUCCESS_LIMIT = 0.05
+"Success of the zero action above which a controller table says its task is partly solved without acting."
 
 
 def _mark(met: bool) -> str:
@@ -25,7 +30,8 @@ def horizon_section(horizon: dict, figure_prefix: str = "") -> list[str]:
         f"![success and ms per action against planning horizon]({figure_prefix}horizon.png)",
         "",
         f"{horizon['episodes']} held-out episodes per point, run side by side (ms per action is for the "
-        f"whole batch); replanning every {every} steps; policy and oracle from the comparison below.",
+        f"whole batch); replanning every {every} steps; policy and oracle from the controller comparison of the "
+        "same run.",
         "",
         sweep_table(horizon, "horizon"),
         "",
@@ -77,8 +83,14 @@ def training_data(protocol: dict | None) -> str:
     )
 
 
-def controllers_section(results: dict, figure_prefix: str = "", protocol: dict | None = None) -> list[str]:
-    """Heading, training data, settings, table, targets and bar chart of one results.json."""
+def controllers_section(
+    results: dict, figure_prefix: str = "", protocol: dict | None = None, baselines: dict | None = None
+) -> list[str]:
+    """Heading, training data, settings, table, what no model scores, targets and bar chart of one results.json.
+
+    baselines: baselines.json beside an older results.json (`actjepa baselines`), whose zero and random rows
+    join the table."""
+    results = with_baselines(results, baselines)
     settings = results["settings"]
     seeds = results["evaluation_seeds"]
     pixels = results.get("obs_mode") == "pixels"
@@ -98,9 +110,52 @@ def controllers_section(results: dict, figure_prefix: str = "", protocol: dict |
     ]
     if results.get("notes"):
         parts += [results["notes"], ""]
+    parts += without_a_model(results)
+    if baselines:
+        from actjepa.benchmarks.reporting.sources import source_line
+
+        link = f"{figure_prefix}baselines.json"
+        parts += [
+            "`zero` and `random` were evaluated later on the same episodes. "
+            + source_line(Path(link), baselines, link),
+            "",
+        ]
     parts += targets_markdown(results)
     parts += [f"![success per controller]({figure_prefix}controllers.png)", ""]
     return parts
+
+
+def with_baselines(results: dict, baselines: dict | None) -> dict:
+    """results.json with the rows of its baselines.json that it does not have itself (and their solved-at-start
+    fraction where it recorded none)."""
+    if not baselines:
+        return results
+    extra = {k: v for k, v in baselines["controllers"].items() if k not in results["controllers"]}
+    merged = {**results, "controllers": {**results["controllers"], **extra}}
+    if merged.get("solved_at_start_rate") is None:
+        merged["solved_at_start_rate"] = baselines.get("solved_at_start_rate")
+    return merged
+
+
+def without_a_model(results: dict) -> list[str]:
+    """What the task scores with no model (zero and random actions) and how many episodes start solved; a task
+    that doing nothing solves more than TRIVIAL_SUCCESS_LIMIT of the time, or whose starts are solved, is said
+    to be so in bold."""
+    controllers, solved = results["controllers"], results.get("solved_at_start_rate")
+    said = [f"`{name}` {pct(controllers[name]['success_rate'])}" for name in ("zero", "random") if name in controllers]
+    if not said and solved is None:
+        return []
+    text = ("Without a model: " + ", ".join(said) + ". ") if said else ""
+    if solved is not None:
+        text += f"Episodes already solved at the first step: {pct(solved)}."
+    zero = controllers.get("zero", {}).get("success_rate", 0.0)
+    if zero > TRIVIAL_SUCCESS_LIMIT or (solved or 0.0) > 0.0:
+        text += (
+            f" **On these episodes {results['task']} is partly solved without acting; read the table against that.**"
+        )
+    else:
+        text += f" {results['task'].capitalize()} is not solved by doing nothing on these episodes."
+    return [text.strip(), ""]
 
 
 def _trained(results: dict, protocol: dict | None) -> str:

@@ -20,6 +20,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
+from tqdm import tqdm  # noqa: E402
 
 from actjepa import envs  # noqa: E402
 from actjepa.benchmarks.evaluation.config import EvalConfig  # noqa: E402
@@ -62,6 +63,19 @@ class Panels:
 
 def _frame(panels: Panels, radius: float, title: str, limits: tuple[float, float, float, float]) -> np.ndarray:
     """One video frame (H, W, 3) uint8: the scene, the imagined panel (with a decoder), the goal, the path plot."""
+    fig = frame_figure(panels, radius, title, limits)
+    fig.canvas.draw()
+    image = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
+    plt.close(fig)
+    return image
+
+
+TITLE_ROOM = 0.8
+"Top of the panels as a fraction of the frame's height: the frame's title sits above the panels' own labels."
+
+
+def frame_figure(panels: Panels, radius: float, title: str, limits: tuple[float, float, float, float]):
+    """The matplotlib figure of one frame (the caller draws and closes it)."""
     imagined = panels.imagined
     extra = imagined is not None and imagined.has_panel
     fig, axes = plt.subplots(1, 4 if extra else 3, figsize=(10.0 if extra else 7.5, 2.6), dpi=80)
@@ -78,11 +92,9 @@ def _frame(panels: Panels, radius: float, title: str, limits: tuple[float, float
     for ax in axes[:-1]:
         ax.axis("off")
     _plot_panel(axes[-1], panels, radius, limits)
-    fig.suptitle(title, fontsize=8)
-    fig.canvas.draw()
-    image = np.asarray(fig.canvas.buffer_rgba())[..., :3].copy()
-    plt.close(fig)
-    return image
+    fig.subplots_adjust(top=TITLE_ROOM)
+    fig.suptitle(title, fontsize=8, y=0.99, va="top")
+    return fig
 
 
 def _imagined_panel(ax, imagined: ImaginedPanel, like: np.ndarray) -> None:
@@ -115,31 +127,37 @@ def _plot_panel(ax, panels: Panels, radius: float, limits: tuple[float, float, f
 
 
 def record_videos(
-    model, info: dict, cfg: EvalConfig, out: Path, count: int = 2, prior=None, decoder=None
+    model, info: dict, cfg: EvalConfig, out: Path, count: int = 2, prior=None, decoder=None, progress: bool = True
 ) -> list[Path]:
     """One GIF per controller and episode for the first `count` held-out episodes.
 
     decoder (world_model.decoder.model.LatentDecoder fitted to `model`, or None) adds the imagined panel.
-    Tasks that cannot render scene frames get one printed line saying why, and no files.
+    Tasks that cannot render scene frames get one printed line saying why, and no files. Drawing takes longer
+    than evaluating (a figure per episode and step), so a progress bar names the controller being drawn.
     """
     support = render_support(info["task"])
     if not support.scene_frames:
         print(f"no videos: {support.reason}")
         return []
+    steps = envs.task_spec(info["task"]).max_episode_steps
     written = []
-    for name in cfg.controllers:
-        with envs.make(info["task"], num_envs=count, obs_mode=info["obs_mode"]) as env:
-            imagined = None if decoder is None else ImaginedView(model, decoder, env, name)
-            frames = _episode_frames(name, model, env, cfg, count, prior, imagined)
-        for b in range(count):
-            target = Path(out) / "videos" / f"{name.replace('+', '_')}_episode{b}.gif"
-            atomic_write(target, lambda tmp, clip=frames[b]: imageio.mimsave(tmp, clip, duration=0.08, loop=0))
-            written.append(target)
+    with tqdm(
+        total=len(cfg.controllers) * steps, desc=f"videos of {count} episodes", unit="step", disable=not progress
+    ) as bar:
+        for name in cfg.controllers:
+            bar.set_postfix_str(name)
+            with envs.make(info["task"], num_envs=count, obs_mode=info["obs_mode"]) as env:
+                imagined = None if decoder is None else ImaginedView(model, decoder, env, name)
+                frames = _episode_frames(name, model, env, cfg, count, prior, imagined, bar)
+            for b in range(count):
+                target = Path(out) / "videos" / f"{name.replace('+', '_')}_episode{b}.gif"
+                atomic_write(target, lambda tmp, clip=frames[b]: imageio.mimsave(tmp, clip, duration=0.08, loop=0))
+                written.append(target)
     return written
 
 
 def _episode_frames(
-    name: str, model, env, cfg: EvalConfig, count: int, prior=None, imagined: ImaginedView | None = None
+    name: str, model, env, cfg: EvalConfig, count: int, prior=None, imagined: ImaginedView | None = None, bar=None
 ) -> list[list[np.ndarray]]:
     """Run `count` episodes of controller `name` and draw one frame per episode and step."""
     controller = build_controller(name, model, env, cfg.control, prior=prior)
@@ -174,6 +192,7 @@ def _episode_frames(
             evaluation_seeds(count),
             device=cfg.device,
             on_step=on_step,
+            progress=bar,
             controller_seeds=[cfg.seed + i for i in range(count)],
         )
     return frames

@@ -150,11 +150,12 @@ def _validate(path: Path, a: dict[str, np.ndarray], meta: dict[str, Any]) -> Non
         raise _fail(path, "observations/actions have the wrong number of dimensions")
     t = a["actions"].shape[1]
     obs_shape = a["observations"].shape[2:]
-    g = a["desired_goals"].shape[-1] if a["desired_goals"].ndim == 2 else -1
+    goal_free = bool(meta.get("goal_free", False))
+    g = a["desired_goals"].shape[-1] if a["desired_goals"].ndim == (3 if goal_free else 2) else -1
     expected = {
         "observations": (e, t + 1, *obs_shape),
         "goal_observations": (e, *obs_shape),
-        "desired_goals": (e, g),
+        "desired_goals": (e, t + 1, g) if goal_free else (e, g),
         "achieved_goals": (e, t + 1, g),
         "successes": (e, t + 1),
         "episode_seeds": (e,),

@@ -34,9 +34,10 @@ class EpisodeDataset:
     actions: np.ndarray
     """(E, T, A) float32; actions[:, t] is taken right after observations[:, t]."""
     goal_observations: np.ndarray
-    """(E, *obs) an observation of a state that satisfies each episode's goal."""
+    """(E, *obs) an observation of a state that satisfies each episode's goal (goal-free data: its final one)."""
     desired_goals: np.ndarray
-    """(E, G) float32 goals."""
+    """(E, G) float32 goals, or (E, T+1, G) for goal-free data: the goal the collecting agent pursued at each
+    observation (play data moves from goal to goal, so an episode has no single desired goal)."""
     achieved_goals: np.ndarray
     """(E, T+1, G) float32 achieved goal at every observation."""
     successes: np.ndarray
@@ -47,6 +48,11 @@ class EpisodeDataset:
     """File attributes: schema_version, task, obs_mode, source, noise, seed, package_version, ..."""
     sha256: str = ""
     """Hex SHA-256 of the file the dataset was loaded from."""
+
+    @property
+    def goal_free(self) -> bool:
+        """Episodes without one desired goal each (the file's `goal_free` attribute): hindsight goals only."""
+        return bool(self.meta.get("goal_free", False))
 
     @property
     def num_episodes(self) -> int:

@@ -29,7 +29,9 @@ class WindowSampler:
     Goals: with probability task_goal_prob a window's goal is its episode's
     stored goal observation (made by the task's goal-observation function);
     otherwise it is a hindsight goal, the episode's final observation with
-    probability final_goal_prob, else a uniformly drawn later observation.
+    probability final_goal_prob, else a later observation: drawn uniformly, or,
+    with a hindsight_discount, Geometric(1 - discount) steps ahead (as OGBench's
+    value learners draw them), so that long episodes still teach near goals.
     Hindsight goals are always consistent with the actions that led to them,
     so they are the right choice for play data and the default. Mix in task
     goals (e.g. 0.25) when the data are demonstrations aimed at their desired
@@ -47,13 +49,21 @@ class WindowSampler:
         episodes: np.ndarray | None = None,
         final_goal_prob: float = 0.5,
         task_goal_prob: float = 0.0,
+        hindsight_discount: float | None = None,
     ) -> None:
         self.data, self.k, self.c, self.seed = dataset, int(context_len), int(future_len), check_seed(seed)
         self.episodes = np.arange(dataset.num_episodes) if episodes is None else np.asarray(episodes, dtype=np.int64)
         self.final_goal_prob, self.task_goal_prob = float(final_goal_prob), float(task_goal_prob)
+        self.hindsight_discount = hindsight_discount
+        if hindsight_discount is not None and not 0.0 < hindsight_discount < 1.0:
+            raise DatasetError(f"hindsight_discount must lie in (0, 1), got {hindsight_discount}")
         for name, prob in (("final_goal_prob", self.final_goal_prob), ("task_goal_prob", self.task_goal_prob)):
             if not 0.0 <= prob <= 1.0:
                 raise DatasetError(f"{name} must be a probability in [0, 1], got {prob}")
+        if self.task_goal_prob > 0 and dataset.goal_free:
+            raise DatasetError(
+                "this dataset is goal-free play data without task goal observations; train with task_goal_prob 0"
+            )
         t = dataset.episode_steps
         if self.k < 1 or self.c < 1:
             raise DatasetError(f"context_len and future_len must be >= 1, got {context_len}, {future_len}")
@@ -77,7 +87,10 @@ class WindowSampler:
         t = rng.integers(self.k - 1, t_max - self.c + 1, size=batch_size)
         obs_idx = t[:, None] + np.arange(-self.k + 1, self.c + 1)[None]
         act_idx = obs_idx[:, :-1]
-        later = rng.integers(t + 1, t_max + 1)
+        if self.hindsight_discount is None:
+            later = rng.integers(t + 1, t_max + 1)
+        else:  # Geometric(1 - discount) steps ahead, capped at the episode's end
+            later = np.minimum(t + rng.geometric(1.0 - self.hindsight_discount, size=batch_size), t_max)
         goal_t = np.where(rng.random(batch_size) < self.final_goal_prob, t_max, later)
         goal_obs = self.data.observations[ep, goal_t]
         if self.task_goal_prob > 0:  # drawn after the hindsight goals: batches without task goals are unchanged

@@ -39,6 +39,7 @@ class DatasetWriter:
         action_dim: int,
         goal_dim: int,
     ) -> None:
+        """meta["goal_free"] (optional) stores one desired goal per observation instead of per episode."""
         self.num_episodes = 0
         self.raw = FailSafeFile(path)
         with deferred_signals():
@@ -64,7 +65,7 @@ class DatasetWriter:
             "observations": ((t + 1, *obs_shape), obs_dtype),
             "actions": ((t, action_dim), np.float32),
             "goal_observations": (tuple(obs_shape), obs_dtype),
-            "desired_goals": ((goal_dim,), np.float32),
+            "desired_goals": ((t + 1, goal_dim) if meta.get("goal_free") else (goal_dim,), np.float32),
             "achieved_goals": ((t + 1, goal_dim), np.float32),
             "successes": ((t + 1,), bool),
             "episode_seeds": ((), np.int64),

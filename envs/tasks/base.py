@@ -19,7 +19,7 @@ from actjepa.envs.spec import TaskSpec
 
 def load_asset_model(filename: str) -> mujoco.MjModel:
     """Compile an MJCF shipped in envs/assets."""
-    text = resources.files("envs").joinpath("assets", filename).read_text()
+    text = resources.files("actjepa.envs").joinpath("assets", filename).read_text()
     return mujoco.MjModel.from_xml_string(text)
 
 

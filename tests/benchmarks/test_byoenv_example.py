@@ -1,6 +1,6 @@
-"""The README's "Bring your own environment" example, run as written through the real entry point.
+"""The "Bring your own environment" example (docs/adapter.md), run as written through the real entry point.
 
-The commands are read from the README (so the test and the documentation cannot drift apart), run with
+The commands are read from that page (so the test and the documentation cannot drift apart), run with
 `python -m benchmarks.cli` from a folder that holds only the user's module, with fewer episodes and steps
 appended (a later option wins). PYTHONSAFEPATH keeps Python from putting that folder on sys.path itself
 (Python 3.11+), as with the installed `actjepa` script, so the task-module import has to search it.
@@ -19,6 +19,8 @@ import numpy as np
 from actjepa.envs.dataset import load_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
+GUIDE = ROOT / "docs" / "adapter.md"
+"The page the README sends a user with their own environment to."
 PREFIX = "ACTJEPA_TASK_MODULES=my_tasks actjepa "
 SMALLER = {
     "tasks": [],
@@ -30,14 +32,14 @@ SMALLER = {
 
 def readme_commands() -> list[list[str]]:
     """The example's commands in README order, continuation lines joined, without the variable and `actjepa`."""
-    text = (ROOT / "README.md").read_text().replace("\\\n", " ")
-    section = text[text.index("### A worked example") : text.index("### What you give")]
+    text = GUIDE.read_text().replace("\\\n", " ")
+    section = text[text.index("## A worked example") : text.index("## What you give")]
     return [shlex.split(line[len(PREFIX) :]) for line in section.splitlines() if line.startswith(PREFIX)]
 
 
 def test_readme_shows_the_example_modules_registration():
-    text = (ROOT / "README.md").read_text()
-    section = text[text.index("### A worked example") : text.index("### What you give")]
+    text = GUIDE.read_text()
+    section = text[text.index("## A worked example") : text.index("## What you give")]
     snippet = section.split("```python\n")[1].split("```")[0]
     assert snippet.startswith("envs.register_task(") and snippet in (ROOT / "docs/examples/my_tasks.py").read_text()
 

@@ -11,7 +11,6 @@ import torch
 
 from actjepa import envs
 from actjepa.benchmarks.errors import UserError
-from actjepa.benchmarks.evaluation.config import EvalConfig
 from actjepa.benchmarks.evaluation.controllers import encoded_oracle
 from actjepa.benchmarks.experiments.ablation import ROWS, row_model_key
 from actjepa.benchmarks.reporting.quality import ablation_section, calibration_section
@@ -91,11 +90,6 @@ def test_oracle_cost_scores_the_true_future_in_latent_space(trained):  # noqa: F
     env.set_sim_state(start)
     with pytest.raises(UserError, match="state observations"):
         encoded_oracle(model, envs.make("reacher", num_envs=1, obs_mode="pixels"))
-
-
-def test_unknown_split_is_refused():
-    with pytest.raises(UserError, match="split"):
-        EvalConfig(split="train")
 
 
 def test_ablation_rows_switch_one_change_each_and_end_at_the_defaults():

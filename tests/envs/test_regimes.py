@@ -50,11 +50,6 @@ def test_goal_shift_data_never_holds_a_goal_of_the_held_out_region(tmp_path, tas
         assert region.contains(env.reset(held_out)["desired_goal"]).all()
 
 
-def test_a_region_without_goals_is_a_one_line_error(tmp_path):
-    with pytest.raises(envs.EnvError, match="leaves no goals inside it on task 'reacher'; widen it"):
-        seeds_inside("reacher", GoalRegion(10.0, 10.0), 1)
-
-
 class _Recorder:
     """A constant-action controller; the kicks its episodes get are recorded by the env spy."""
 
@@ -103,11 +98,3 @@ def test_actuator_noise_of_an_episode_does_not_depend_on_its_batch():
         half = (env.action_high - env.action_low) / 2
         sent = applied.before_step(4, np.zeros((1, 2)))
     assert np.allclose(sent, 0.3 * half * alone[0, 4])
-
-
-def test_a_mix_never_overwrites_an_existing_file(tmp_path):
-    out = tmp_path / "taken.h5"
-    out.write_text("mine")
-    with pytest.raises(envs.EnvError, match="already exists"):
-        collect_regime("reacher", DataRegime(episodes=4, play_fraction=0.5), 0, out)
-    assert out.read_text() == "mine"

@@ -13,7 +13,7 @@ from actjepa import envs
 from actjepa.envs.collect import collect
 from actjepa.envs.dataset import load_dataset
 from actjepa.envs.errors import EnvError
-from tests.envs.tiny_goal_env import TinyPointGoal, goal_observation, register
+from tests.envs.tiny_goal_env import TinyPointGoal, register
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -50,60 +50,16 @@ def test_policy_object_as_expert():
     assert policy.deterministic and all(policy.deterministic)
 
 
-@pytest.mark.parametrize(
-    "expert, message",
-    [
-        (lambda obs: np.zeros(2), r"'tiny_bad' returned actions of shape \(2,\), expected \(2, 2\)"),
-        (lambda obs: np.zeros((len(obs["observation"]), 3)), r"shape \(2, 3\), expected \(2, 2\)"),
-        (lambda obs: obs["missing"], r"'tiny_bad' failed on a batch of observations \(KeyError"),
-        (42, "must be a function of a batch of observations or an object with predict"),
-    ],
-)
-def test_bad_expert_is_refused_at_registration(expert, message):
-    with pytest.raises(EnvError, match=message) as info:
-        register("tiny_bad", expert=expert)
-    assert "\n" not in str(info.value)
+def test_a_refused_expert_leaves_no_task():
+    with pytest.raises(EnvError):
+        register("tiny_bad", expert=lambda obs: np.zeros(2))
     assert "tiny_bad" not in envs.task_names()
 
 
-def test_no_expert_means_play_only(tmp_path):
-    register("tiny_point_noexpert", expert=None)
-    with pytest.raises(EnvError, match="has no expert; pass expert=... to envs.register_task"):
-        collect("tiny_point_noexpert", "expert", episodes=1, out=tmp_path / "x.h5", progress=False)
-    assert not (tmp_path / "x.h5").exists()
-
-
 def test_builtin_names_cannot_be_taken():
-    with pytest.raises(EnvError, match="'point_mass' is already registered as a built-in task; pick another name"):
+    with pytest.raises(EnvError):
         register("point_mass")
     assert envs.task_spec("point_mass").action_dim == 2 and envs.make("point_mass").spec.obs_shape == (4,)
-
-
-def test_env_without_goal_dict_is_refused():
-    class PlainObs(TinyPointGoal):
-        def reset(self, *, seed=None, options=None):
-            return super().reset(seed=seed)[0]["observation"], {}
-
-    with pytest.raises(EnvError, match="env.reset\\(\\) must return a goal dict"):
-        envs.register_task("tiny_plain", PlainObs, goal_observation, success_radius=0.1, max_episode_steps=5)
-
-
-def test_unknown_task_points_at_the_variable(monkeypatch):
-    monkeypatch.delenv("ACTJEPA_TASK_MODULES", raising=False)
-    with pytest.raises(EnvError, match="unknown task 'nope'.*set ACTJEPA_TASK_MODULES=<module>"):
-        envs.make("nope")
-
-
-def test_failing_task_module_is_one_line(monkeypatch):
-    monkeypatch.setenv("ACTJEPA_TASK_MODULES", "no_such_task_module_here")
-    with pytest.raises(
-        EnvError,
-        match="cannot import task module 'no_such_task_module_here' named in "
-        "ACTJEPA_TASK_MODULES .*run from the folder that holds "
-        "no_such_task_module_here.py",
-    ) as info:
-        envs.task_names()
-    assert "\n" not in str(info.value)
 
 
 def _run(args, cwd, modules):

@@ -9,12 +9,8 @@ from actjepa.envs.errors import EnvError
 BUILTIN = ["reacher", "point_mass", "maze", "push"]
 
 
-def test_task_names_and_unknown_task():
+def test_task_names_start_with_the_builtin_tasks():
     assert envs.task_names()[:4] == BUILTIN
-    with pytest.raises(EnvError, match="known tasks: reacher, point_mass, maze, push"):
-        envs.task_spec("cartpole")
-    with pytest.raises(EnvError, match="unknown task"):
-        envs.make("cartpole")
 
 
 @pytest.mark.parametrize("name", BUILTIN)
@@ -106,8 +102,6 @@ def test_bad_actions_raise_one_line(name):
         with pytest.raises(EnvError) as info:
             env.step(bad)
         assert "\n" not in str(info.value)
-    with pytest.raises(EnvError, match="seeds"):
-        env.reset([0])
 
 
 @pytest.mark.parametrize("name", BUILTIN)

@@ -58,6 +58,16 @@ class PriorFromOptimum:
         return mean, torch.full_like(mean, self.std)
 
 
+class ValueModel(LinearModel):
+    """A linear model with a known value: steps = 10 x distance."""
+
+    has_value = True
+
+    def value(self, latents, z_goal):
+        goal = z_goal.reshape(z_goal.shape[0], *([1] * (latents.dim() - 2)), z_goal.shape[-1])
+        return 10.0 * (latents - goal).norm(dim=-1)
+
+
 class TinyMLPModel(nn.Module):
     """A small residual MLP predictor, like the learned one, for batching and device tests."""
 

@@ -7,10 +7,12 @@ from dataclasses import replace
 
 import pytest
 import torch
+from torch.utils._pytree import tree_leaves
 
 import actjepa.planner.compilation as compilation
 from actjepa.benchmarks.perf.planner import default_model, planner_config
 from actjepa.planner import plan
+from actjepa.planner.search_round import Elites, RoundResult
 
 
 @pytest.fixture
@@ -128,15 +130,20 @@ def test_auto_leaves_models_that_do_not_declare_themselves_compilable_eager(dyna
     assert compilation.compile_reason(replace(cfg, compile="off"), torch.device("cpu"), default_model("cpu")[0])
 
 
-@pytest.mark.parametrize("output", ["tensor", "tuple"])
-def test_cuda_graph_outputs_are_copied_whether_one_tensor_or_several(output):
+@pytest.mark.parametrize("output", ["tensor", "tuple", "round"])
+def test_cuda_graph_outputs_are_copied_whether_one_tensor_or_a_structure_of_them(output):
     produced = torch.arange(6.0).reshape(2, 3)
-    result = produced if output == "tensor" else (produced, produced + 1)
+    elites = Elites(produced[:, None], produced)
+    result = {
+        "tensor": produced,
+        "tuple": (produced, produced + 1),
+        "round": RoundResult(elites, produced + 1, produced + 2, produced.isfinite().all()),
+    }[output]
     wrapper = compilation.CompiledWithFallback(lambda *args: result, torch.device("cpu"))
     wrapper.compiled, wrapper.device = (lambda *args: result), torch.device("cuda")
     copied = wrapper()
-    if output == "tensor":
-        assert torch.equal(copied, produced) and copied.data_ptr() != produced.data_ptr()
-    else:
-        assert [torch.equal(a, b) for a, b in zip(copied, result, strict=True)] == [True, True]
-        assert all(a.data_ptr() != b.data_ptr() for a, b in zip(copied, result, strict=True))
+    assert type(copied) is type(result)
+    leaves, copied_leaves = tree_leaves(result), tree_leaves(copied)
+    assert len(leaves) == len(copied_leaves) == {"tensor": 1, "tuple": 2, "round": 5}[output]
+    assert all(torch.equal(a, b) for a, b in zip(copied_leaves, leaves, strict=True))
+    assert all(a.data_ptr() != b.data_ptr() for a, b in zip(copied_leaves, leaves, strict=True))

@@ -5,7 +5,7 @@ import torch
 
 from actjepa.planner import PlannerConfig, PlannerError, plan
 from actjepa.planner.cost import distance_to_goal, goal_cost
-from tests.planner.models import LinearModel, PriorFromOptimum
+from tests.planner.models import LinearModel, PriorFromOptimum, ValueModel
 
 Z0 = torch.tensor([[0.0, 0.0], [0.3, -0.2], [-0.5, 0.4]])
 GOAL = torch.tensor([[0.5, -0.3], [0.1, 0.6], [-0.2, -0.4]])
@@ -52,16 +52,6 @@ def test_trust_region_takes_a_clearly_better_plan():
 def test_trust_region_bounds():
     with pytest.raises(PlannerError, match="prior_trust"):
         PlannerConfig(prior_trust=1.0)
-
-
-class ValueModel(LinearModel):
-    """A linear model with a known value: steps = 10 x distance."""
-
-    has_value = True
-
-    def value(self, latents, z_goal):
-        goal = z_goal.reshape(z_goal.shape[0], *([1] * (latents.dim() - 2)), z_goal.shape[-1])
-        return 10.0 * (latents - goal).norm(dim=-1)
 
 
 def test_value_cost_uses_the_models_value_and_cosine_ignores_norm():

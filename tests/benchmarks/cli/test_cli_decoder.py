@@ -11,8 +11,7 @@ import torch
 
 from actjepa.envs.dataset import load_dataset
 from actjepa.world_model import load_model
-from actjepa.world_model.decoder.model import DECODER_FILE, DECODER_INFO_FILE, load_decoder
-from tests.benchmarks.cli.conftest import one_line_error
+from actjepa.world_model.decoder.model import DECODER_INFO_FILE, load_decoder
 
 
 @pytest.fixture(scope="module")
@@ -50,48 +49,6 @@ def test_the_written_decoder_loads_back_and_decodes_the_data(fitted, point_mass_
     per_dim = ((decoded.numpy() - obs[:, 0]) ** 2).mean(0) / obs[:, 0].var(0)
     assert per_dim.mean() < 0.25  # close to the observations, not the mean
     assert np.abs(goals.numpy() - data.achieved_goals.reshape(-1, 2)).mean() < 0.05  # metres
-
-
-def listing(folder):
-    return sorted((p.name, p.stat().st_mtime_ns) for p in folder.iterdir())
-
-
-@pytest.mark.parametrize(
-    ("case", "message"),
-    [
-        ("other_task", "holds task 'reacher', but task 'point_mass' is needed"),
-        ("other_mode", "holds 'pixels' observations, but 'state' are needed"),
-        ("no_model", "has no model.safetensors; the checkpoint is incomplete"),
-        ("not_a_checkpoint", "is not a checkpoint (no checkpoint.json)"),
-        ("existing", "already holds a decoder (decoder.json); pass --force to replace it"),
-        ("missing_data", "does not exist"),
-        ("no_steps", "--steps must be at least 1, got 0"),
-    ],
-)
-def test_bad_input_is_one_line_and_writes_nothing(cli, tmp_path, fitted, point_mass_data, case, message):
-    folder, data, extra = tmp_path / "run", point_mass_data, []
-    shutil.copytree(fitted, folder)
-    if case != "existing":
-        (folder / DECODER_FILE).unlink()
-        (folder / DECODER_INFO_FILE).unlink()
-    if case in ("other_task", "other_mode"):
-        task, mode = ("reacher", "state") if case == "other_task" else ("point_mass", "pixels")
-        data = tmp_path / f"{case}.h5"
-        args = ("--task", task, "--obs-mode", mode, "--episodes", "2", "--out", data, "--no-progress")
-        assert cli("collect", *args)[0] == 0
-    if case == "no_model":
-        (folder / "model.safetensors").unlink()
-    if case == "not_a_checkpoint":
-        folder = tmp_path / "empty"
-        folder.mkdir()
-    if case == "missing_data":
-        data = tmp_path / "nowhere.h5"
-    if case == "no_steps":
-        extra = ["--steps", "0"]
-    before = listing(folder)
-    code, _, err = cli("decoder", "--checkpoint", folder, "--data", data, "--no-progress", *extra)
-    assert message in one_line_error(code, err)
-    assert listing(folder) == before
 
 
 def test_eval_draws_without_a_decoder_fitted_to_other_weights_and_says_so(fitted, tmp_path):

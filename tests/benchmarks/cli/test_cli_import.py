@@ -1,6 +1,5 @@
 """`actjepa import`: a Minari dataset (made by Minari's own writer) or an array file becomes a dataset."""
 
-import os
 import warnings
 
 import h5py
@@ -134,15 +133,3 @@ def test_import_array_file_and_refuse_to_overwrite(capsys, tmp_path):
     before = out.read_bytes()
     code, _, err = run(capsys, *args)
     assert code == 2 and "--force" in err and out.read_bytes() == before
-
-
-def test_a_foreign_file_is_pointed_to_import(capsys, tmp_path):
-    foreign = tmp_path / "theirs.h5"
-    with h5py.File(foreign, "w") as handle:
-        handle.attrs["task"] = "reacher"
-        handle["actions"] = np.zeros((2, 3, 2))
-    code, _, err = run(capsys, "collect", "--inspect", str(foreign))
-    assert code == 2 and "missing schema_version, obs_mode" in err and len(err.strip().splitlines()) == 1
-    assert f"convert outside data with `actjepa import --source {foreign} --task TASK --out theirs-actjepa.h5`" in err
-    assert "collect it again" not in err
-    assert os.listdir(tmp_path) == ["theirs.h5"]

@@ -91,25 +91,6 @@ def test_train_bc_baseline(capsys, tmp_path, datasets):
     assert load_model(tmp_path / "bc")[0].target_encoder is None
 
 
-@pytest.mark.parametrize(
-    "args, message",
-    [
-        (["--baseline", "ppo"], "--baseline 'ppo' is unknown"),
-        (["--regularizer", "l2"], "regularizer 'l2' is unknown"),
-        (["--device", "tpu"], "--device 'tpu' is not a device"),
-        (["--resume", "--force"], "contradict"),
-    ],
-)
-def test_bad_options_are_one_line_errors(capsys, tmp_path, datasets, args, message):
-    code, _, err = run(capsys, "train", "--data", datasets[0], "--out", tmp_path / "x", *FAST, *args)
-    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
-
-
-def test_missing_data_file(capsys, tmp_path):
-    code, _, err = run(capsys, "train", "--data", tmp_path / "none.h5", "--out", tmp_path / "x", *FAST)
-    assert code == 2 and "actjepa collect" in err
-
-
 def test_bench_train_writes_json(capsys, tmp_path):
     out = tmp_path / "bench.json"
     code, stdout, _ = run(capsys, "bench", "train", "--out", out, "--steps", "1", "--batch-size", "8")

@@ -90,39 +90,6 @@ def test_resume_on_another_number_of_processes_is_one_line(cli, runs, point_mass
         assert folder_state(out) == before
 
 
-@pytest.mark.parametrize(
-    ("options", "message"),
-    [
-        (("--nproc-per-node", "0"), "--nproc-per-node must be at least 1, got 0"),
-        (("--nproc-per-node", str((os.cpu_count() or 1) + 1)), "CPU cores of this machine; pass at most"),
-        (("--nproc-per-node", "2", "--batch-size", "9"), "batch size 9 is not divisible by the 2 processes"),
-    ],
-)
-def test_bad_process_requests_are_one_line_and_write_nothing(cli, tmp_path, point_mass_data, options, message):
-    out = tmp_path / "run"
-    args = ("train", "--data", point_mass_data, "--out", out, "--steps", "2", "--no-progress", *options)
-    assert message in one_line_error(*cli(*args)[::2])
-    assert not out.exists()
-
-
-def test_more_processes_than_gpus_is_one_line(cli, tmp_path, point_mass_data, monkeypatch):
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    monkeypatch.setattr(torch.cuda, "device_count", lambda: 1)
-    out = tmp_path / "run"
-    args = ("train", "--data", point_mass_data, "--out", out, *FAST, "--device", "cuda", "--nproc-per-node", "2")
-    assert "exceeds the 1 visible GPU; pass at most 1" in one_line_error(*cli(*args)[::2])
-    assert not out.exists()
-
-
-def test_nproc_under_torchrun_is_one_line(cli, tmp_path, point_mass_data, monkeypatch):
-    for key, value in (("RANK", "0"), ("WORLD_SIZE", "2"), ("LOCAL_RANK", "0")):
-        monkeypatch.setenv(key, value)
-    out = tmp_path / "run"
-    args = ("train", "--data", point_mass_data, "--out", out, *FAST, "--nproc-per-node", "2")
-    assert "started by torchrun (WORLD_SIZE=2); drop --nproc-per-node" in one_line_error(*cli(*args)[::2])
-    assert not out.exists()
-
-
 def test_the_launcher_puts_back_the_signal_handlers_it_found():
     """torch's launcher installs its own Ctrl-C handler and leaves it; ours must not outlive the launch."""
     import signal

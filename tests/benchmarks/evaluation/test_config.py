@@ -89,11 +89,6 @@ def test_controller_settings_follow_the_name():
     assert controller_config(control, "oracle").planner.method == "mppi"
 
 
-def test_unknown_controller_is_a_user_error():
-    with pytest.raises(UserError, match="unknown controller 'ppo'"):
-        EvalConfig(controllers=("ppo",))
-
-
 @pytest.mark.parametrize(
     "planner, message",
     [

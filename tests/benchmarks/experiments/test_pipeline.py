@@ -45,6 +45,15 @@ def test_pipeline_writes_every_result_and_continues_where_it_stopped(tmp_path):
     assert "replanning every min(3, H) steps" in text and "### Controllers on point_mass" in text
     protocol = json.loads((report / "protocol.json").read_text())
     assert protocol["protocol"]["eval"]["control"]["replan_every"] == 3 and protocol["stage_seconds"]
+    for name in ("results", "horizon", "budget", "data_efficiency", "open_loop", "protocol"):
+        recorded = json.loads((report / f"{name}.json").read_text())
+        assert recorded["machine"]["cores"] and "commit" in recorded["code"], name
     again = Pipeline(tiny_protocol(), work, report, progress=False)
     again.run()
     assert again.timings == {}  # every stage found its output and was skipped
+    rerun = json.loads((report / "protocol.json").read_text())
+    assert rerun["stage_seconds"] == {}
+    assert rerun["work_seconds"] == pytest.approx(protocol["stage_seconds"])  # the work of the first invocation
+    pieces = rerun["piece_seconds"]  # the data-efficiency models and evaluations, timed by themselves
+    assert set(pieces) == {"train", "evaluate"} and 0 < pieces["train"] + pieces["evaluate"]
+    assert pieces["train"] + pieces["evaluate"] <= protocol["stage_seconds"]["data efficiency"]

@@ -34,16 +34,11 @@ def tiny_regimes(**fields) -> ProtocolConfig:
     )
 
 
-@pytest.mark.parametrize(
-    ("fields", "message"),
-    [
-        ({"regimes": ("expert", "sunny")}, "regime 'sunny' is unknown; use some of expert, "),
-        ({"seeds": (0, EVALUATION_SEED_BASE)}, f"seed {EVALUATION_SEED_BASE} collides with the evaluation seeds"),
-    ],
-)
-def test_bad_regimes_input_is_one_line_and_writes_nothing(tmp_path, fields, message):
+@pytest.mark.parametrize("fields", [{"regimes": ("expert", "sunny")}, {"seeds": (0, EVALUATION_SEED_BASE)}])
+def test_bad_regimes_input_writes_nothing(tmp_path, fields):
+    """The pipeline itself refuses before any stage (the messages: tests/benchmarks/cli/test_bad_input.py)."""
     work, report = tmp_path / "work", tmp_path / "report"
-    with pytest.raises(UserError, match=message):
+    with pytest.raises(UserError):
         Pipeline(replace(tiny_regimes(), **fields), work, report, progress=False).run()
     assert not work.exists() and not report.exists()
 
@@ -51,8 +46,8 @@ def test_bad_regimes_input_is_one_line_and_writes_nothing(tmp_path, fields, mess
 @pytest.mark.parametrize(
     ("regime", "message"),
     [
-        (Regime(DataRegime(episodes=0)), "regime 'r': a data regime needs at least 1 episode, got 0"),
-        (Regime(goal_region=GoalRegion(5.0, 5.0)), "regime 'r': goal region .* leaves no goals inside it"),
+        (Regime(DataRegime(episodes=0)), "at least 1 episode"),
+        (Regime(goal_region=GoalRegion(5.0, 5.0)), "leaves no goals"),
     ],
 )
 def test_empty_regimes_are_refused(regime, message):
@@ -71,7 +66,7 @@ def test_tiny_regimes_run_writes_the_schema(tmp_path):
     work, report = tmp_path / "work", tmp_path / "report"
     page = Pipeline(tiny_regimes(), work, report, progress=False).run()
     result = json.loads((report / "regimes" / "point_mass.json").read_text())
-    assert set(result) == {"task", "rows"} and result["task"] == "point_mass"
+    assert set(result) == {"task", "rows", "machine", "code"} and result["task"] == "point_mass"
     assert [(r["regime"], r["controller"]) for r in result["rows"]] == [
         (regime, controller) for regime in ("expert-10", "kick") for controller in ("policy", "mppi", "oracle")
     ]
@@ -114,17 +109,11 @@ def test_regimes_with_the_same_data_share_models_and_a_rerun_reuses_the_evaluati
         run_regimes("point_mass", names, (0,), tmp_path / "r", replace(base, episodes=1), request, progress=False)
 
 
-@pytest.mark.parametrize(
-    ("fields", "message"),
-    [
-        ({"obs_mode": "voxels"}, "observations 'voxels' are unknown; use state or pixels"),
-        ({"obs_mode": "pixels"}, "the regimes collect state observations only; run them with --obs state"),
-    ],
-)
-def test_observations_a_protocol_cannot_use_are_refused_before_anything_is_written(tmp_path, fields, message):
+@pytest.mark.parametrize("obs_mode", ["voxels", "pixels"])
+def test_observations_a_protocol_cannot_use_are_refused_before_anything_is_written(tmp_path, obs_mode):
     work, report = tmp_path / "work", tmp_path / "report"
-    with pytest.raises(UserError, match=message):
-        Pipeline(replace(tiny_regimes(), **fields), work, report, progress=False).run()
+    with pytest.raises(UserError):
+        Pipeline(replace(tiny_regimes(), obs_mode=obs_mode), work, report, progress=False).run()
     assert not work.exists() and not report.exists()
 
 
@@ -132,7 +121,7 @@ def test_pixels_refuse_the_latent_scored_oracle_in_one_line():
     from actjepa.benchmarks.experiments.preflight import check_protocol
 
     cfg = replace(PROTOCOLS["compare"], task="reacher", obs_mode="pixels")
-    with pytest.raises(UserError, match="oracle\\+cost would render a frame for every imagined step"):
+    with pytest.raises(UserError, match="oracle\\+cost"):
         check_protocol(cfg)
     controllers = tuple(c for c in cfg.eval.controllers if c != "oracle+cost")
     check_protocol(replace(cfg, eval=replace(cfg.eval, controllers=controllers)))

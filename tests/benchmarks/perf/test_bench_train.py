@@ -38,7 +38,7 @@ def test_the_timed_batches_have_the_training_windows_length_and_a_goal_distance(
     from actjepa.world_model.training.config import preset
 
     future = preset("default").window_future(8)
-    assert future == preset("default").rollout_horizon == 32  # the rollout loss, not the chunk, sets the length
+    assert future == preset("default").loss.rollout_horizon == 32  # the rollout loss, not the chunk, sets the length
     batch = _synthetic_batch(np.random.default_rng(0), 4, (8,), 2, 1, future, pixels=False)
     assert set(batch) == {"obs", "actions", "goal_obs", "goal_steps"}  # goal_steps: the value loss runs too
     assert batch["obs"].shape == (4, 1 + 32, 8) and batch["actions"].shape == (4, 32, 2)

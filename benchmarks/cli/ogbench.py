@@ -1,0 +1,68 @@
+"""`actjepa reproduce ogbench`: one OGBench dataset under the official protocol, in one command."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+from actjepa.benchmarks.errors import UserError
+from actjepa.benchmarks.ogbench.suite import OGBenchSuite
+from actjepa.planner import PlannerConfig
+
+
+@dataclass(frozen=True)
+class OGBenchCommand:
+    """Reproduce an OGBench dataset: generate it, train ACT-JEPA and BC per seed, evaluate every controller on
+    the five official tasks, write OUT/DATASET.json (reruns continue where they stopped)."""
+
+    suite: OGBenchSuite = field(default_factory=OGBenchSuite)
+    "The dataset, seeds, training, controllers and evaluation."
+    out: Path = Path("results/ogbench")
+    "Folder of the results file (DATASET.json); docs/results/ogbench holds the README's."
+    force: bool = False
+    "Replace an existing results file (models and kept evaluations are reused either way)."
+    sweep_samples: tuple[int, ...] = ()
+    "Instead of the table: success against these sample counts N for the first planning controller and seed."
+    sweep_horizons: tuple[int, ...] = ()
+    "Instead of the table: success against these planning horizons H for the first planning controller and seed."
+    hidden: ClassVar[dict[type, tuple[str, ...]]] = {PlannerConfig: ("method", "action_low", "action_high")}
+    "Set by each controller's name and by the task's action range, not by options."
+
+    def run(self) -> None:
+        from actjepa.benchmarks.io import ensure_writable, write_json_atomic
+        from actjepa.benchmarks.ogbench.suite import check_suite, run_suite
+
+        check_suite(self.suite)
+        if self.out.exists() and not self.out.is_dir():
+            raise UserError(f"--out {self.out} is a file; pass a folder")
+        if self.sweep_samples or self.sweep_horizons:
+            self._sweeps()
+            return
+        path = self.out / f"{self.suite.dataset}.json"
+        ensure_writable(path, self.force)
+        record = run_suite(self.suite)
+        write_json_atomic(path, record)
+        print(f"wrote {path}")
+
+    def _sweeps(self) -> None:
+        from actjepa.benchmarks.io import ensure_writable, write_json_atomic
+        from actjepa.benchmarks.ogbench.sweeps import sweep, sweep_plot
+
+        planners = [c for c in self.suite.controllers if c.removeprefix("subgoal:") != "policy"]
+        if not planners:
+            raise UserError("a sweep needs a planning controller in --controllers, e.g. --controllers mppi+prior")
+        for swept, values, name in (
+            ("num_samples", self.sweep_samples, "budget"),
+            ("horizon", self.sweep_horizons, "horizon"),
+        ):
+            if not values:
+                continue
+            if min(values) < 1:
+                raise UserError(f"swept values must be at least 1, got {min(values)}")
+            path = self.out / f"{self.suite.dataset}-{name}.json"
+            ensure_writable(path, self.force)
+            result = sweep(self.suite, planners[0], swept, values)
+            write_json_atomic(path, result)
+            sweep_plot(result, path.with_suffix(".png"))
+            print(f"wrote {path}")
