@@ -109,7 +109,12 @@ def _train_request(suite: OGBenchSuite, data: Path, seed: int, baseline: str | N
     from actjepa.envs.ogbench import recipe
 
     rec = recipe(suite.dataset)
-    settings = replace(training_settings(suite, bool(baseline)), seed=seed, device=suite.device, val_fraction=rec.val_episodes / rec.total_episodes)
+    settings = replace(
+        training_settings(suite, bool(baseline)),
+        seed=seed,
+        device=suite.device,
+        val_fraction=rec.val_episodes / rec.total_episodes,
+    )
     name = f"{baseline or 'jepa'}-seed{seed}"
     return TrainRequest(data, suite.folder / name, baseline=baseline, settings=settings)
 
@@ -152,10 +157,12 @@ def waypoint_graph(suite: OGBenchSuite, model: Any, data: Path, seed: int):
 
 
 def kept_run(suite: OGBenchSuite, name: str, seed: int, run, progress: bool) -> dict[str, Any]:
-    """run() -> a run_official record, kept under the suite folder by everything that decides it."""
+    """run() -> a run_official record, kept under the suite folder by everything that decides it: the model's
+    weights (by content, so a retrained model is evaluated again), the evaluation, the planning budget and, for
+    subgoal controllers, the graph's settings."""
+    model_name = f"{'bc' if name.startswith(BC_PREFIX) else 'jepa'}-seed{seed}"
     key = repr((name, seed, suite.dataset, suite.data_seed, suite.evaluation, suite.control,
-                training_settings(suite, name.startswith(BC_PREFIX)),
-                suite.value_scale, suite.rollout_horizon,
+                _weights_digest(suite.folder / model_name),
                 *((suite.subgoals, suite.graph) if name.startswith(SUBGOAL_PREFIX) else ())))  # fmt: skip
     path = suite.folder / "evaluations" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
     saved = json.loads(path.read_text()) if path.is_file() else {}
@@ -165,6 +172,13 @@ def kept_run(suite: OGBenchSuite, name: str, seed: int, run, progress: bool) -> 
     elif progress:
         print(f"{name} seed {seed}: kept evaluation {path}")
     return saved["record"]
+
+
+def _weights_digest(folder: Path) -> str:
+    """sha256 of a trained model's weights file."""
+    from actjepa.world_model.checkpoint import MODEL_FILE
+
+    return hashlib.sha256((folder / MODEL_FILE).read_bytes()).hexdigest()
 
 
 def run_suite(suite: OGBenchSuite, progress: bool = True) -> dict[str, Any]:
