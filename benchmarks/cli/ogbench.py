@@ -26,6 +26,10 @@ class OGBenchCommand:
     "Instead of the table: success against these sample counts N for the first planning controller and seed."
     sweep_horizons: tuple[int, ...] = ()
     "Instead of the table: success against these planning horizons H for the first planning controller and seed."
+    cost_ranking: bool = False
+    """Instead of the table: how well each planning cost (latent L2, learned steps-to-go, steps through the
+    waypoint graph) ranks held-out states by the true steps around the walls, for the first seed's model (maze
+    datasets), written to OUT/DATASET-ranking.json."""
     hidden: ClassVar[dict[type, tuple[str, ...]]] = {PlannerConfig: ("method", "action_low", "action_high")}
     "Set by each controller's name and by the task's action range, not by options."
 
@@ -39,10 +43,26 @@ class OGBenchCommand:
         if self.sweep_samples or self.sweep_horizons:
             self._sweeps()
             return
+        if self.cost_ranking:
+            self._ranking()
+            return
         path = self.out / f"{self.suite.dataset}.json"
         ensure_writable(path, self.force)
         record = run_suite(self.suite)
         write_json_atomic(path, record)
+        print(f"wrote {path}")
+
+    def _ranking(self) -> None:
+        from actjepa.benchmarks.io import ensure_writable, write_json_atomic
+        from actjepa.benchmarks.ogbench.ranking import rank_costs
+        from actjepa.envs.ogbench import recipe
+        from actjepa.envs.ogbench.vec_env import is_maze
+
+        if not is_maze(recipe(self.suite.dataset).env):
+            raise UserError(f"--cost-ranking needs a maze dataset (true steps around walls); got {self.suite.dataset}")
+        path = self.out / f"{self.suite.dataset}-ranking.json"
+        ensure_writable(path, self.force)
+        write_json_atomic(path, rank_costs(self.suite, self.suite.seeds[0]))
         print(f"wrote {path}")
 
     def _sweeps(self) -> None:
