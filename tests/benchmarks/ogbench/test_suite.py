@@ -106,3 +106,14 @@ def test_cost_ranking_compares_each_cost_with_the_true_steps_around_the_walls(ti
     for name in ("latent_l2", "value"):  # every pair has a finite latent distance and learned steps-to-go
         assert ranking[name]["finite_fraction"] == 1.0 and -1.0 <= ranking[name]["spearman"] <= 1.0
     assert 0 <= ranking["far_pairs"] <= 40
+
+
+def test_a_bc_baseline_of_one_action_per_chunk_trains_in_a_folder_of_its_own(tiny_suite):
+    suite, _ = tiny_suite
+    gcbc = replace(suite, controllers=(), baseline_chunk=1)
+    record = run_suite(gcbc, progress=False)
+    assert [row["controller"] for row in record["rows"]] == ["bc:policy"]
+    assert record["protocol"]["baseline_chunk"] == 1
+    info = json.loads((suite.folder / "bc-chunk1-seed0" / "checkpoint.json").read_text())
+    assert info["model_config"]["chunk_len"] == 1
+    assert json.loads((suite.folder / "bc-seed0" / "checkpoint.json").read_text())["model_config"]["chunk_len"] > 1
