@@ -26,12 +26,17 @@ class OGBenchCommand:
     "Instead of the table: success against these sample counts N for the first planning controller and seed."
     sweep_horizons: tuple[int, ...] = ()
     "Instead of the table: success against these planning horizons H for the first planning controller and seed."
+    cost_ranking: bool = False
+    """Instead of the table: how well each planning cost (latent L2, learned steps-to-go, steps through the
+    waypoint graph) ranks held-out states by the true steps around the walls, for the first seed's model (maze
+    datasets), written to OUT/DATASET-ranking.json."""
     hidden: ClassVar[dict[type, tuple[str, ...]]] = {PlannerConfig: ("method", "action_low", "action_high")}
     "Set by each controller's name and by the task's action range, not by options."
 
     def run(self) -> None:
-        from actjepa.benchmarks.io import ensure_writable, write_json_atomic
+        from actjepa.benchmarks.io import ensure_writable
         from actjepa.benchmarks.ogbench.suite import check_suite, run_suite
+        from actjepa.benchmarks.provenance import write_results_json
 
         check_suite(self.suite)
         if self.out.exists() and not self.out.is_dir():
@@ -39,15 +44,33 @@ class OGBenchCommand:
         if self.sweep_samples or self.sweep_horizons:
             self._sweeps()
             return
+        if self.cost_ranking:
+            self._ranking()
+            return
         path = self.out / f"{self.suite.dataset}.json"
         ensure_writable(path, self.force)
         record = run_suite(self.suite)
-        write_json_atomic(path, record)
+        write_results_json(path, record, self.suite.device)
+        print(f"wrote {path}")
+
+    def _ranking(self) -> None:
+        from actjepa.benchmarks.io import ensure_writable
+        from actjepa.benchmarks.ogbench.ranking import rank_costs
+        from actjepa.benchmarks.provenance import write_results_json
+        from actjepa.envs.ogbench import recipe
+        from actjepa.envs.ogbench.vec_env import is_maze
+
+        if not is_maze(recipe(self.suite.dataset).env):
+            raise UserError(f"--cost-ranking needs a maze dataset (true steps around walls); got {self.suite.dataset}")
+        path = self.out / f"{self.suite.dataset}-ranking.json"
+        ensure_writable(path, self.force)
+        write_results_json(path, rank_costs(self.suite, self.suite.seeds[0]), self.suite.device)
         print(f"wrote {path}")
 
     def _sweeps(self) -> None:
-        from actjepa.benchmarks.io import ensure_writable, write_json_atomic
+        from actjepa.benchmarks.io import ensure_writable
         from actjepa.benchmarks.ogbench.sweeps import sweep, sweep_plot
+        from actjepa.benchmarks.provenance import write_results_json
 
         planners = [c for c in self.suite.controllers if c.removeprefix("subgoal:") != "policy"]
         if not planners:
@@ -63,6 +86,6 @@ class OGBenchCommand:
             path = self.out / f"{self.suite.dataset}-{name}.json"
             ensure_writable(path, self.force)
             result = sweep(self.suite, planners[0], swept, values)
-            write_json_atomic(path, result)
+            write_results_json(path, result, self.suite.device)
             sweep_plot(result, path.with_suffix(".png"))
             print(f"wrote {path}")

@@ -74,3 +74,25 @@ def cost_ranking(
             "finite_fraction": float(finite.mean()),
         }
     return out
+
+
+def rank_costs(suite: Any, seed: int, pairs: int = 1000, progress: bool = True) -> dict[str, Any]:
+    """cost_ranking of one training seed's model on the held-out episodes of a maze suite's dataset."""
+    from actjepa.benchmarks.ogbench.suite import ensure_data, trained_model, waypoint_graph
+    from actjepa.envs.dataset import load_dataset, split_episodes
+    from actjepa.envs.ogbench import recipe
+    from actjepa.envs.ogbench.vec_env import make_ogbench_env
+
+    data = ensure_data(suite, progress)
+    model = trained_model(suite, data, seed, None, progress)
+    graph = waypoint_graph(suite, model, data, seed)
+    dataset = load_dataset(data)
+    rec = recipe(suite.dataset)
+    _, held_out = split_episodes(dataset.num_episodes, rec.val_episodes / rec.total_episodes, seed)  # as trained
+    if len(held_out) == 0:
+        from actjepa.benchmarks.errors import UserError
+
+        raise UserError(f"{data} has no held-out episodes to rank costs on; generate more episodes")
+    geodesic = MazeGeodesic(make_ogbench_env(rec.env))
+    result = cost_ranking(model, dataset, held_out, geodesic, graph, suite.subgoals.reach, pairs=pairs, seed=seed)
+    return {"dataset": suite.dataset, "seed": seed, "held_out_episodes": int(len(held_out)), **result}

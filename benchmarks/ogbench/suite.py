@@ -51,6 +51,9 @@ class OGBenchSuite:
     """(final_goal_prob, hindsight_discount) of the BC baseline, otherwise trained as `train` says: goals are
     states drawn uniformly from the rest of the trajectory, as OGBench's GCBC draws them, so that it reproduces the
     published GCBC (a check of the data and protocol)."""
+    baseline_chunk: int | None = None
+    """Actions per chunk of the BC baseline's head (None: the model's default). 1 is OGBench's GCBC exactly, one
+    action per observation: how much of our BC's lead over the published GCBC comes from action chunking."""
     value_scale: float = 100.0
     """Steps per output unit of the learned steps-to-go: OGBench's hindsight goals lie up to 1000 steps away, and
     at the default 16 the value's squared error (about 74 at start) dwarfed the other losses and the gradient clip."""
@@ -104,6 +107,12 @@ def training_settings(suite: OGBenchSuite, baseline: bool) -> TrainSettings:
     return replace(suite.train, final_goal_prob=final, hindsight_discount=discount)
 
 
+def model_folder(suite: OGBenchSuite, seed: int, baseline: str | None) -> str:
+    """Name of a model's run folder under suite.folder: jepa-seed0, bc-seed0, or bc-chunk1-seed0."""
+    chunk = f"-chunk{suite.baseline_chunk}" if baseline and suite.baseline_chunk else ""
+    return f"{baseline or 'jepa'}{chunk}-seed{seed}"
+
+
 def _train_request(suite: OGBenchSuite, data: Path, seed: int, baseline: str | None):
     from actjepa.benchmarks.experiments.training import TrainRequest
     from actjepa.envs.ogbench import recipe
@@ -113,7 +122,7 @@ def _train_request(suite: OGBenchSuite, data: Path, seed: int, baseline: str | N
     settings = training_settings(suite, bool(baseline)).with_changes(
         seed=seed, device=suite.device, val_fraction=held_out
     )
-    name = f"{baseline or 'jepa'}-seed{seed}"
+    name = model_folder(suite, seed, baseline)
     return TrainRequest(data, suite.folder / name, baseline=baseline, settings=settings)
 
 
@@ -124,10 +133,11 @@ def trained_model(suite: OGBenchSuite, data: Path, seed: int, baseline: str | No
 
     request = _train_request(suite, data, seed, baseline)
     started = time.perf_counter()
+    chunk = {"chunk_len": suite.baseline_chunk} if baseline and suite.baseline_chunk else {}
     model = train_or_load(
         request,
         progress=progress,
-        model_overrides={"value_scale": suite.value_scale},
+        model_overrides={"value_scale": suite.value_scale, **chunk},
         train_overrides={"rollout_horizon": suite.rollout_horizon},
     )
     spent = time.perf_counter() - started
@@ -155,10 +165,12 @@ def waypoint_graph(suite: OGBenchSuite, model: Any, data: Path, seed: int):
 
 
 def kept_run(suite: OGBenchSuite, name: str, seed: int, run, progress: bool) -> dict[str, Any]:
-    """run() -> a run_official record, kept under the suite folder by everything that decides it."""
+    """run() -> a run_official record, kept under the suite folder by everything that decides it: the model's
+    weights (by content, so a retrained model is evaluated again), the evaluation, the planning budget and, for
+    subgoal controllers, the graph's settings."""
+    model_name = model_folder(suite, seed, "bc" if name.startswith(BC_PREFIX) else None)
     key = repr((name, seed, suite.dataset, suite.data_seed, suite.evaluation, suite.control,
-                training_settings(suite, name.startswith(BC_PREFIX)),
-                suite.value_scale, suite.rollout_horizon,
+                _weights_digest(suite.folder / model_name),
                 *((suite.subgoals, suite.graph) if name.startswith(SUBGOAL_PREFIX) else ())))  # fmt: skip
     path = suite.folder / "evaluations" / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.json"
     saved = json.loads(path.read_text()) if path.is_file() else {}
@@ -170,19 +182,29 @@ def kept_run(suite: OGBenchSuite, name: str, seed: int, run, progress: bool) -> 
     return saved["record"]
 
 
+def _weights_digest(folder: Path) -> str:
+    """sha256 of a trained model's weights file."""
+    from actjepa.world_model.training.checkpoint import MODEL_FILE
+
+    return hashlib.sha256((folder / MODEL_FILE).read_bytes()).hexdigest()
+
+
 def run_suite(suite: OGBenchSuite, progress: bool = True) -> dict[str, Any]:
     """Train, evaluate and assemble the results record of suite.dataset (not written anywhere)."""
     data = ensure_data(suite, progress)
     rows: dict[str, dict[int, dict]] = {}
     for seed in suite.seeds:
-        model = trained_model(suite, data, seed, None, progress)
-        subgoals = any(c.startswith(SUBGOAL_PREFIX) for c in suite.controllers)
-        graph = waypoint_graph(suite, model, data, seed) if subgoals else None
-        for name, record in _evaluations(suite, model, seed, suite.controllers, "", graph, progress):
-            rows.setdefault(name, {})[seed] = record
+        if suite.controllers:
+            model = trained_model(suite, data, seed, None, progress)
+            subgoals = any(c.startswith(SUBGOAL_PREFIX) for c in suite.controllers)
+            graph = waypoint_graph(suite, model, data, seed) if subgoals else None
+            for name, record in _evaluations(suite, model, seed, suite.controllers, "", graph, progress):
+                rows.setdefault(name, {})[seed] = record
         if suite.baseline_controllers:
             bc = trained_model(suite, data, seed, "bc", progress)
-            for name, record in _evaluations(suite, bc, seed, suite.baseline_controllers, BC_PREFIX, None, progress):
+            bc_suite = replace(suite, control=replace(suite.control, replan_every=min(suite.control.replan_every,
+                                                                                      bc.cfg.chunk_len)))  # fmt: skip
+            for name, record in _evaluations(bc_suite, bc, seed, suite.baseline_controllers, BC_PREFIX, None, progress):
                 rows.setdefault(name, {})[seed] = record
     table = [controller_row(name, records) for name, records in rows.items()]
     return results_record(suite.dataset, _protocol(suite), table, {"training": _training_record(suite, data)})
@@ -212,6 +234,7 @@ def _protocol(suite: OGBenchSuite) -> dict[str, Any]:
         "termination": "at success or the environment's time limit; solved = success at some step",
         "budget": {k: getattr(suite.control.planner, k) for k in ("num_samples", "horizon", "iterations")},
         "replan_every": suite.control.replan_every,
+        "baseline_chunk": suite.baseline_chunk,
         "subgoals": {"reach": suite.subgoals.reach, "every": suite.subgoals.every, "waypoints": suite.graph.waypoints},
     }
 
@@ -239,6 +262,10 @@ def check_suite(suite: OGBenchSuite) -> None:
     unknown = [n for n in names if n.removeprefix(SUBGOAL_PREFIX) not in CONTROLLER_NAMES or "oracle" in n]
     if unknown:
         raise UserError(f"unknown controller {unknown[0]!r} for OGBench; use policy, cem, mppi (+prior), subgoal:<one>")
+    if not names:
+        raise UserError("--controllers and --baseline-controllers are both empty; name at least one controller")
+    if suite.baseline_chunk is not None and suite.baseline_chunk < 1:
+        raise UserError(f"--baseline-chunk must be at least 1, got {suite.baseline_chunk}")
     if not suite.seeds or any(not 0 <= s < EVALUATION_SEED_BASE for s in suite.seeds):
         raise UserError(f"--seeds must be one or more training seeds in [0, 2**31), got {list(suite.seeds)}")
     if suite.evaluation.split not in ("test", "validation") or suite.evaluation.episodes_per_task < 1:

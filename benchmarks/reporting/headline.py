@@ -1,8 +1,8 @@
 """The README's headline table: one row per task and question, each answer drawn from its results file.
 
 Each row names a results file of the folder; its answer is a function of that file, and its link points at the
-file's section of the results page. A row whose file is missing says "not run yet" (the OGBench row until its
-results land). To add a row, add a `HeadlineRow` to HEADLINE_ROWS.
+file's section of the results page. A row whose file is missing says "not run yet" and links to its group's
+section. To add a row, add a `HeadlineRow` to HEADLINE_ROWS.
 """
 
 from __future__ import annotations
@@ -12,7 +12,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from actjepa.benchmarks.ogbench.published import PUBLISHED
+from actjepa.benchmarks.reporting.ogbench import ogbench_answer
 from actjepa.benchmarks.reporting.tables import pct
+
+OGBENCH_DATASETS = tuple(PUBLISHED)
+"OGBench datasets the headline reports, one row each: those with published numbers."
 
 CONTROLLER_ORDER = ("mppi+prior", "policy", "mppi", "oracle", "bc:policy", "zero", "random")
 "Controllers a controllers row names, in this order, where its file has them."
@@ -99,7 +104,10 @@ HEADLINE_ROWS = (
     HeadlineRow("maze", "when planning beats the policy (data regimes)", "regimes/maze.json", regimes_answer),
     HeadlineRow("reacher", "data efficiency", "efficiency/data_efficiency.json", efficiency_answer),
     HeadlineRow("push", "data efficiency", "efficiency-push/data_efficiency.json", efficiency_answer),
-    HeadlineRow("OGBench", "the official protocol", "ogbench", controllers_answer),
+    *(
+        HeadlineRow("OGBench", f"{name} (official protocol)", f"ogbench/{name}.json", ogbench_answer)
+        for name in OGBENCH_DATASETS
+    ),
     HeadlineRow("reacher", "from 64x64 pixels (3000 steps)", "pixels-default/results.json", controllers_answer),
     HeadlineRow("planner", "speed on the CPU", "bench_planner.json", planner_speed_answer),
     HeadlineRow("planner", "speed on a GPU", "gpu/bench_planner.json", planner_speed_answer),
@@ -117,7 +125,7 @@ def headline_markdown(folder: Path, page: str, anchors: dict[Path, str]) -> str:
             answer = row.answer(json.loads(path.read_text()), path.parent)
             anchor = anchors.get(path, "")
         else:
-            answer, anchor = "not run yet", anchors.get(Path(row.file), "")
+            answer, anchor = "not run yet", anchors.get(Path(row.file), anchors.get(Path(row.file).parent, ""))
         link = f"[{Path(row.file).parent.as_posix() if '/' in row.file else 'results'}]({page}#{anchor})"
         lines.append(f"| {row.task} | {row.question} | {answer} | {link} |")
     return "\n".join(lines)

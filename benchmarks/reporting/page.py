@@ -107,17 +107,27 @@ def _regimes(folder: Path, prefix: str) -> list[Section]:
     return found
 
 
-FOLDER_SECTIONS: dict[str, Callable[[Path, str], list[Section]]] = {"regimes": _regimes}
+def _ogbench(folder: Path, prefix: str) -> list[Section]:
+    from actjepa.benchmarks.reporting.ogbench import file_lines
+
+    found = []
+    for path in sorted(folder.glob("*.json"), key=lambda p: ("-" in p.stem.removesuffix("-v0"), p.name)):
+        result = read_results(path)
+        found.append(Section("ogbench", _render(path, lambda r: file_lines(r, prefix), result), path, result))
+    return found
+
+
+FOLDER_SECTIONS: dict[str, Callable[[Path, str], list[Section]]] = {"regimes": _regimes, "ogbench": _ogbench}
 "Subfolders drawn by a function of their own: folder name -> (folder, figure prefix) -> sections."
 
 PENDING: dict[str, tuple[str, str]] = {
     "ogbench": (
         "ogbench",
-        "Not run yet. Its results will be drawn here from `ogbench/*.json` in this folder once the official-protocol "
-        "runs land (a section function registered in `benchmarks/reporting/page.py`, `FOLDER_SECTIONS`).",
+        "Not run yet. `actjepa reproduce ogbench --dataset NAME --out docs/results/ogbench` writes a dataset's "
+        "results into `ogbench/` in this folder, and they are drawn here.",
     ),
 }
-"Slots of results that have not landed: subfolder -> (group, text); shown while the folder has no section function."
+"Slots of results that have not landed: subfolder -> (group, text); shown while the subfolder holds no results."
 
 
 SCHEMA_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, ZeroDivisionError)
@@ -176,7 +186,7 @@ def plan(folder: Path, prefix: str = "", pending: bool = False) -> list[Section]
         found += handler(sub, sub_prefix) if handler else folder_sections(sub, sub_prefix, top=False)
     if pending:
         for name, (group, text) in PENDING.items():
-            if name not in FOLDER_SECTIONS:
+            if not any((folder / name).glob("*.json")):
                 found.append(Section(group, [text, ""]))
     order = list(GROUPS)
     return sorted(found, key=lambda s: order.index(s.group))

@@ -95,7 +95,8 @@ def anchors(sections: list[Section]) -> dict[Path, str]:
     found: dict[Path, str] = {}
     group = None
     for section in sections:
-        headings = [f"## {GROUPS[section.group]}"] if section.group != group else []
+        starts_group = section.group != group
+        headings = [f"## {GROUPS[section.group]}"] if starts_group else []
         group = section.group
         headings += [line for line in section.lines if line.startswith("#")]
         for index, line in enumerate(headings):
@@ -105,7 +106,7 @@ def anchors(sections: list[Section]) -> dict[Path, str]:
             slug = slug if count == 0 else f"{slug}-{count}"
             if section.source is not None and line.startswith("### ") and section.source not in found:
                 found[section.source] = slug
-            elif section.source is None and index == 0:
+            elif index == 0 and (section.source is None or starts_group):  # the group's heading
                 found.setdefault(Path(section.group), slug)
     return found
 

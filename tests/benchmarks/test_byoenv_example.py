@@ -25,7 +25,7 @@ PREFIX = "ACTJEPA_TASK_MODULES=my_tasks actjepa "
 SMALLER = {
     "tasks": [],
     "collect": ["--episodes", "30", "--no-progress"],
-    "train": ["--steps", "150", "--batch-size", "64", "--no-progress"],
+    "train": ["--steps", "40", "--batch-size", "64", "--no-progress"],
     "eval": ["--episodes", "8", "--num-samples", "64", "--horizon", "8", "--iterations", "2"],
 }
 

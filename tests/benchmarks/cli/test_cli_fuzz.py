@@ -196,8 +196,8 @@ def command_lines(draw, options: dict[str, dict[str, bool]], commands: tuple[str
     return argv
 
 
-def _fuzz(commands: tuple[str, ...]):
-    @FUZZ
+def _fuzz(commands: tuple[str, ...], examples: int = FUZZ.max_examples):
+    @settings(FUZZ, max_examples=examples)
     @given(data=st.data())
     def run(world, data):
         root, options = world
@@ -212,4 +212,4 @@ test_fuzz_eval = _fuzz(("eval",))
 test_fuzz_collect_and_tasks = _fuzz(("collect", "tasks"))
 test_fuzz_report = _fuzz(("report",))
 test_fuzz_protocols = _fuzz(("demo", "reproduce"))
-test_fuzz_bench = _fuzz(("bench planner", "bench train"))
+test_fuzz_bench = _fuzz(("bench planner", "bench train"), examples=25)  # its examples are the slowest

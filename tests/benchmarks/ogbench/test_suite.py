@@ -33,7 +33,7 @@ def tiny_suite(tmp_path_factory):
         workdir=root / "runs",
         data_dir=root / "data",
     )
-    generate(GenerateConfig(DATASET, suite.data_path(), seed=0, episodes=3, progress=False))
+    generate(GenerateConfig(DATASET, suite.data_path(), seed=0, episodes=6, progress=False))  # 6: one held out
     return suite, run_suite(suite, progress=False)
 
 
@@ -73,6 +73,7 @@ def test_a_rerun_reuses_models_graphs_and_evaluations(tiny_suite, monkeypatch):
         (["--dataset", "antmaze-large-navigate-v0"], "unknown OGBench dataset"),
         (["--dataset", DATASET, "--controllers", "oracle"], "unknown controller"),
         (["--dataset", DATASET, "--seeds", "-1"], "--seeds"),
+        (["--dataset", "cube-single-play-v0", "--cost-ranking"], "maze dataset"),
     ],
 )
 def test_bad_requests_end_in_one_line(args, word, capsys, tmp_path):
@@ -93,3 +94,26 @@ def test_a_data_file_of_another_recipe_is_refused(tiny_suite, capsys, tmp_path):
               "--out", str(tmp_path / "o")])  # fmt: skip
     err = capsys.readouterr().err.strip()
     assert "another recipe" in err and len(err.splitlines()) == 1 and not (tmp_path / "o").exists()
+
+
+def test_cost_ranking_compares_each_cost_with_the_true_steps_around_the_walls(tiny_suite):
+    from actjepa.benchmarks.ogbench.ranking import rank_costs
+
+    suite, _ = tiny_suite
+    ranking = rank_costs(suite, seed=0, pairs=40, progress=False)
+    assert ranking["dataset"] == DATASET and ranking["pairs"] == 40 and ranking["held_out_episodes"] >= 1
+    assert set(ranking) >= {"latent_l2", "value", "graph"}
+    for name in ("latent_l2", "value"):  # every pair has a finite latent distance and learned steps-to-go
+        assert ranking[name]["finite_fraction"] == 1.0 and -1.0 <= ranking[name]["spearman"] <= 1.0
+    assert 0 <= ranking["far_pairs"] <= 40
+
+
+def test_a_bc_baseline_of_one_action_per_chunk_trains_in_a_folder_of_its_own(tiny_suite):
+    suite, _ = tiny_suite
+    gcbc = replace(suite, controllers=(), baseline_chunk=1)
+    record = run_suite(gcbc, progress=False)
+    assert [row["controller"] for row in record["rows"]] == ["bc:policy"]
+    assert record["protocol"]["baseline_chunk"] == 1
+    info = json.loads((suite.folder / "bc-chunk1-seed0" / "checkpoint.json").read_text())
+    assert info["model_config"]["chunk_len"] == 1
+    assert json.loads((suite.folder / "bc-seed0" / "checkpoint.json").read_text())["model_config"]["chunk_len"] > 1

@@ -83,7 +83,7 @@ def test_the_headline_links_each_row_to_its_section_and_says_what_has_not_run(tm
     assert "`mppi+prior` 90.0%, `policy` 80.0%, `zero` 0.0% (10 test episodes per seed, 3 training seeds)" in row
     assert row.endswith("[push](results.md#controllers-on-push) |")
     ogbench = next(line for line in table.splitlines() if line.startswith("| OGBench"))
-    assert "| not run yet | [results](results.md#ogbench-official-protocol) |" in ogbench
+    assert ogbench.endswith("| not run yet | [ogbench](results.md#ogbench-official-protocol) |")
     assert "## OGBench (official protocol)\n\nNot run yet." in report.results_markdown(folder, pending=True)
     assert "OGBench" not in report.results_markdown(folder)  # a protocol run's own page has no slots
 
@@ -93,4 +93,8 @@ def test_github_anchors_number_repeated_headings():
     assert report.github_anchor("Controllers on reacher ('demo' preset, 1 training seed)") == (
         "controllers-on-reacher-demo-preset-1-training-seed"
     )
-    assert report.anchors(sections) == {Path("a.json"): "same", Path("b.json"): "same-1"}
+    assert report.anchors(sections) == {
+        Path("quality"): "model-quality-open-loop-prediction-and-goal-calibration",  # the group's heading
+        Path("a.json"): "same",
+        Path("b.json"): "same-1",
+    }
