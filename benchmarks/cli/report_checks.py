@@ -45,7 +45,7 @@ def _message(exc) -> str:
 
 def check_readme(path: Path) -> None:
     """--readme is an existing, writable text file with the markers of at least one generated block."""
-    from actjepa.benchmarks.reporting.report import HEADLINE_BEGIN, HEADLINE_END, RESULTS_BEGIN, RESULTS_END
+    from actjepa.benchmarks.reporting.report import BLOCKS, HEADLINE_BEGIN, HEADLINE_END, RESULTS_BEGIN, RESULTS_END
 
     guards.check_input_file(path, "--readme")
     guards.check_output_file(path, force=True, flag="--readme")
@@ -53,8 +53,7 @@ def check_readme(path: Path) -> None:
         text = path.read_text()
     except UnicodeDecodeError:
         raise UserError(f"--readme {path} is not UTF-8 text; pass a Markdown file") from None
-    blocks = ((RESULTS_BEGIN, RESULTS_END), (HEADLINE_BEGIN, HEADLINE_END))
-    if not any(begin in text and end in text for begin, end in blocks):
+    if not any(begin in text and end in text for begin, end in BLOCKS):
         raise UserError(
             f"--readme {path} has no results markers; add the lines {RESULTS_BEGIN} and "
             f"{RESULTS_END} where the tables belong (or the headline markers {HEADLINE_BEGIN} and {HEADLINE_END})"

@@ -51,10 +51,10 @@ def dataset_table(record: dict) -> list[str]:
 DIFFERENCES = (
     "What differs from the paper's protocol: the datasets are regenerated here from OGBench's recipes (the "
     "published files cannot be downloaded on these machines), seeded, at the published sizes; each model trains "
-    "for the steps listed below on 2 CPU cores, where OGBench's methods train for 1M steps; 3 training seeds, "
-    "where OGBench uses 8; subgoal controllers plan through waypoints drawn from the training data's states."
+    "for the steps listed above on 2 CPU cores, where OGBench's methods train for 1M steps; {seeds} training "
+    "seed{s}, where OGBench uses 8; subgoal controllers plan through waypoints drawn from the training data's states."
 )
-"The protocol's departures from OGBench's, stated under every dataset table."
+"The protocol's departures from OGBench's, stated under every dataset table ({seeds}: this table's seed count)."
 
 
 def _notes(record: dict, rows: dict) -> list[str]:
@@ -87,7 +87,8 @@ def _notes(record: dict, rows: dict) -> list[str]:
             for k, v in models.items()
         )
         notes.append(f"- training: {times}.")
-    return [*notes, f"- {DIFFERENCES}"]
+    seeds = len(p["seeds"])
+    return [*notes, "- " + DIFFERENCES.format(seeds=seeds, s="s" if seeds > 1 else "")]
 
 
 def sweep_table(result: dict, figure_prefix: str = "") -> list[str]:
@@ -129,6 +130,15 @@ def ranking_table(result: dict) -> list[str]:
     return lines
 
 
+def file_order(path: Path) -> tuple[int, str]:
+    """Dataset files in the order of the published table, each before its sweeps and rankings."""
+    from actjepa.benchmarks.ogbench.published import PUBLISHED
+
+    names = list(PUBLISHED)
+    dataset = next((n for n in names if path.stem.startswith(n)), None)
+    return (names.index(dataset) if dataset else len(names), path.stem)
+
+
 def file_lines(record: dict, figure_prefix: str = "") -> list[str]:
     """The section of one OGBench results file: a dataset table, a sweep or a cost ranking."""
     if "swept" in record:
@@ -140,7 +150,7 @@ def file_lines(record: dict, figure_prefix: str = "") -> list[str]:
 
 def ogbench_section(folder: Path, figure_prefix: str = "") -> list[str]:
     """Every OGBench file of `folder` in one list of lines: dataset tables first, then sweeps and rankings."""
-    records = [json.loads(f.read_text()) for f in sorted(Path(folder).glob("*.json"))]
+    records = [json.loads(f.read_text()) for f in sorted(Path(folder).glob("*.json"), key=file_order)]
     ordered = sorted(records, key=lambda r: "swept" in r or "latent_l2" in r)
     return [line for record in ordered for line in (*file_lines(record, figure_prefix), "")]
 

@@ -108,10 +108,10 @@ def _regimes(folder: Path, prefix: str) -> list[Section]:
 
 
 def _ogbench(folder: Path, prefix: str) -> list[Section]:
-    from actjepa.benchmarks.reporting.ogbench import file_lines
+    from actjepa.benchmarks.reporting.ogbench import file_lines, file_order
 
     found = []
-    for path in sorted(folder.glob("*.json"), key=lambda p: ("-" in p.stem.removesuffix("-v0"), p.name)):
+    for path in sorted(folder.glob("*.json"), key=file_order):
         result = read_results(path)
         found.append(Section("ogbench", _render(path, lambda r: file_lines(r, prefix), result), path, result))
     return found

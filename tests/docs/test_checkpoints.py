@@ -18,8 +18,10 @@ from actjepa.benchmarks.evaluation.run import evaluate
 from actjepa.world_model import load_model
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-CHECKPOINTS = {"reacher": "results.json", "maze": "maze/results.json", "push": "push/results.json"}
-"Shipped checkpoint (docs/checkpoints/TASK) -> the results file of its table (under docs/results)."
+CHECKPOINTS = {"reacher": "results.json"}
+"""Shipped checkpoint (docs/checkpoints/TASK) -> the results file of its table (under docs/results). Maze and push
+are not shipped yet: their tables were made before results kept each episode's outcome, so a checkpoint could not
+be checked against them."""
 EPISODES = 4
 "Test episodes evaluated per checkpoint and controller (the table's first ones)."
 CONTROLLERS = ("policy", "mppi+prior")
@@ -41,3 +43,8 @@ def test_a_shipped_checkpoint_reproduces_its_tables_seed_0_episodes(task):
         mine = got["controllers"][name]["per_episode"]
         assert mine["seed"] == expected["seed"] and mine["success"] == expected["success"], name
         np.testing.assert_allclose(mine["final_distance"], expected["final_distance"], atol=DISTANCE_TOLERANCE)
+
+
+def test_every_shipped_checkpoint_is_checked():
+    shipped = sorted(p.name for p in (DOCS / "checkpoints").iterdir() if p.is_dir())
+    assert shipped == sorted(CHECKPOINTS)

@@ -15,14 +15,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs"
-GENERATED = re.compile(r"<!-- (results|headline):begin.*?<!-- \1:end -->", re.DOTALL)
+GENERATED = re.compile(r"<!-- (results|headline|ogbench):begin.*?<!-- \1:end -->", re.DOTALL)
 FENCED = re.compile(r"^```.*?^```", re.DOTALL | re.MULTILINE)
 NUMBER = r"\d+(?:\.\d+)?"
 QUOTED = re.compile(
     rf"(?<![\w.\-/])({NUMBER}(?:\s*(?:-|–|/| to )\s*{NUMBER})*)\s*(%|ms\b|s\b|min\b|minutes\b|h\b|hours\b)"
 )
 UNIT_SOURCES = {
-    "%": ((r"", 100.0, True), (r"percent|pct", 1.0, False)),
+    "%": (
+        (r"", 100.0, True),
+        (r"percent|pct|ogbench/.*(success|per_seed|per_task|published)", 1.0, False),  # OGBench files hold percents
+    ),
     "ms": ((r"ms|millisecond", 1.0, False), (r"second", 1000.0, False)),
     "s": ((r"second|compile", 1.0, False), (r"ms|millisecond", 0.001, False)),
     "min": ((r"second", 1 / 60, False), (r"minute", 1.0, False)),
