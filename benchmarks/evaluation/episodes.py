@@ -62,6 +62,15 @@ def to_tensor(array: np.ndarray, device: torch.device | str) -> torch.Tensor:
     return tensor.to(device)
 
 
+def _timed_action(controller, observation: np.ndarray, device: torch.device | str) -> tuple[np.ndarray, float]:
+    """The controller's actions (B, A) as float64 for observations (B, *obs), and the milliseconds it took."""
+    start = time.perf_counter()
+    action = controller.act(to_tensor(observation, device))
+    if isinstance(action, torch.Tensor):
+        action = action.detach().cpu().numpy()
+    return np.asarray(action, dtype=np.float64), (time.perf_counter() - start) * 1e3
+
+
 def run_episodes(
     env,
     controller,
@@ -98,12 +107,8 @@ def run_episodes(
     timings: list[float] = []
     info: dict = {}
     for t in range(steps):
-        start = time.perf_counter()
-        action = controller.act(to_tensor(obs["observation"], device))
-        if isinstance(action, torch.Tensor):
-            action = action.detach().cpu().numpy()
-        timings.append((time.perf_counter() - start) * 1e3)
-        action = np.asarray(action, dtype=np.float64)
+        action, ms = _timed_action(controller, obs["observation"], device)
+        timings.append(ms)
         if perturbed is not None:
             action = perturbed.before_step(t, action)
         obs, _, _, _, info = env.step(action)
