@@ -140,6 +140,11 @@ def train_on_dataset(
     cfg = s.config.with_changes(**(train_overrides or {}))
     obs_mode = dataset.meta["obs_mode"]
     model_cfg = _model_config(dataset, request, model_overrides)
+    if cfg.optim.batch_size % cfg.optim.runs_for(obs_mode):
+        raise UserError(
+            f"--batch-size {cfg.optim.batch_size} is not a multiple of the {cfg.optim.runs_for(obs_mode)} windows per "
+            "run that a pixel model draws by default; pass a multiple of it, or --windows-per-run 1"
+        )
     sampler = WindowSampler(
         dataset,
         model_cfg.context_len,
@@ -149,6 +154,7 @@ def train_on_dataset(
         final_goal_prob=s.final_goal_prob,
         task_goal_prob=s.task_goal_prob,
         hindsight_discount=s.hindsight_discount,
+        windows_per_run=cfg.optim.runs_for(obs_mode),
     )
     stats = normalization_stats(dataset, episodes=train_idx)
     heldout = (lambda: (dataset.observations[val_idx], dataset.actions[val_idx])) if val_idx.size else None
@@ -187,17 +193,27 @@ def _split(dataset, request: TrainRequest) -> tuple[np.ndarray, np.ndarray]:
 
 def _model_config(dataset, request: TrainRequest, overrides: dict | None):
     """The model's architecture for this dataset (shapes, observation mode) and request."""
-    from actjepa.world_model import ModelConfig
-
-    obs_mode = dataset.meta["obs_mode"]
-    return ModelConfig(
-        obs_shape=tuple(dataset.observations.shape[2:]),
-        action_dim=int(dataset.actions.shape[-1]),
-        obs_mode=obs_mode,
-        context_len=3 if obs_mode == "pixels" else 1,
+    return model_config_for(
+        tuple(dataset.observations.shape[2:]),
+        int(dataset.actions.shape[-1]),
+        dataset.meta["obs_mode"],
         regularizer=request.settings.regularizer,
         baseline=request.baseline or "none",
         **(overrides or {}),
+    )
+
+
+PIXEL_CONTEXT_LEN = 3
+"Frames a pixel model's encoder reads (one frame shows no velocity; state vectors hold it, so they read one)."
+
+
+def model_config_for(obs_shape: tuple[int, ...], action_dim: int, obs_mode: str, **fields):
+    """The ModelConfig that training builds for observations of this shape and mode (fields replace its values)."""
+    from actjepa.world_model import ModelConfig
+
+    context_len = PIXEL_CONTEXT_LEN if obs_mode == "pixels" else 1
+    return ModelConfig(
+        **{"obs_shape": obs_shape, "action_dim": action_dim, "obs_mode": obs_mode, "context_len": context_len, **fields}
     )
 
 

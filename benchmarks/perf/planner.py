@@ -61,25 +61,53 @@ class PlannerBenchConfig:
     "(N, H, iterations) of one more setting, timed at B=1 after the sweeps: a GPU's working point."
     sweeps: bool = True
     "Sweep N, H and B one at a time from the default budget (off: time the default and the large budget only)."
+    pixels: bool = True
+    """Also time one plan at the default budget and B=1 with an untrained reacher model of the default pixel size
+    (its k current 64x64 frames encoded in every plan), beside the state model's plan of the same setting."""
     force: bool = False
     "Overwrite an existing --out file."
 
 
-def default_model(device: str) -> tuple[Any, dict]:
-    """An untrained ActJepa of the default size for reacher (planning cost does not depend on training)."""
+PIXEL_TARGET_RATIO = 1.2
+"A pixel plan at the default budget and B=1 takes at most this many times a state plan's time (same run)."
+
+
+def default_model(device: str, pixels: bool = False) -> tuple[Any, dict]:
+    """An untrained ActJepa of the default size for reacher, on its state vectors or on 64x64 frames as training
+    builds it (planning cost does not depend on training)."""
     from actjepa import envs
-    from actjepa.world_model import ActJepa, ModelConfig
+    from actjepa.benchmarks.experiments.training import model_config_for
+    from actjepa.world_model import ActJepa
 
     spec = envs.task_spec("reacher")
-    stat_len = spec.obs_shape[0]
+    obs_shape = (64, 64, 3) if pixels else spec.obs_shape
+    stat_len = 3 if pixels else spec.obs_shape[0]
     stats = {
-        "obs_mean": np.zeros(stat_len),
-        "obs_std": np.ones(stat_len),
+        "obs_mean": np.full(stat_len, 0.5 if pixels else 0.0),
+        "obs_std": np.full(stat_len, 0.25 if pixels else 1.0),
         "action_mean": np.zeros(spec.action_dim),
         "action_std": np.ones(spec.action_dim),
     }
-    cfg = ModelConfig(obs_shape=spec.obs_shape, action_dim=spec.action_dim)
+    cfg = model_config_for(obs_shape, spec.action_dim, "pixels" if pixels else "state")
     return ActJepa(cfg, stats).to(device).eval(), {"task": "reacher", "model_config": cfg.to_dict(), "trained": False}
+
+
+def pixel_row(cfg: PlannerBenchConfig, rows: list[dict], timed_modes: tuple[str, ...]) -> dict[str, Any]:
+    """The default-pixel model's plan at the default budget and B=1, per mode, and its time over the state
+    model's plan of that setting in this run (rows)."""
+    model, info = default_model(cfg.device, pixels=True)
+    setting = (*DEFAULT_BUDGET, 1)
+    work = arithmetic(model, setting, cfg)
+    results = [measure(model, setting, mode, cfg, work) for mode in timed_modes]
+    state = {r["mode"]: r for r in rows if (r["num_samples"], r["horizon"], r["iterations"], r["batch"]) == setting}
+    ratio = {r["mode"]: r["plan_ms"]["median"] / state[r["mode"]]["plan_ms"]["median"] for r in results}
+    return {
+        "model": info,
+        "results": results,
+        "ratio_to_state_plan": ratio,
+        "target_ratio": PIXEL_TARGET_RATIO,
+        "met": all(value <= PIXEL_TARGET_RATIO for value in ratio.values()),
+    }
 
 
 def load(cfg: PlannerBenchConfig) -> tuple[Any, dict]:
@@ -226,7 +254,12 @@ def run(cfg: PlannerBenchConfig) -> dict[str, Any]:
         "targets": scaling.targets(rows, DEFAULT_BUDGET, TARGET_MS_PER_PLAN, TARGET_MATMUL_RATIO),
         "large_budget": scaling.at_budget(rows, cfg.large_budget),
     }
+    if cfg.pixels:
+        payload["pixels"] = pixel_row(cfg, rows, timed_modes)
     print(scaling.format_table(rows))
+    if cfg.pixels:
+        ratios = ", ".join(f"{m} {r:.2f}x" for m, r in payload["pixels"]["ratio_to_state_plan"].items())
+        print(f"pixel plan at N={DEFAULT_BUDGET[0]} H={DEFAULT_BUDGET[1]} B=1 over the state plan: {ratios}")
     print(scaling.summary_line(payload))
     write_results_json(cfg.out, payload, cfg.device)
     scaling.plot(payload, cfg.out.with_suffix(".png"))

@@ -44,7 +44,8 @@ class TrainBenchConfig:
     nproc_per_node: int = 1
     "Also time ACT-JEPA on this many local processes (one more row; 1 adds none). The batch must divide."
     pixels: bool = True
-    "Also time ACT-JEPA on 64x64 RGB frames (the pixel encoder; one more row)."
+    """Also time ACT-JEPA on 64x64 RGB frames: the pixel step as it was, then with each cost cut added in turn up
+    to the defaults (PIXEL_STEPS; four more rows)."""
 
 
 PIXEL_SHAPE = (64, 64, 3)
@@ -58,22 +59,52 @@ def _synthetic_obs(rng: np.random.Generator, shape: tuple[int, ...], pixels: boo
 
 
 def _synthetic_batch(
-    rng: np.random.Generator, size: int, obs_shape: tuple[int, ...], action_dim: int, k: int, c: int, pixels: bool
+    rng: np.random.Generator,
+    size: int,
+    obs_shape: tuple[int, ...],
+    action_dim: int,
+    k: int,
+    c: int,
+    pixels: bool,
+    run: int = 1,
 ) -> dict[str, torch.Tensor]:
-    """A batch of the training sampler's form: k context and c future steps, a goal and its distance."""
+    """A batch of the training sampler's form: runs of `run` windows of k context and c future steps, a goal and
+    its distance per window."""
+    runs, length = size // run, k + c + run - 1
     return {
-        "obs": _synthetic_obs(rng, (size, k + c, *obs_shape), pixels),
-        "actions": torch.as_tensor(rng.uniform(-1, 1, (size, k + c - 1, action_dim)).astype(np.float32)),
+        "obs": _synthetic_obs(rng, (runs, length, *obs_shape), pixels),
+        "actions": torch.as_tensor(rng.uniform(-1, 1, (runs, length - 1, action_dim)).astype(np.float32)),
         "goal_obs": _synthetic_obs(rng, (size, *obs_shape), pixels),
         "goal_steps": torch.as_tensor(rng.integers(1, 100, size)),
     }
 
 
-def measure(baseline: str, cfg: TrainBenchConfig, shard: Shard | None = None, pixels: bool = False) -> dict[str, Any]:
+PIXEL_STEPS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "act-jepa on 64x64 pixels, previous step": (
+        {"pixel_encoder": "strided", "cnn_channels": 32},
+        {"windows_per_run": 1, "target_stride": 1},
+    ),
+    "act-jepa on 64x64 pixels, + patch CNN": ({}, {"windows_per_run": 1, "target_stride": 1}),
+    "act-jepa on 64x64 pixels, + runs of windows": ({}, {"target_stride": 1}),
+    "act-jepa on 64x64 pixels": ({}, {}),
+}
+"""The pixel step as it was (four-layer CNN of 32 channels, every window on its own, a target at every step),
+then with each cost cut added in turn up to today's defaults: model and training fields by name, timed in one
+run so that the rows compare on one machine (docs/pixels.md)."""
+
+
+def measure(
+    baseline: str,
+    cfg: TrainBenchConfig,
+    shard: Shard | None = None,
+    pixels: bool = False,
+    changes: tuple[dict[str, Any], dict[str, Any]] = ({}, {}),
+) -> dict[str, Any]:
     """Steps per second of one model kind at the default sizes (on this rank's share of each batch), on
-    reacher's state vectors or on 64x64 frames."""
+    reacher's state vectors or on 64x64 frames; `changes` replaces model and training fields by name."""
+    from actjepa.benchmarks.experiments.training import model_config_for
     from actjepa.envs import task_spec
-    from actjepa.world_model import ActJepa, ModelConfig
+    from actjepa.world_model import ActJepa
     from actjepa.world_model.training.config import preset
     from actjepa.world_model.training.distributed import SINGLE
     from actjepa.world_model.training.run_start import data_parallel, has_unused_parameters
@@ -82,11 +113,10 @@ def measure(baseline: str, cfg: TrainBenchConfig, shard: Shard | None = None, pi
     shard = shard or SINGLE
 
     spec = task_spec("reacher")
-    tcfg = preset("default", device=cfg.device, batch_size=cfg.batch_size, steps=cfg.steps + 3)
+    tcfg = preset("default", device=cfg.device, batch_size=cfg.batch_size, steps=cfg.steps + 3, **changes[1])
     obs_shape = PIXEL_SHAPE if pixels else spec.obs_shape
-    mcfg = ModelConfig(
-        obs_shape=obs_shape, action_dim=spec.action_dim, baseline=baseline, obs_mode="pixels" if pixels else "state"
-    )
+    obs_mode = "pixels" if pixels else "state"
+    mcfg = model_config_for(obs_shape, spec.action_dim, obs_mode, baseline=baseline, **changes[0])
     stat_len = 3 if pixels else spec.obs_shape[0]
     stats = {
         "obs_mean": np.full(stat_len, 0.5 if pixels else 0.0, np.float32),
@@ -100,7 +130,8 @@ def measure(baseline: str, cfg: TrainBenchConfig, shard: Shard | None = None, pi
     optimizer = make_optimizer(model, tcfg)
     generator = torch.Generator().manual_seed(0)
     rng = np.random.default_rng(0)
-    shapes = (obs_shape, spec.action_dim, mcfg.context_len, tcfg.window_future(mcfg.chunk_len), pixels)
+    future = tcfg.window_future(mcfg.chunk_len)
+    shapes = (obs_shape, spec.action_dim, mcfg.context_len, future, pixels, tcfg.optim.runs_for(obs_mode))
     global_batches = [_synthetic_batch(rng, tcfg.optim.batch_size, *shapes) for _ in range(4)]
     batches = [{k: v.to(device) for k, v in shard.take(b, tcfg.optim.batch_size).items()} for b in global_batches]
     loss = data_parallel(model, shard, has_unused_parameters(model, batches[0])) if shard.distributed else None
@@ -124,8 +155,21 @@ def measure(baseline: str, cfg: TrainBenchConfig, shard: Shard | None = None, pi
         "minutes_for_default_steps": preset("default").steps * seconds / cfg.steps / 60.0,
         "parameters": sum(p.numel() for p in model.parameters() if p.requires_grad),
         "predictor_flops_per_step": model.predictor.flops_per_step(),
+        "gflop_per_step": _step_gflop(model, optimizer, batches[0], tcfg, generator, loss),
+        "loss_settings": asdict(tcfg.loss),
         "model_config": mcfg.to_dict(),
     }
+
+
+def _step_gflop(model, optimizer, batch, tcfg, generator, loss) -> float:
+    """Floating-point operations of one training step (forward, backward, update) in GFLOP, by torch's counter."""
+    from torch.utils.flop_counter import FlopCounterMode
+
+    from actjepa.world_model.training.train import train_step
+
+    with FlopCounterMode(display=False) as counter:
+        train_step(model, optimizer, batch, tcfg, 0, generator, loss)
+    return counter.get_total_flops() / 1e9
 
 
 def _synchronize(device: torch.device, shard: Shard) -> None:
@@ -173,7 +217,7 @@ def run(cfg: TrainBenchConfig) -> dict[str, Any]:
     ensure_writable(cfg.out, cfg.force)
     results = {("act-jepa" if kind == "none" else "bc"): measure(kind, cfg) for kind in ("none", "bc")}
     if cfg.pixels:
-        results["act-jepa on 64x64 pixels"] = measure("none", cfg, pixels=True)
+        results.update({name: measure("none", cfg, pixels=True, changes=c) for name, c in PIXEL_STEPS.items()})
     if cfg.nproc_per_node > 1:
         results[f"act-jepa on {cfg.nproc_per_node} processes"] = measure_processes(cfg)
     payload = {

@@ -50,8 +50,12 @@ class WindowSampler:
         final_goal_prob: float = 0.5,
         task_goal_prob: float = 0.0,
         hindsight_discount: float | None = None,
+        windows_per_run: int = 1,
     ) -> None:
         self.data, self.k, self.c, self.seed = dataset, int(context_len), int(future_len), check_seed(seed)
+        self.run = int(windows_per_run)
+        if self.run < 1:
+            raise DatasetError(f"windows_per_run must be at least 1, got {windows_per_run}")
         self.episodes = np.arange(dataset.num_episodes) if episodes is None else np.asarray(episodes, dtype=np.int64)
         self.final_goal_prob, self.task_goal_prob = float(final_goal_prob), float(task_goal_prob)
         self.hindsight_discount = hindsight_discount
@@ -67,26 +71,31 @@ class WindowSampler:
         t = dataset.episode_steps
         if self.k < 1 or self.c < 1:
             raise DatasetError(f"context_len and future_len must be >= 1, got {context_len}, {future_len}")
-        if self.k + self.c - 1 > t:
+        if self.k + self.c + self.run - 2 > t:
             raise DatasetError(
-                f"windows of {self.k}+{self.c} observations do not fit episodes of {t} steps; "
-                "shorten the context or chunk"
+                f"runs of {self.run} windows of {self.k}+{self.c} observations do not fit episodes of {t} steps; "
+                "shorten the context, the chunk or the run"
             )
         if len(self.episodes) == 0:
             raise DatasetError("no episodes to sample windows from")
 
     def batch(self, step: int, batch_size: int) -> dict[str, np.ndarray]:
-        """`obs` (Bt, k+C, *obs), `actions` (Bt, k+C-1, A), `goal_obs` (Bt, *obs), `goal_steps` (Bt,).
+        """`obs` (R, k+C+G-1, *obs), `actions` (R, k+C+G-2, A), `goal_obs` (Bt, *obs), `goal_steps` (Bt,).
 
-        goal_steps is t_goal - t, the steps from the window's last context observation to its goal.
+        Bt windows in R = Bt / G runs of G = windows_per_run consecutive windows of one episode: window i of a
+        run starts one step after window i-1, so its frames are run frames i .. i+k+C-1 (G = 1: each row of
+        obs is one window). Runs let a step encode each frame once for several windows; their goals are drawn
+        per window. goal_steps is t_goal - t, the steps from the window's last context observation to its goal.
         """
+        if batch_size % self.run:
+            raise DatasetError(f"a batch of {batch_size} windows does not split into runs of {self.run}")
         rng = np.random.default_rng([self.seed, int(step)])
-        t_max = self.data.episode_steps
-        ep = self.episodes[rng.integers(0, len(self.episodes), size=batch_size)]
-        # t is the last context index: obs t-k+1 .. t+C must lie in [0, T]
-        t = rng.integers(self.k - 1, t_max - self.c + 1, size=batch_size)
-        obs_idx = t[:, None] + np.arange(-self.k + 1, self.c + 1)[None]
-        act_idx = obs_idx[:, :-1]
+        t_max, runs = self.data.episode_steps, batch_size // self.run
+        run_ep = self.episodes[rng.integers(0, len(self.episodes), size=runs)]
+        # t is the last context index: obs t-k+1 .. t+C must lie in [0, T] for every window of the run
+        t_first = rng.integers(self.k - 1, t_max - self.c - self.run + 2, size=runs)
+        obs_idx = t_first[:, None] + np.arange(-self.k + 1, self.c + self.run)[None]
+        t, ep = (t_first[:, None] + np.arange(self.run)).reshape(-1), np.repeat(run_ep, self.run)
         if self.hindsight_discount is None:
             later = rng.integers(t + 1, t_max + 1)
         else:  # Geometric(1 - discount) steps ahead, capped at the episode's end
@@ -97,8 +106,8 @@ class WindowSampler:
             task = rng.random(batch_size) < self.task_goal_prob
             goal_obs[task] = self.data.goal_observations[ep[task]]
         return {
-            "obs": self.data.observations[ep[:, None], obs_idx],
-            "actions": self.data.actions[ep[:, None], act_idx],
+            "obs": self.data.observations[run_ep[:, None], obs_idx],
+            "actions": self.data.actions[run_ep[:, None], obs_idx[:, :-1]],
             "goal_obs": goal_obs,
             "goal_steps": (goal_t - t).astype(np.int64),
         }

@@ -13,6 +13,7 @@ from actjepa.envs.dataset import (
     normalization_stats,
     split_episodes,
 )
+from actjepa.envs.errors import DatasetError
 
 E, T, OBS, A, G = 5, 12, (3,), 2, 2
 
@@ -103,6 +104,30 @@ def test_window_sampler_alignment_and_purity(tmp_path):
     assert not np.array_equal(sampler.batch(6, 256)["obs"], batch["obs"])
     always_final = WindowSampler(data, k, c, seed=0, final_goal_prob=1.0).batch(0, 64)
     assert np.all(always_final["goal_obs"][:, 0] % 1000 == T)
+
+
+def test_window_sampler_runs_of_consecutive_windows_with_a_goal_each(tmp_path):
+    data = load_dataset(write(tmp_path / "d.h5", synthetic()))
+    k, c, g = 2, 3, 4
+    runs = WindowSampler(data, k, c, seed=7, final_goal_prob=0.3, windows_per_run=g).batch(step=5, batch_size=64)
+    assert runs["obs"].shape == (16, k + c + g - 1, *OBS) and runs["actions"].shape == (16, k + c + g - 2, A)
+    assert runs["goal_obs"].shape == (64, *OBS) and runs["goal_steps"].shape == (64,)
+    code = runs["obs"][..., 0]
+    episode, time = code // 1000, code % 1000
+    assert np.all(episode == episode[:, :1]) and np.all(np.diff(time, axis=1) == 1)
+    np.testing.assert_array_equal(runs["actions"][..., 0], code[:, :-1])
+    t_now = (time[:, k - 1, None] + np.arange(g)).reshape(-1)  # window i of a run: one step after window i-1
+    goal_code = runs["goal_obs"][:, 0]
+    assert np.all(goal_code // 1000 == np.repeat(episode[:, 0], g))
+    np.testing.assert_array_equal(goal_code % 1000 - t_now, runs["goal_steps"])
+    assert np.all(runs["goal_steps"] > 0)
+    alone = WindowSampler(data, k, c, seed=7, final_goal_prob=0.3).batch(step=5, batch_size=64)
+    np.testing.assert_array_equal(WindowSampler(data, k, c, seed=7, final_goal_prob=0.3, windows_per_run=1)
+                                  .batch(5, 64)["obs"], alone["obs"])  # fmt: skip
+    with pytest.raises(DatasetError, match="a batch of 10 windows does not split into runs of 4"):
+        WindowSampler(data, k, c, seed=7, windows_per_run=4).batch(0, 10)
+    with pytest.raises(DatasetError, match="windows_per_run must be at least 1, got 0"):
+        WindowSampler(data, k, c, seed=7, windows_per_run=0)
 
 
 def test_split_and_normalization_stats(tmp_path):

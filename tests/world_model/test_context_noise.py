@@ -39,17 +39,17 @@ def test_only_the_online_context_is_perturbed(monkeypatch, baseline):
     clean = model.normalize_obs(batch["obs"])
     seen: dict[str, torch.Tensor] = {}
     target = model.encoder if baseline else model.target_encoder
-    windows, online = target.encode_windows, model.encoder.forward
+    windows, online = target.encode_at, model.encoder.forward
 
-    def record_windows(obs, actions):
+    def record_windows(obs, actions, starts, frames):
         seen["targets"] = obs
-        return windows(obs, actions)
+        return windows(obs, actions, starts, frames)
 
     def record_context(obs, actions):
         seen.setdefault("context", obs)
         return online(obs, actions)
 
-    monkeypatch.setattr(target, "encode_windows", record_windows)
+    monkeypatch.setattr(target, "encode_at", record_windows)
     monkeypatch.setattr(model.encoder, "forward", record_context)
     weights = tiny_train(obs_noise=0.2).loss
     compute_losses(model, batch, weights, torch.Generator().manual_seed(3))

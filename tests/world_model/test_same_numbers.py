@@ -37,7 +37,7 @@ CASES: dict[str, dict[str, Any]] = {
         "train": {"obs_noise": 0.2, "regularizer_weight": 0.5, "value_expectile": 0.3},
     },
     "pixels-image-shift": {
-        "model": {"value_hidden": 16},
+        "model": {"value_hidden": 16, "pixel_encoder": "strided"},
         "train": {"image_shift": 3, "batch_size": 8, "rollout_horizon": 4},
         "pixels": True,
     },

@@ -26,18 +26,22 @@ EARLIER_TRAIN_CONFIG = {
 }  # fmt: skip
 """checkpoint.json's train_config as the version before the nested groups wrote it (`actjepa train --steps 6
 --batch-size 8 --obs-noise 0.1`)."""
+ADDED_SINCE = {"target_stride": None, "windows_per_run": None}
+"""Fields added after that version, with their defaults, which for state models behave as that version did (a
+resume does not compare a field its checkpoint predates, so an earlier checkpoint resumes with these values)."""
 
 
 def test_the_flat_form_is_the_one_checkpoints_always_had():
     cfg = TrainConfig().with_changes(batch_size=8, obs_noise=0.1, steps=6)
-    assert cfg.to_dict() == EARLIER_TRAIN_CONFIG
+    assert cfg.to_dict() == {**EARLIER_TRAIN_CONFIG, **ADDED_SINCE}
     assert cfg.optim.batch_size == 8 and cfg.loss.obs_noise == 0.1 and cfg.steps == 6
 
 
 def test_a_resume_must_keep_every_optimisation_and_loss_field_and_nothing_else():
     groups = {f.name for f in fields(Optimisation)} | {f.name for f in fields(LossSettings)}
     assert set(TrainConfig().must_match()) == groups
-    assert groups <= set(EARLIER_TRAIN_CONFIG)  # earlier checkpoints recorded every one of them
+    assert groups <= set(EARLIER_TRAIN_CONFIG) | set(ADDED_SINCE)  # earlier checkpoints recorded all the others
+    assert all(TrainConfig().must_match()[name] == value for name, value in ADDED_SINCE.items())
     assert not groups & {"steps", "device", "log_every", "checkpoint_every", "eval_horizon"}
 
 

@@ -113,10 +113,19 @@ class ActJepa(nn.Module):
         """Raw observations (..., *obs) -> normalised float frames ((..., obs_dim) or (..., 3, H, W))."""
         x = torch.as_tensor(obs, device=self.device)
         if self.cfg.obs_mode == "pixels":
-            x = x.to(torch.float32) / 255.0
-            x = (x - self.obs_mean) / self.obs_std
-            return x.movedim(-1, -3)
+            return self._normalize_frames(x)
         return (x.to(torch.float32) - self.obs_mean) / self.obs_std
+
+    def _normalize_frames(self, frames: Tensor) -> Tensor:
+        """(..., H, W, 3) frames in 0..255 -> contiguous normalised (..., 3, H, W) float32.
+
+        Channels move first while the frames are still bytes, then one pass converts them and two in-place
+        passes scale them, each broadcast over whole H*W planes: a pixel batch holds hundreds of MB of frames,
+        and elementwise ops broadcast over a last axis of 3 ran several times slower and set most of a step's
+        cost (docs/pixels.md)."""
+        chw = frames.movedim(-1, -3).contiguous().to(torch.float32)
+        inv = 1.0 / (255.0 * self.obs_std)
+        return chw.mul_(inv[:, None, None]).sub_((self.obs_mean / self.obs_std)[:, None, None])
 
     def normalize_actions(self, actions: Tensor | np.ndarray) -> Tensor:
         """Raw actions (..., A) -> normalised units."""
@@ -154,9 +163,8 @@ class ActJepa(nn.Module):
     def encode_goal(self, goal_obs: Tensor | np.ndarray) -> Tensor:
         """Goal latent: one goal observation per episode (B, *obs), repeated k times with zero actions -> (B, D)."""
         self._check_obs(goal_obs, 1, "goal observation")
-        frames = torch.as_tensor(goal_obs, device=self.device).unsqueeze(1)
-        frames = frames.expand(-1, self.context_len, *frames.shape[2:])
-        return self.encode(frames, None)
+        frame = self.normalize_obs(goal_obs)
+        return self.inference_encoder.encode_still(frame, self._history_actions(None, frame.shape[0]))
 
     def step(self, z: Tensor, a: Tensor | np.ndarray) -> Tensor:
         """One latent transition: (..., D), raw (..., A) -> (..., D)."""

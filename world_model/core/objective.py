@@ -18,11 +18,16 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from actjepa.world_model.core.batch_stats import ONE_PROCESS, BatchStats
-from actjepa.world_model.core.inputs import StepInputs, draw_inputs
+from actjepa.world_model.core.inputs import StepInputs, draw_inputs, run_length
 from actjepa.world_model.core.model import ActJepa
 from actjepa.world_model.core.regularizers import sigreg, vicreg
+from actjepa.world_model.core.target_steps import target_starts
 from actjepa.world_model.core.value import expectile_errors
+from actjepa.world_model.core.window_latents import context_latents, window_targets
 from actjepa.world_model.errors import WorldModelError
+
+PIXEL_TARGET_STRIDE = 8
+"Target stride of a pixel model by default (LossSettings.target_stride; docs/pixels.md has its measured cost)."
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,11 @@ class LossSettings:
     "Weight of the goal-conditioned value regression (models with value_hidden > 0)."
     value_expectile: float = 0.1
     "Expectile of the relabelled steps-to-goal that the value regresses (< 0.5 estimates the shortest)."
+    target_stride: int | None = None
+    """Beyond the head's chunk, the rollout loss compares the predictor with the target latent of every n-th
+    future step (and of its last) instead of every step (core/target_steps.py). Each target encodes k frames,
+    so on pixels this sets much of a step's cost; 1 keeps every step; None: PIXEL_TARGET_STRIDE for pixel
+    models, 1 for state models."""
     image_shift: int = 0
     """Random-shift augmentation of pixel training windows, in pixels, one shift per window and its goal (DrQ);
     0 switches it off. Pixel models only. Off by default: on reacher from pixels at 800 steps, 4 pixels cut
@@ -62,10 +72,18 @@ class LossSettings:
     def __post_init__(self) -> None:
         if self.rollout_horizon < 1 or not 0.0 < self.value_expectile < 1.0 or self.vicreg_std_target <= 0:
             raise WorldModelError("rollout_horizon must be >= 1, value_expectile in (0, 1), vicreg_std_target > 0")
+        if self.target_stride is not None and self.target_stride < 1:
+            raise WorldModelError(f"target_stride must be at least 1, got {self.target_stride}")
         if self.image_shift < 0:
             raise WorldModelError(f"image_shift must be >= 0 pixels, got {self.image_shift}")
         if not 0.0 <= self.obs_noise < math.inf:
             raise WorldModelError(f"obs_noise must be a finite std >= 0, got {self.obs_noise}")
+
+    def stride_for(self, obs_mode: str) -> int:
+        """target_stride for a model of this observation mode (None resolved)."""
+        if self.target_stride is not None:
+            return self.target_stride
+        return PIXEL_TARGET_STRIDE if obs_mode == "pixels" else 1
 
 
 @dataclass
@@ -100,20 +118,21 @@ def compute_losses(
     part, whose average over the processes (and that of its gradient) is the 1-process value.
     """
     k, c = model.context_len, model.chunk_len
-    future = batch["obs"].shape[1] - k
+    future = batch["obs"].shape[1] - (run_length(batch) - 1) - k
     if future < c:
         raise WorldModelError(f"batches hold {future} future steps but the head predicts {c}; sample longer windows")
-    x = draw_inputs(model, batch, settings.image_shift, settings.obs_noise, generator, stats)
+    starts = target_starts(future, c, settings.rollout_horizon, settings.stride_for(model.cfg.obs_mode))
+    x = draw_inputs(model, batch, settings.image_shift, settings.obs_noise, generator, stats, starts)
 
-    # Encode: the online context and goal latents (B, D), and the targets (B, F+1, D) of the window's future.
-    z_ctx = model.encoder(x.context, x.actions[:, : k - 1])
+    # Encode: the online context and goal latents (B, D), and the targets (B, S, D) at the future steps `starts`.
+    z_ctx = context_latents(model.encoder, x)
     z_goal = _goal_latent(model, x.goal)
-    targets = _target_latents(model, x)
+    targets = _target_latents(model, x, starts)
 
     # Predictor: roll the future actions from the context latent (BC: from the detached first target).
     rollout_actions = x.actions[:, k - 1 : k - 1 + min(settings.rollout_horizon, future)]
     start = targets[:, 0] if model.cfg.is_bc else z_ctx
-    predictor_loss = _predictor_loss(model, targets, start, rollout_actions, stats)
+    predictor_loss = _predictor_loss(model, targets, starts, start, rollout_actions, x.actions[:, k - 1 :], stats)
 
     # Head: the action chunk, and the future latents it fills in where the time mask hides them.
     pred_actions, latent_loss, regularizer_loss = _head_losses(model, z_ctx, z_goal, targets, x, settings, stats)
@@ -124,7 +143,7 @@ def compute_losses(
     # Value: steps to the goal, on detached latents.
     value_loss = z_ctx.new_zeros(())
     if model.value_net is not None and x.goal_steps is not None:
-        value_loss = _value_loss(model, targets, z_goal.detach(), x.goal_steps, settings.value_expectile, stats)
+        value_loss = _value_loss(model, targets, starts, z_goal.detach(), x.goal_steps, settings.value_expectile, stats)
 
     parts = {
         "action": action_errors.mean(),
@@ -146,17 +165,16 @@ def compute_losses(
 def _goal_latent(model: ActJepa, goal_n: Tensor) -> Tensor:
     """Online goal latent from normalised goal frames, as `ActJepa.encode_goal` computes it."""
     k = model.context_len
-    frames = goal_n.unsqueeze(1).expand(-1, k, *goal_n.shape[1:])
     zero = model.normalize_actions(torch.zeros(goal_n.shape[0], k - 1, model.action_dim, device=goal_n.device))
-    return model.encoder(frames, zero)
+    return model.encoder.encode_still(goal_n, zero)
 
 
 @torch.no_grad()
-def _target_latents(model: ActJepa, x: StepInputs) -> Tensor:
-    """Latents (B, F+1, D) at t..t+F, without gradient: the EMA target encoder's (BC: its own encoder's, so the
-    predictor does not shape the representation)."""
+def _target_latents(model: ActJepa, x: StepInputs, starts: list[int]) -> Tensor:
+    """Latents (B, S, D) at t+j for j in starts, without gradient: the EMA target encoder's (BC: its own
+    encoder's, so the predictor does not shape the representation)."""
     encoder = model.encoder if model.target_encoder is None else model.target_encoder
-    return encoder.encode_windows(x.obs, x.actions)
+    return window_targets(encoder, x, starts)
 
 
 def _spread(latents: Tensor, stats: BatchStats) -> Tensor:
@@ -166,16 +184,30 @@ def _spread(latents: Tensor, stats: BatchStats) -> Tensor:
     return stats.variance(flat).mean().clamp_min(1e-6)
 
 
-def _predictor_loss(model: ActJepa, latents: Tensor, start: Tensor, actions: Tensor, stats: BatchStats) -> Tensor:
-    """Teacher-forced one-step (from target latents) plus autoregressive rollout (from `start`), relative MSE.
+def _predictor_loss(
+    model: ActJepa,
+    latents: Tensor,
+    starts: list[int],
+    start: Tensor,
+    rollout_actions: Tensor,
+    actions: Tensor,
+    stats: BatchStats,
+) -> Tensor:
+    """Teacher-forced one-step plus autoregressive rollout (from `start`), relative MSE.
 
-    latents (B, R+1, D) at t..t+R, actions (B, R, A): the rollout runs all R steps.
+    latents (B, S, D) are the targets at steps `starts` after t; rollout_actions (B, R, A) are rolled all R
+    steps and compared where a target exists; the one-step term predicts every target whose previous step has
+    one too, from that target and actions (B, F, A)[:, step].
     """
-    r = actions.shape[1]
-    targets = latents[:, 1 : r + 1]
-    teacher = model.predictor(latents[:, :r], actions)
-    rolled = model.predictor.rollout(start, actions)
-    return (F.mse_loss(teacher, targets) + F.mse_loss(rolled, targets)) / _spread(targets, stats)
+    r = rollout_actions.shape[1]
+    compared = [i for i, j in enumerate(starts) if 1 <= j <= r]
+    pairs = [i for i in range(len(starts) - 1) if starts[i + 1] == starts[i] + 1 and starts[i + 1] <= r]
+    targets = latents[:, compared]
+    steps = torch.tensor([starts[i] for i in pairs], device=latents.device)
+    teacher = model.predictor(latents[:, pairs], actions[:, steps])
+    rolled = model.predictor.rollout(start, rollout_actions)[:, [starts[i] - 1 for i in compared]]
+    teacher_loss = F.mse_loss(teacher, latents[:, [i + 1 for i in pairs]])
+    return (teacher_loss + F.mse_loss(rolled, targets)) / _spread(targets, stats)
 
 
 def _head_losses(
@@ -208,16 +240,23 @@ def _head_losses(
 
 
 def _value_loss(
-    model: ActJepa, latents: Tensor, z_goal: Tensor, goal_steps: Tensor, expectile: float, stats: BatchStats
+    model: ActJepa,
+    latents: Tensor,
+    starts: list[int],
+    z_goal: Tensor,
+    goal_steps: Tensor,
+    expectile: float,
+    stats: BatchStats,
 ) -> Tensor:
     """Expectile regression of steps-to-goal on detached latents.
 
-    latents (B, L, D) at t..t+L-1 and z_goal (B, D) with goal_steps (B,) = t_goal - t give the
-    pairs (latents[:, j], z_goal) with target t_goal - t - j wherever that is >= 0, plus the goal
+    latents (B, S, D) at t+j for j in starts, and z_goal (B, D) with goal_steps (B,) = t_goal - t, give the
+    pairs (latents[:, i], z_goal) with target t_goal - t - starts[i] wherever that is >= 0, plus the goal
     paired with itself (target 0). Processes hold different numbers of pairs: the mean is over all of them.
     """
     net = model.value_net
-    steps = goal_steps.to(latents.dtype)[:, None] - torch.arange(latents.shape[1], device=latents.device)
+    offsets = torch.tensor(starts, device=latents.device, dtype=latents.dtype)
+    steps = goal_steps.to(latents.dtype)[:, None] - offsets
     valid = steps >= 0
     pred = net.units(latents[valid], z_goal[:, None].expand_as(latents)[valid])
     target = steps[valid] / net.scale

@@ -20,12 +20,22 @@ from actjepa.world_model.errors import WorldModelError
 DEVICES = ("cpu", "cuda")
 
 
+PIXEL_WINDOWS_PER_RUN = 8
+"""Windows per run of a pixel model by default: with PIXEL_TARGET_STRIDE, a step at batch 256 encodes about a
+sixth of the frames it did (docs/pixels.md has the measured speed of each)."""
+
+
 @dataclass(frozen=True)
 class Optimisation:
     """How the weights are optimised: AdamW with warm-up and cosine decay, the EMA target, the seed."""
 
     batch_size: int = 256
     "Windows per step."
+    windows_per_run: int | None = None
+    """Windows drawn as runs of this many consecutive windows of one episode (envs WindowSampler), whose shared
+    frames a step encodes once: a pixel window reads 35 frames, a run of 8 about 5 per window. 1 draws every
+    window on its own; None: PIXEL_WINDOWS_PER_RUN for pixel models, 1 for state models. The batch size must be
+    a multiple of it."""
     lr: float = 1e-3
     "Peak AdamW learning rate."
     weight_decay: float = 1e-4
@@ -48,9 +58,20 @@ class Optimisation:
     seed: int = 0
     "Seed of model initialisation, masking and SIGReg directions (the sampler has its own seed)."
 
+    def runs_for(self, obs_mode: str) -> int:
+        """windows_per_run for a model of this observation mode (None resolved)."""
+        if self.windows_per_run is not None:
+            return self.windows_per_run
+        return PIXEL_WINDOWS_PER_RUN if obs_mode == "pixels" else 1
+
     def __post_init__(self) -> None:
         if self.batch_size < 2:
             raise WorldModelError(f"--batch-size must be at least 2, got {self.batch_size}")
+        if self.windows_per_run is not None and (self.windows_per_run < 1 or self.batch_size % self.windows_per_run):
+            raise WorldModelError(
+                f"windows_per_run must be at least 1 and divide --batch-size {self.batch_size}, "
+                f"got {self.windows_per_run}"
+            )
         if not 0.0 < self.lr < math.inf:
             raise WorldModelError(f"--lr must be a positive number, got {self.lr}")
         if not self.bc_encoder_lr_scale > 0.0:

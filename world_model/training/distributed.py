@@ -47,8 +47,9 @@ class Shard(BatchStats):
         """This rank's rows of every array of a global batch of `batch_size` windows."""
         if not self.distributed:
             return batch
-        rows = self.rows(batch_size)
-        return {key: value[rows] for key, value in batch.items()}
+        runs = len(batch["obs"])  # obs and actions hold runs of batch_size / runs windows (core/inputs.py)
+        rows = {key: runs if key in ("obs", "actions") else batch_size for key in batch}
+        return {key: value[self.rows(rows[key])] for key, value in batch.items()}
 
     def gather(self, x: Tensor) -> Tensor:
         """Every rank's rows of x (n, ...) in rank order -> (W*n, ...), differentiable (gradients flow back)."""

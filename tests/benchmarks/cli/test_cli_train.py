@@ -7,6 +7,7 @@ import json
 import pytest
 
 from actjepa.benchmarks.cli import main
+from actjepa.benchmarks.perf.train import PIXEL_STEPS
 from actjepa.world_model import load_model
 
 FAST = ["--steps", "4", "--batch-size", "16", "--no-progress"]
@@ -96,10 +97,16 @@ def test_bench_train_writes_json(capsys, tmp_path):
     code, stdout, _ = run(capsys, "bench", "train", "--out", out, "--steps", "1", "--batch-size", "8")
     assert code == 0 and "steps/s" in stdout
     payload = json.loads(out.read_text())
-    assert set(payload["models"]) == {"act-jepa", "bc", "act-jepa on 64x64 pixels"} and "synthetic" in payload["data"]
+    previous = "act-jepa on 64x64 pixels, previous step"
+    assert set(payload["models"]) == {"act-jepa", "bc", *PIXEL_STEPS}
+    assert "synthetic" in payload["data"]
     assert all(m["steps_per_second"] > 0 and m["batch_size"] == 8 for m in payload["models"].values())
     pixels = payload["models"]["act-jepa on 64x64 pixels"]["model_config"]
     assert pixels["obs_mode"] == "pixels" and tuple(pixels["obs_shape"]) == (64, 64, 3)
+    assert pixels["context_len"] == payload["models"][previous]["model_config"]["context_len"] == 3  # as trained
+    assert payload["models"][previous]["model_config"]["pixel_encoder"] == "strided"
+    flops = [payload["models"][name]["gflop_per_step"] for name in PIXEL_STEPS]
+    assert flops == sorted(flops, reverse=True) and flops[0] > 3 * flops[-1] > 0  # each cut cuts; counted, not timed
     assert payload["models"]["act-jepa"]["model_config"]["obs_mode"] == "state"
     code, _, err = run(capsys, "bench", "train", "--out", out, "--steps", "1")
     assert code == 2 and "--force" in err

@@ -60,6 +60,13 @@ def test_bench_writes_json_with_consistent_numbers_and_refuses_to_overwrite(tmp_
     assert targets["latency_met"] == (targets["ms_per_plan_b1"] <= 20.0)
     assert targets["matmul_ratio"] == {"1": rows[0]["ratio_to_matmul"], "2": rows[3]["ratio_to_matmul"]}
     assert out.with_suffix(".png").stat().st_size > 0
+    pixels = data["pixels"]  # the default pixel model at the default budget, B=1, against the state plan
+    assert pixels["model"]["model_config"]["obs_mode"] == "pixels"
+    (row,) = pixels["results"]
+    assert (row["num_samples"], row["horizon"], row["iterations"], row["batch"]) == (16, 4, 2, 1)
+    assert row["flops_per_plan"] > rows[0]["flops_per_plan"]  # it encodes its frames
+    ratio = row["plan_ms"]["median"] / rows[0]["plan_ms"]["median"]
+    assert pixels["ratio_to_state_plan"] == {"eager": pytest.approx(ratio)} and pixels["met"] == (ratio <= 1.2)
     with pytest.raises(UserError, match="--force"):
         bench.run(cfg)
 
