@@ -155,6 +155,32 @@ def ogbench_section(folder: Path, figure_prefix: str = "") -> list[str]:
     return [line for record in ordered for line in (*file_lines(record, figure_prefix), "")]
 
 
+def ogbench_summary(folder: Path, page: str) -> list[str]:
+    """One row per dataset of `folder`: our best controller and our BC against GCBC and the best published method
+    (the README's short table; `page` is the results page that holds every table)."""
+    paths = [f for f in sorted(Path(folder).glob("*.json"), key=file_order)]
+    records = [r for r in (json.loads(f.read_text()) for f in paths) if "rows" in r]
+    if not records:
+        return []
+    lines = [
+        "| dataset | ours, best (mean ± std over seeds) | our BC | GCBC (published) | best published | seeds |",
+        "|---|---|---|---|---|---|",
+    ]
+    for record in records:
+        rows = {r["controller"]: r for r in record["rows"]}
+        name = max((n for n in rows if not n.startswith("bc:")), key=lambda n: rows[n]["success_mean"])
+        best_name, best = max(record["published"].items(), key=lambda item: item[1])
+        bc = f"{rows['bc:policy']['success_mean']:.1f}" if "bc:policy" in rows else "not run"
+        seeds = len(record["protocol"]["seeds"])
+        spread = f" ± {rows[name]['success_std']:.1f}" if seeds > 1 else " (one seed)"
+        lines.append(
+            f"| {record['dataset']} | `{name}` {rows[name]['success_mean']:.1f}{spread} | "
+            f"{bc} | {record['published']['GCBC']:.0f} | "
+            f"{best_name} {best:.0f} | {seeds} |"
+        )
+    return [*lines, "", f"Every controller, the per-task rates, the sweeps and the notes: [the results page]({page})."]
+
+
 def ogbench_answer(record: dict, folder: Path | None = None) -> str:
     """The headline's answer for one dataset: our best controller against the best published method."""
     rows = {r["controller"]: r for r in record["rows"] if not r["controller"].startswith("bc:")}

@@ -1,8 +1,8 @@
 """The report page and the generated blocks of Markdown files, assembled from the results JSON of a folder.
 
 A Markdown file can hold three generated blocks: the full results (between the results markers; the results page
-docs/results.md), the headline table and the OGBench tables (between the headline and ogbench markers; the
-README). `actjepa report --readme`
+docs/results.md), the headline table and a one-row-per-dataset OGBench summary (between the headline and ogbench
+markers; the README). `actjepa report --readme`
 fills whichever the file has; nothing between the markers is ever typed by hand.
 """
 
@@ -61,11 +61,11 @@ def update_markdown(path: Path, folder: Path) -> list[str]:
         text = replace_generated_block(text, block, HEADLINE_BEGIN, HEADLINE_END)
         written.append("headline")
     if OGBENCH_BEGIN in text:
-        from actjepa.benchmarks.reporting.ogbench import ogbench_section
+        from actjepa.benchmarks.reporting.ogbench import ogbench_summary
 
-        lines = ogbench_section(Path(folder) / "ogbench", f"{prefix}ogbench/") or ["Not run yet."]
-        block = "\n".join(line.replace("### ", "#### ", 1) if line.startswith("### ") else line for line in lines)
-        text = replace_generated_block(text, block.rstrip(), OGBENCH_BEGIN, OGBENCH_END)
+        page = Path(os.path.relpath(results_page(folder), Path(path).parent)).as_posix()
+        lines = ogbench_summary(Path(folder) / "ogbench", f"{page}#ogbench-official-protocol") or ["Not run yet."]
+        text = replace_generated_block(text, "\n".join(lines).rstrip(), OGBENCH_BEGIN, OGBENCH_END)
         written.append("ogbench")
     write_text_atomic(Path(path), text)
     return written

@@ -253,6 +253,22 @@ def bench_planner_section(planner: dict) -> list[str]:
         f"Fraction of this machine's matmul throughput on the same shapes: {ratios}."
         + (f" Large budget {large_budget_text(planner['large_budget'])}." if planner.get("large_budget") else ""),
         "",
+        *_pixel_plan_lines(planner.get("pixels")),
+    ]
+
+
+def _pixel_plan_lines(pixels: dict | None) -> list[str]:
+    """The default pixel model's plan against the state plan of the same setting, where the run timed it."""
+    if not pixels:
+        return []
+    times = ", ".join(
+        f"{r['mode']} {r['plan_ms']['median']:.1f} ms ({pixels['ratio_to_state_plan'][r['mode']]:.2f}x the state plan)"
+        for r in pixels["results"]
+    )
+    return [
+        f"A plan of the default 64x64-pixel model (its frames encoded in every plan), same budget, B=1: {times} "
+        f"(target ≤ {pixels['target_ratio']:g}x: {_mark(pixels['met'])}).",
+        "",
     ]
 
 

@@ -18,10 +18,9 @@ from actjepa.benchmarks.evaluation.run import evaluate
 from actjepa.world_model import load_model
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-CHECKPOINTS: dict[str, str] = {}
-"""Shipped checkpoint (docs/checkpoints/TASK) -> the results file of its table (under docs/results). None is shipped
-yet: the controller tables were made before results kept each episode's outcome, so a checkpoint could not be
-checked against them; a table rerun with today's code gives the outcomes to check one against."""
+CHECKPOINTS: dict[str, str] = {"reacher": "results.json", "maze": "maze/results.json"}
+"""Shipped checkpoint (docs/checkpoints/TASK) -> the results file of its table (under docs/results). A table made
+before results kept each episode's outcome has none shipped: nothing could check a checkpoint against it."""
 EPISODES = 4
 "Test episodes evaluated per checkpoint and controller (the table's first ones)."
 CONTROLLERS = ("policy", "mppi+prior")

@@ -103,9 +103,11 @@ def test_a_goal_is_embedded_once_and_gives_the_latent_of_its_frame_repeated():
     assert once.get_total_flops() < (1 + k) * frame_cost.get_total_flops() * 1.05  # 1 frame + the k repeated ones
 
 
-@pytest.mark.parametrize(("layout", "mflop"), [("strided", 19.89), ("patch", 4.85)])
-def test_pixel_encoder_cost_per_64x64_frame(layout, mflop):
-    embedder = PixelEmbedder((64, 64), 32, 128, layout)
+@pytest.mark.parametrize(
+    ("layout", "channels", "mflop"), [("strided", 32, 19.89), ("patch", 32, 4.85), ("patch", 16, 1.51)]
+)
+def test_pixel_encoder_cost_per_64x64_frame(layout, channels, mflop):
+    embedder = PixelEmbedder((64, 64), channels, 128, layout)
     with FlopCounterMode(display=False) as counter, torch.no_grad():
         out = embedder(torch.zeros(1, 3, 64, 64))
     assert out.shape == (1, 128)

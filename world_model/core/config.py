@@ -41,7 +41,8 @@ class ModelConfig:
     "Base channel count of the pixel CNN (doubled in deeper layers)."
     pixel_encoder: str = "patch"
     """Layout of the pixel CNN (core/encoders.py PixelEmbedder): 'strided' (four convolutions, 19.9 MFLOP per
-    64x64 frame at 32 channels) or 'patch' (a 4x4 patch stem and two convolutions, 4.8 MFLOP)."""
+    64x64 frame at 32 channels) or 'patch' (a 4x4 patch stem and two convolutions, 4.8 MFLOP at 32 channels,
+    1.5 at 16)."""
     predictor_hidden: int = 256
     "Hidden width of the residual predictor g(z, a); it dominates planning cost."
     predictor_layers: int = 1

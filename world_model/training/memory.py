@@ -73,7 +73,7 @@ def training_memory_bytes(model: ActJepa, probe: dict[str, Tensor], batch_size: 
     """Estimated peak bytes of training steps with `batch_size` windows, measured on the probe batch (a few windows)."""
     count = int(probe["goal_obs"].shape[0])  # windows (obs holds runs of them)
     per_window = BACKWARD_FACTOR * saved_activation_bytes(model, probe, loss) / count
-    per_window += sum(t[:1].nelement() * 4 for t in probe.values())  # the batch itself, as float32
+    per_window += sum(t.nelement() * 4 for t in probe.values()) / count  # the batch itself, as float32
     state = STATE_COPIES * sum(p.nelement() * p.element_size() for p in model.parameters())
     return int(per_window * batch_size) + state
 

@@ -151,7 +151,8 @@ def start_run(
     device = check_device(shard.device(cfg.device))
     torch.manual_seed(cfg.optim.seed)
     model = ActJepa(model_cfg, norm_stats).to(device)
-    probe = batch_to_tensors(sample_batch(0, MEMORY_PROBE_WINDOWS), 0, device)
+    runs = cfg.optim.runs_for(model_cfg.obs_mode)
+    probe = batch_to_tensors(sample_batch(0, runs * -(-MEMORY_PROBE_WINDOWS // runs)), 0, device)  # whole runs
     check_training_memory(model, probe, cfg.optim.batch_size // shard.world_size, cfg.loss)
     resuming = shard.broadcast(prepare_out_dir(out, resume, force) if shard.is_main else None)
     run = TrainingRun(

@@ -120,3 +120,20 @@ def test_the_summary_flags_a_head_that_fits_only_its_demonstrations(tmp_path):
         "over twice as large: the head fits its demonstrations, not the task (more data, fewer steps)"
     )
     assert "twice" not in _action_gap(0.15, tmp_path) and "0.150 against 0.100" in _action_gap(0.15, tmp_path)
+
+
+def test_a_pixel_model_trains_from_runs_of_windows_by_default(capsys, tmp_path):
+    data = tmp_path / "pix.h5"
+    collect = ["collect", "--task", "point_mass", "--episodes", "3", "--obs-mode", "pixels", "--out", data]
+    assert run(capsys, *collect, "--no-progress")[0] == 0
+    out = tmp_path / "pix"
+    code, stdout, _ = run(capsys, "train", "--data", data, "--out", out, *FAST)
+    assert code == 0 and "(pixels) to step 4" in stdout
+    model, info = load_model(out)
+    assert model.cfg.pixel_encoder == "patch" and info["train_config"]["windows_per_run"] is None
+    code, _, err = run(capsys, "train", "--data", data, "--out", tmp_path / "odd", "--steps", "2", "--batch-size", "12")
+    assert code == 2 and "--batch-size 12 is not a multiple of the 8 windows per run" in err
+    assert "--windows-per-run 1" in err and len(err.strip().splitlines()) == 1
+    code, stdout, _ = run(capsys, "train", "--data", data, "--out", tmp_path / "alone", *FAST[:2], "--batch-size", "12",
+                          "--windows-per-run", "1", "--no-progress")  # fmt: skip
+    assert code == 0

@@ -59,3 +59,14 @@ def test_no_results_no_section_and_the_headline_names_our_best_against_theirs(tm
         ogbench_answer(_record())
         == "`mppi+prior` 95.0% against the best published, QRL 82% (2 training seeds, OGBench uses 8)"
     )
+
+
+def test_the_readme_summary_has_one_row_per_dataset_and_leaves_sweeps_to_the_results_page(tmp_path):
+    from actjepa.benchmarks.reporting.ogbench import ogbench_summary
+
+    (tmp_path / f"{DATASET}.json").write_text(json.dumps(_record()))
+    (tmp_path / f"{DATASET}-horizon.json").write_text(json.dumps({"dataset": DATASET, "swept": "horizon"}))
+    lines = ogbench_summary(tmp_path, "docs/results.md#ogbench")
+    assert lines[2] == f"| {DATASET} | `mppi+prior` 95.0 ± 5.0 | 25.0 | 9 | QRL 82 | 2 |"
+    assert len(lines) == 5 and lines[-1].endswith("[the results page](docs/results.md#ogbench).")
+    assert ogbench_summary(tmp_path / "none", "x") == []

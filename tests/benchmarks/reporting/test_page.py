@@ -98,3 +98,29 @@ def test_github_anchors_number_repeated_headings():
         Path("a.json"): "same",
         Path("b.json"): "same-1",
     }
+
+
+def test_the_training_speed_answer_gives_the_state_and_the_pixel_model():
+    from actjepa.benchmarks.reporting.headline import PIXEL_BENCH_ROW, training_speed_answer
+
+    row = {"minutes_for_default_steps": 10.44, "default_steps": 3000}
+    bench = {"device": "cpu", "device_name": "AMD EPYC", "models": {"act-jepa": row}}
+    assert training_speed_answer(bench, DOCS) == "10.4 min for the default 3000 steps of the state model, on AMD EPYC"
+    bench["models"][PIXEL_BENCH_ROW] = {"minutes_for_default_steps": 13.26}
+    assert training_speed_answer(bench, DOCS) == (
+        "10.4 min for the default 3000 steps of the state model, 13.3 min of the 64x64-pixel model, on AMD EPYC"
+    )
+
+
+def test_the_planner_section_sets_the_pixel_plan_beside_the_state_plan():
+    from actjepa.benchmarks.reporting.sections import _pixel_plan_lines
+
+    pixels = {
+        "results": [{"mode": "eager", "plan_ms": {"median": 69.0}}, {"mode": "compiled", "plan_ms": {"median": 48.3}}],
+        "ratio_to_state_plan": {"eager": 0.93, "compiled": 0.925},
+        "target_ratio": 1.2,
+        "met": True,
+    }
+    (line, _) = _pixel_plan_lines(pixels)
+    assert "eager 69.0 ms (0.93x the state plan), compiled 48.3 ms (0.93x the state plan)" in line
+    assert line.endswith("(target ≤ 1.2x: met).") and _pixel_plan_lines(None) == []
