@@ -140,11 +140,6 @@ def train_on_dataset(
     cfg = s.config.with_changes(**(train_overrides or {}))
     obs_mode = dataset.meta["obs_mode"]
     model_cfg = _model_config(dataset, request, model_overrides)
-    if cfg.optim.batch_size % cfg.optim.runs_for(obs_mode):
-        raise UserError(
-            f"--batch-size {cfg.optim.batch_size} is not a multiple of the {cfg.optim.runs_for(obs_mode)} windows per "
-            "run that a pixel model draws by default; pass a multiple of it, or --windows-per-run 1"
-        )
     sampler = WindowSampler(
         dataset,
         model_cfg.context_len,
@@ -154,7 +149,7 @@ def train_on_dataset(
         final_goal_prob=s.final_goal_prob,
         task_goal_prob=s.task_goal_prob,
         hindsight_discount=s.hindsight_discount,
-        windows_per_run=cfg.optim.runs_for(obs_mode),
+        windows_per_run=_runs(cfg, obs_mode),
     )
     stats = normalization_stats(dataset, episodes=train_idx)
     heldout = (lambda: (dataset.observations[val_idx], dataset.actions[val_idx])) if val_idx.size else None
@@ -178,6 +173,17 @@ def train_on_dataset(
 
         write_calibration(model, dataset, val_idx, Path(request.out), progress=progress)
     return model
+
+
+def _runs(cfg, obs_mode: str) -> int:
+    """Windows per run for this observation mode (a pixel model draws 8 by default), checked to divide the batch."""
+    runs = cfg.optim.runs_for(obs_mode)
+    if cfg.optim.batch_size % runs:
+        raise UserError(
+            f"--batch-size {cfg.optim.batch_size} is not a multiple of the {runs} windows per "
+            "run that a pixel model draws by default; pass a multiple of it, or --windows-per-run 1"
+        )
+    return runs
 
 
 def _split(dataset, request: TrainRequest) -> tuple[np.ndarray, np.ndarray]:

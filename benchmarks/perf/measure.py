@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 from torch.utils.flop_counter import FlopCounterMode
@@ -111,3 +112,15 @@ def count(fn: Callable[[], None], counter: FlopCounterMode) -> float:
     with counter:
         fn()
     return float(counter.get_total_flops())
+
+
+def placeholder_stats(pixels: bool, obs_dim: int, action_dim: int) -> dict[str, np.ndarray]:
+    """Normalisation statistics of an untrained benchmark model (timing does not depend on them): per channel
+    for 64x64 frames, per dimension for state vectors."""
+    n = 3 if pixels else obs_dim
+    return {
+        "obs_mean": np.full(n, 0.5 if pixels else 0.0, np.float32),
+        "obs_std": np.full(n, 0.25 if pixels else 1.0, np.float32),
+        "action_mean": np.zeros(action_dim, np.float32),
+        "action_std": np.ones(action_dim, np.float32),
+    }

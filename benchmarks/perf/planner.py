@@ -17,14 +17,13 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import torch
 from torch.utils.flop_counter import FlopCounterMode
 
 from actjepa.benchmarks.errors import UserError
 from actjepa.benchmarks.evaluation.controllers import controller_config
 from actjepa.benchmarks.io import ensure_writable
-from actjepa.benchmarks.perf.measure import MatmulShapes, PeakMemory, count, matmul_throughput, sync
+from actjepa.benchmarks.perf.measure import MatmulShapes, PeakMemory, count, matmul_throughput, placeholder_stats, sync
 from actjepa.benchmarks.provenance import write_results_json
 from actjepa.planner import ControllerConfig, PlannerConfig, plan
 
@@ -81,13 +80,7 @@ def default_model(device: str, pixels: bool = False) -> tuple[Any, dict]:
 
     spec = envs.task_spec("reacher")
     obs_shape = (64, 64, 3) if pixels else spec.obs_shape
-    stat_len = 3 if pixels else spec.obs_shape[0]
-    stats = {
-        "obs_mean": np.full(stat_len, 0.5 if pixels else 0.0),
-        "obs_std": np.full(stat_len, 0.25 if pixels else 1.0),
-        "action_mean": np.zeros(spec.action_dim),
-        "action_std": np.ones(spec.action_dim),
-    }
+    stats = placeholder_stats(pixels, spec.obs_shape[0], spec.action_dim)
     cfg = model_config_for(obs_shape, spec.action_dim, "pixels" if pixels else "state")
     return ActJepa(cfg, stats).to(device).eval(), {"task": "reacher", "model_config": cfg.to_dict(), "trained": False}
 

@@ -20,6 +20,7 @@ import torch
 
 from actjepa.benchmarks.errors import UserError
 from actjepa.benchmarks.io import ensure_writable
+from actjepa.benchmarks.perf.measure import placeholder_stats
 from actjepa.benchmarks.perf.planner_scaling import device_name
 from actjepa.benchmarks.provenance import write_results_json
 
@@ -117,13 +118,7 @@ def measure(
     obs_shape = PIXEL_SHAPE if pixels else spec.obs_shape
     obs_mode = "pixels" if pixels else "state"
     mcfg = model_config_for(obs_shape, spec.action_dim, obs_mode, baseline=baseline, **changes[0])
-    stat_len = 3 if pixels else spec.obs_shape[0]
-    stats = {
-        "obs_mean": np.full(stat_len, 0.5 if pixels else 0.0, np.float32),
-        "obs_std": np.full(stat_len, 0.25 if pixels else 1.0, np.float32),
-        "action_mean": np.zeros(spec.action_dim, np.float32),
-        "action_std": np.ones(spec.action_dim, np.float32),
-    }
+    stats = placeholder_stats(pixels, spec.obs_shape[0], spec.action_dim)
     device = torch.device(cfg.device)
     torch.manual_seed(0)
     model = ActJepa(mcfg, stats).to(device).train()
