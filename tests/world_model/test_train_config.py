@@ -11,7 +11,8 @@ import pytest
 from actjepa.world_model import TrainConfig
 from actjepa.world_model.core.objective import LossSettings
 from actjepa.world_model.errors import CheckpointError, WorldModelError
-from actjepa.world_model.training.config import PRESETS, Optimisation, preset
+from actjepa.world_model.training.config import PIXEL_WINDOWS_PER_RUN, PRESETS, Optimisation, preset
+from actjepa.world_model.training.resume import check_optimisation
 from actjepa.world_model.training.train import train
 from tests.world_model.conftest import META, sampler_for, tiny_config, tiny_train
 
@@ -85,8 +86,27 @@ def test_a_checkpoint_in_the_earlier_form_resumes_or_is_refused_in_one_line(tmp_
     _write_train_config(tmp_path, earlier)
     assert _resume(tmp_path, state_data, state_stats, obs_noise=0.1).step == 6
     _write_train_config(tmp_path, {**earlier, "grad_clip": 0.5})
-    with pytest.raises(CheckpointError, match="was trained with grad_clip=0.5, this run has 1.0; use another --out"):
+    with pytest.raises(CheckpointError, match="grad_clip=0.5, this run has 1.0; pass --grad-clip 0.5 to continue"):
         _resume(tmp_path, state_data, state_stats, obs_noise=0.1, steps=8)
     _write_train_config(tmp_path, ["not", "a", "mapping"])
     with pytest.raises(CheckpointError, match="records its training settings as a list, not a mapping"):
         _resume(tmp_path, state_data, state_stats, obs_noise=0.1, steps=8)
+
+
+@pytest.mark.parametrize("obs_mode", ["state", "pixels"])
+def test_an_earlier_checkpoint_resumes_with_the_windows_and_targets_it_was_trained_with(tmp_path, obs_mode):
+    """Before windows_per_run and target_stride existed every window was drawn alone with a target at every step;
+    today's None means 8 of each for pixel models, so an earlier pixel run may not silently continue with them."""
+    earlier = {"train_config": dict(EARLIER_TRAIN_CONFIG)}
+    today = TrainConfig().with_changes(batch_size=8, obs_noise=0.1)
+    check_optimisation(earlier, today.with_changes(windows_per_run=1, target_stride=1), tmp_path, obs_mode)
+    if obs_mode == "state":
+        check_optimisation(earlier, today, tmp_path, obs_mode)
+    else:
+        with pytest.raises(CheckpointError, match="windows_per_run=1, this run has 8; pass --windows-per-run 1 to"):
+            check_optimisation(earlier, today, tmp_path, obs_mode)
+    written_today = {"train_config": today.to_dict()}  # None in the file: the mode's default, compared resolved
+    runs = PIXEL_WINDOWS_PER_RUN if obs_mode == "pixels" else 1
+    check_optimisation(written_today, today.with_changes(windows_per_run=runs), tmp_path, obs_mode)
+    with pytest.raises(CheckpointError, match="target_stride=.*, this run has 3; pass --target-stride"):
+        check_optimisation(written_today, today.with_changes(target_stride=3), tmp_path, obs_mode)

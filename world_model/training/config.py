@@ -133,9 +133,11 @@ class TrainConfig:
         cosine = 0.5 * (1.0 + math.cos(math.pi * min(progress, 1.0)))
         return o.lr * (o.min_lr_fraction + (1.0 - o.min_lr_fraction) * cosine)
 
-    def must_match(self) -> dict[str, Any]:
-        """The fields a resumed run must share with its checkpoint, by name: every field of optim and loss."""
-        return {**asdict(self.optim), **asdict(self.loss)}
+    def must_match(self, obs_mode: str | None = None) -> dict[str, Any]:
+        """The fields a resumed run must share with its checkpoint, by name: every field of optim and loss; with
+        obs_mode, the fields whose None means "by observation mode" resolved for it (resolved_by_mode)."""
+        settings = {**asdict(self.optim), **asdict(self.loss)}
+        return settings if obs_mode is None else resolved_by_mode(settings, obs_mode)
 
     def to_dict(self) -> dict[str, Any]:
         """Every field by its own name, the groups' fields beside the others (the form checkpoint.json keeps)."""
@@ -170,6 +172,22 @@ def _replaced(settings: Any, changes: dict[str, Any]) -> Any:
         elif spec.name in changes:
             updates[spec.name] = changes[spec.name]
     return replace(settings, **updates)
+
+
+PREDATED_VALUES = {"windows_per_run": 1, "target_stride": 1}
+"""What a checkpoint written before these fields existed was trained with: every window drawn on its own and a
+target at every future step (a resumed run compares these, not today's defaults for its observation mode)."""
+
+
+def resolved_by_mode(settings: dict[str, Any], obs_mode: str) -> dict[str, Any]:
+    """Flat settings with windows_per_run and target_stride resolved for a model of obs_mode (None: that mode's
+    default) and filled with PREDATED_VALUES where the settings predate them."""
+    by_mode = {
+        "windows_per_run": Optimisation().runs_for(obs_mode),
+        "target_stride": LossSettings().stride_for(obs_mode),
+    }
+    out = {**PREDATED_VALUES, **settings}
+    return {key: by_mode[key] if key in by_mode and value is None else value for key, value in out.items()}
 
 
 PRESETS: dict[str, TrainConfig] = {

@@ -14,7 +14,7 @@ from actjepa.world_model.training.checkpoint import (
     MODEL_FILE,
     TRAINER_FILE,
 )
-from actjepa.world_model.training.config import TrainConfig
+from actjepa.world_model.training.config import TrainConfig, resolved_by_mode
 from actjepa.world_model.training.metrics_log import METRICS_FILE
 
 _ELSEWHERE = "use another --out or --force"
@@ -128,22 +128,25 @@ def check_resume(
                 f"checkpoint in {out} has model {key}={saved.to_dict()[key]!r}, this run asks for {value!r}; "
                 f"{_ELSEWHERE}"
             )
-    check_optimisation(info, cfg, out)
+    check_optimisation(info, cfg, out, model_cfg.obs_mode)
 
 
-def check_optimisation(info: dict[str, Any], cfg: TrainConfig, out: Path) -> None:
+def check_optimisation(info: dict[str, Any], cfg: TrainConfig, out: Path, obs_mode: str) -> None:
     """The run keeps every optimisation and loss setting the checkpoint was trained with (cfg.must_match).
 
-    checkpoint.json keeps the settings by their flat names, as every version wrote them; a setting a checkpoint
-    predates is not compared."""
+    checkpoint.json keeps the settings by their flat names, as every version wrote them. Settings whose None
+    means "by observation mode" are compared resolved for the model's mode, and those a checkpoint predates as
+    what it was trained with (PREDATED_VALUES); any other setting a checkpoint predates is not compared."""
     saved = info.get("train_config", {})
     if not isinstance(saved, dict):
         raise CheckpointError(
             f"checkpoint in {out} records its training settings as a {type(saved).__name__}, not a mapping; "
             "it is damaged, start over with --force"
         )
-    for key, value in cfg.must_match().items():
+    saved = resolved_by_mode(saved, obs_mode)
+    for key, value in cfg.must_match(obs_mode).items():
         if key in saved and saved[key] != value:
             raise CheckpointError(
-                f"checkpoint in {out} was trained with {key}={saved[key]!r}, this run has {value!r}; {_ELSEWHERE}"
+                f"checkpoint in {out} was trained with {key}={saved[key]!r}, this run has {value!r}; pass "
+                f"--{key.replace('_', '-')} {saved[key]} to continue it, or {_ELSEWHERE}"
             )
