@@ -8,11 +8,9 @@ axis whose size the memory budget sets (planner/scoring.py). An absurd
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import torch
 
+from actjepa.common.resources import available_memory_bytes, format_bytes
 from actjepa.planner.config import PlannerConfig
 from actjepa.planner.errors import PlannerError
 from actjepa.planner.scoring import AUTO_BUDGET_MB, bytes_per_sample, chunk_size
@@ -36,38 +34,6 @@ def planning_memory_bytes(
     chunk = chunk_size(num_samples, batch, horizon, latent_dim, action_dim, memory_budget_mb)
     rollout = chunk * bytes_per_sample(batch, horizon, latent_dim, action_dim)
     return pool + costs + rollout
-
-
-def available_memory_bytes(device: str | torch.device = "cpu") -> int | None:
-    """Free memory on `device`: MemAvailable (or free pages) for the CPU, the CUDA allocator's free bytes; None if
-    unknown."""
-    device = torch.device(device)
-    if device.type == "cuda":
-        try:
-            return int(torch.cuda.mem_get_info(device)[0])
-        except (RuntimeError, AssertionError):
-            return None
-    if device.type != "cpu":
-        return None
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        pass
-    try:
-        return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
-    except (ValueError, OSError, AttributeError):
-        return None
-
-
-def format_bytes(count: float) -> str:
-    """1536 -> '1.5 KiB'; for messages."""
-    units = ("B", "KiB", "MiB", "GiB", "TiB")
-    power = 0
-    while count >= 1024 and power < len(units) - 1:
-        count, power = count / 1024, power + 1
-    return f"{int(count)} B" if power == 0 else f"{count:.1f} {units[power]}"
 
 
 def check_planning_memory(

@@ -1,4 +1,4 @@
-"""Free memory of this machine and byte counts for messages (standard library only)."""
+"""Free memory of this machine or a CUDA device, and byte counts for messages (torch imported only for a device)."""
 
 from __future__ import annotations
 
@@ -18,6 +18,20 @@ def free_cpu_memory_bytes() -> int | None:
         return int(os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE"))
     except (ValueError, OSError, AttributeError):
         return None
+
+
+def available_memory_bytes(device: object = "cpu") -> int | None:
+    """Free memory on `device` (a name or torch.device): MemAvailable (or free pages) for the CPU, the CUDA
+    allocator's free bytes; None if unknown."""
+    import torch
+
+    where = torch.device(device)  # type: ignore[call-overload]
+    if where.type == "cuda":
+        try:
+            return int(torch.cuda.mem_get_info(where)[0])
+        except (RuntimeError, AssertionError):
+            return None
+    return free_cpu_memory_bytes() if where.type == "cpu" else None
 
 
 def format_bytes(count: float) -> str:

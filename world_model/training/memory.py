@@ -13,7 +13,7 @@ from __future__ import annotations
 import torch
 from torch import Tensor
 
-from actjepa.common.resources import format_bytes, free_cpu_memory_bytes
+from actjepa.common.resources import available_memory_bytes, format_bytes
 from actjepa.world_model.core.model import ActJepa
 from actjepa.world_model.core.objective import LossSettings, compute_losses
 from actjepa.world_model.errors import WorldModelError
@@ -36,18 +36,6 @@ def is_out_of_memory(exc: BaseException) -> bool:
     if isinstance(exc, MemoryError) or type(exc).__name__ == "OutOfMemoryError":
         return True
     return isinstance(exc, RuntimeError) and any(marker in str(exc).lower() for marker in OOM_MARKERS)
-
-
-def available_memory_bytes(device: str | torch.device = "cpu") -> int | None:
-    """Free memory on `device`: MemAvailable (or free pages) for the CPU, the CUDA allocator's free bytes; None if
-    unknown."""
-    device = torch.device(device)
-    if device.type == "cuda":
-        try:
-            return int(torch.cuda.mem_get_info(device)[0])
-        except (RuntimeError, AssertionError):
-            return None
-    return free_cpu_memory_bytes() if device.type == "cpu" else None
 
 
 def saved_activation_bytes(model: ActJepa, batch: dict[str, Tensor], loss: LossSettings) -> int:
