@@ -25,3 +25,6 @@ class TaskSpec:
     """One sentence on what the agent controls and what the goal is."""
     success_rule: str
     """The success rule in words, as printed by `actjepa tasks`."""
+    goal_obs_dims: tuple[int, ...] | None = None
+    """Entries of a state observation that a goal observation constrains, where the task judges only these and
+    the rest of a goal observation is arbitrary (OGBench cube: the cube's xyz); None: the whole observation."""

@@ -28,14 +28,16 @@ class OGBenchCommand:
     "Instead of the table: success against these planning horizons H for the first planning controller and seed."
     cost_ranking: bool = False
     """Instead of the table: how well each planning cost (latent L2, learned steps-to-go, steps through the
-    waypoint graph) ranks held-out states by the true steps around the walls, for the first seed's model (maze
-    datasets), written to OUT/DATASET-ranking.json."""
+    waypoint graph) ranks held-out states by the true steps around the walls (maze datasets), or, on a task whose
+    goals constrain part of the observation (cube), whether the costs follow the goal's entries or the rest of
+    it, toward whole and composed goals; for the first seed's model, written to OUT/DATASET-ranking.json."""
     hidden: ClassVar[dict[type, tuple[str, ...]]] = {PlannerConfig: ("method", "action_low", "action_high")}
     "Set by each controller's name and by the task's action range, not by options."
 
     def run(self) -> None:
         from actjepa.benchmarks.io import ensure_writable
-        from actjepa.benchmarks.ogbench.suite import check_suite, run_suite
+        from actjepa.benchmarks.ogbench.checks import check_suite
+        from actjepa.benchmarks.ogbench.suite import run_suite
         from actjepa.benchmarks.provenance import write_results_json
 
         check_suite(self.suite)
@@ -54,17 +56,23 @@ class OGBenchCommand:
         print(f"wrote {path}")
 
     def _ranking(self) -> None:
+        from actjepa import envs
         from actjepa.benchmarks.io import ensure_writable
+        from actjepa.benchmarks.ogbench.goal_entries import rank_goal_entries
         from actjepa.benchmarks.ogbench.ranking import rank_costs
         from actjepa.benchmarks.provenance import write_results_json
         from actjepa.envs.ogbench import recipe
         from actjepa.envs.ogbench.vec_env import is_maze
 
-        if not is_maze(recipe(self.suite.dataset).env):
-            raise UserError(f"--cost-ranking needs a maze dataset (true steps around walls); got {self.suite.dataset}")
+        env = recipe(self.suite.dataset).env
+        if not is_maze(env) and envs.task_spec(env).goal_obs_dims is None:
+            raise UserError(
+                f"--cost-ranking needs a maze dataset or goals of part of the observation; got {self.suite.dataset}"
+            )
+        rank = rank_costs if is_maze(env) else rank_goal_entries
         path = self.out / f"{self.suite.dataset}-ranking.json"
         ensure_writable(path, self.force)
-        write_results_json(path, rank_costs(self.suite, self.suite.seeds[0]), self.suite.device)
+        write_results_json(path, rank(self.suite, self.suite.seeds[0]), self.suite.device)
         print(f"wrote {path}")
 
     def _sweeps(self) -> None:
@@ -72,7 +80,7 @@ class OGBenchCommand:
         from actjepa.benchmarks.ogbench.sweeps import sweep, sweep_plot
         from actjepa.benchmarks.provenance import write_results_json
 
-        planners = [c for c in self.suite.controllers if c.removeprefix("subgoal:") != "policy"]
+        planners = [c for c in self.suite.controllers if c.split(":")[-1] != "policy"]
         if not planners:
             raise UserError("a sweep needs a planning controller in --controllers, e.g. --controllers mppi+prior")
         for swept, values, name in (

@@ -60,7 +60,8 @@ def check_protocol(cfg: ProtocolConfig, folders: tuple[Path, ...] = ()) -> None:
     check_observations(cfg)
     t = cfg.train
     check_device(t.config.device)
-    for name, prob in (("final_goal_prob", t.final_goal_prob), ("task_goal_prob", t.task_goal_prob)):
+    probs = (("final_goal_prob", t.final_goal_prob), ("task_goal_prob", t.task_goal_prob))
+    for name, prob in (*probs, ("partial_goal_prob", t.partial_goal_prob)):
         if not 0.0 <= prob <= 1.0:
             raise UserError(f"{name} must be a probability in [0, 1], got {prob}")
     bad = [n for n in cfg.data_efficiency_demos if not 0 < n <= cfg.demonstrations]

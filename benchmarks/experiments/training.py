@@ -43,6 +43,10 @@ class TrainSettings:
     function) instead of a hindsight goal. Keep 0 for play data; use e.g. 0.25 for demonstrations that head for
     their desired goal when goal observations differ from real end states (e.g. a resting pose the episodes
     never quite reach)."""
+    partial_goal_prob: float = 0.0
+    """Probability that a window's goal is its last context observation with only the task's goal entries
+    (TaskSpec.goal_obs_dims) from its hindsight goal, as the `partial:` controllers compose goals at evaluation,
+    so the model learns to embed them. Tasks with goal entries only (OGBench cube); 0 switches it off."""
 
     @classmethod
     def of_preset(cls, name: str) -> TrainSettings:
@@ -150,6 +154,8 @@ def train_on_dataset(
         task_goal_prob=s.task_goal_prob,
         hindsight_discount=s.hindsight_discount,
         windows_per_run=_runs(cfg, obs_mode),
+        partial_goal_prob=s.partial_goal_prob,
+        goal_dims=_goal_entries(dataset) if s.partial_goal_prob > 0 else None,
     )
     stats = normalization_stats(dataset, episodes=train_idx)
     heldout = (lambda: (dataset.observations[val_idx], dataset.actions[val_idx])) if val_idx.size else None
@@ -184,6 +190,20 @@ def _runs(cfg, obs_mode: str) -> int:
             "run that a pixel model draws by default; pass a multiple of it, or --windows-per-run 1"
         )
     return runs
+
+
+def _goal_entries(dataset) -> tuple[int, ...]:
+    """The observation entries the dataset's task judges (TaskSpec.goal_obs_dims), for partial goals."""
+    from actjepa import envs
+
+    task = dataset.meta["task"]
+    dims = envs.task_spec(task).goal_obs_dims if task in envs.task_names() else None
+    if dims is None or dataset.meta["obs_mode"] != "state":
+        raise UserError(
+            f"--partial-goal-prob needs state observations of a task whose goals constrain part of them; "
+            f"{task} ({dataset.meta['obs_mode']}) has none, so pass --partial-goal-prob 0"
+        )
+    return tuple(dims)
 
 
 def _split(dataset, request: TrainRequest) -> tuple[np.ndarray, np.ndarray]:

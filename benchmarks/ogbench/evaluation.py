@@ -22,6 +22,7 @@ from actjepa.benchmarks.evaluation.episodes import run_episodes
 from actjepa.envs.ogbench import NUM_TASKS
 from actjepa.envs.seeds import evaluation_seeds
 from actjepa.planner import ControllerConfig
+from actjepa.planner.partial_goal import PARTIAL_PREFIX, PartialGoalController
 from actjepa.planner.subgoals import SubgoalConfig, SubgoalController, WaypointGraph
 
 SUBGOAL_PREFIX = "subgoal:"
@@ -55,7 +56,16 @@ def make_ogbench_controller(
     subgoals: SubgoalConfig | None = None,
     prior: Any = None,
 ):
-    """A named controller for an OGBench env; subgoal:<name> wraps <name> in the waypoint planner."""
+    """A named controller for an OGBench env; subgoal:<name> wraps <name> in the waypoint planner, partial:<name>
+    hands <name> goals of which only the task's goal entries (TaskSpec.goal_obs_dims) come from the goal."""
+    if name.startswith(PARTIAL_PREFIX):
+        dims = env.spec.goal_obs_dims
+        if dims is None:
+            raise ValueError(
+                f"{name} needs a task whose goals constrain part of the observation; {env.spec.name} has none"
+            )
+        inner = build_controller(name.removeprefix(PARTIAL_PREFIX), model, env, control, prior=prior)
+        return PartialGoalController(inner, dims)
     inner_name = name.removeprefix(SUBGOAL_PREFIX)
     inner = build_controller(inner_name, model, env, control, prior=prior)
     if not name.startswith(SUBGOAL_PREFIX):

@@ -15,6 +15,7 @@ import torch
 from scipy.stats import spearmanr
 
 from actjepa.benchmarks.ogbench.geodesic import MazeGeodesic
+from actjepa.benchmarks.ogbench.goal_entries import held_out_pairs
 from actjepa.planner.subgoals import WaypointGraph, steps_to_goal
 
 
@@ -46,16 +47,9 @@ def cost_ranking(
     seed: int = 0,
 ) -> dict[str, Any]:
     """Spearman correlation of each cost with the true steps to go, over `pairs` held-out (state, goal) pairs."""
-    rng = np.random.default_rng(seed)
-    k = int(model.context_len)
-    ep = episodes[rng.integers(0, len(episodes), pairs)]
-    t = rng.integers(k - 1, dataset.episode_steps + 1, pairs)
-    goal_ep, goal_t = episodes[rng.integers(0, len(episodes), pairs)], rng.integers(0, dataset.episode_steps + 1, pairs)
-    idx = t[:, None] + np.arange(-k + 1, 1)[None]
-    obs = torch.as_tensor(dataset.observations[ep[:, None], idx])
-    acts = torch.as_tensor(dataset.actions[ep[:, None], idx[:, :-1]]) if k > 1 else None
-    goal_obs = torch.as_tensor(dataset.observations[goal_ep, goal_t])
-    z, z_goal = model.encode(obs, acts), model.encode_goal(goal_obs)
+    drawn = held_out_pairs(dataset, episodes, int(model.context_len), pairs, np.random.default_rng(seed))
+    ep, t, goal_ep, goal_t = drawn["at"]
+    z, z_goal = model.encode(drawn["obs"], drawn["actions"]), model.encode_goal(drawn["goal_obs"])
     truth = np.array(
         [geodesic.steps(dataset.achieved_goals[e, s][None], dataset.achieved_goals[ge, gs])[0]
          for e, s, ge, gs in zip(ep, t, goal_ep, goal_t, strict=True)]

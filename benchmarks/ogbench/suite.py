@@ -59,6 +59,10 @@ class OGBenchSuite:
     at the default 16 the value's squared error (about 74 at start) dwarfed the other losses and the gradient clip."""
     rollout_horizon: int = 16
     "Steps of the predictor's rollout loss (as far as the planner looks ahead)."
+    partial_goal_prob: float = 0.0
+    """Share of ACT-JEPA's training goals composed of the state and the goal's task entries, as `partial:`
+    controllers compose them (TrainSettings.partial_goal_prob; cube only). Its models live in their own folders
+    (jepa-partial0.5-seed0)."""
     evaluation: OfficialEvaluation = field(default_factory=OfficialEvaluation)
     "Episodes of the official protocol and their split."
     control: ControllerConfig = field(
@@ -102,7 +106,7 @@ def ensure_data(suite: OGBenchSuite, progress: bool = True) -> Path:
 def training_settings(suite: OGBenchSuite, baseline: bool) -> TrainSettings:
     """How ACT-JEPA (or, with baseline, BC) is trained on this suite, before the per-run seed and device."""
     if not baseline:
-        return suite.train
+        return suite.train.with_changes(partial_goal_prob=suite.partial_goal_prob)
     final, discount = suite.baseline_goals
     return replace(suite.train, final_goal_prob=final, hindsight_discount=discount)
 
@@ -110,7 +114,8 @@ def training_settings(suite: OGBenchSuite, baseline: bool) -> TrainSettings:
 def model_folder(suite: OGBenchSuite, seed: int, baseline: str | None) -> str:
     """Name of a model's run folder under suite.folder: jepa-seed0, bc-seed0, or bc-chunk1-seed0."""
     chunk = f"-chunk{suite.baseline_chunk}" if baseline and suite.baseline_chunk else ""
-    return f"{baseline or 'jepa'}{chunk}-seed{seed}"
+    partial = f"-partial{suite.partial_goal_prob:g}" if not baseline and suite.partial_goal_prob else ""
+    return f"{baseline or 'jepa'}{chunk}{partial}-seed{seed}"
 
 
 def _train_request(suite: OGBenchSuite, data: Path, seed: int, baseline: str | None):
@@ -235,6 +240,7 @@ def _protocol(suite: OGBenchSuite) -> dict[str, Any]:
         "budget": {k: getattr(suite.control.planner, k) for k in ("num_samples", "horizon", "iterations")},
         "replan_every": suite.control.replan_every,
         "baseline_chunk": suite.baseline_chunk,
+        "partial_goal_prob": suite.partial_goal_prob,
         "subgoals": {"reach": suite.subgoals.reach, "every": suite.subgoals.every, "waypoints": suite.graph.waypoints},
     }
 
@@ -247,34 +253,3 @@ def _training_record(suite: OGBenchSuite, data: Path) -> dict[str, Any]:
         timing = json.loads((folder / "train_time.json").read_text()) if (folder / "train_time.json").is_file() else {}
         out[folder.name] = {"steps": info.get("step"), "wall_s": timing.get("wall_s")}
     return {"data": str(data), "models": out}
-
-
-def check_suite(suite: OGBenchSuite) -> None:
-    """One-line UserError for a bad request, before anything is generated, trained or written."""
-    from actjepa.benchmarks.errors import UserError
-    from actjepa.envs.dataset import load_dataset
-    from actjepa.envs.ogbench import recipe
-    from actjepa.envs.seeds import EVALUATION_SEED_BASE
-    from actjepa.planner import CONTROLLER_NAMES
-
-    rec = recipe(suite.dataset)
-    names = [*suite.controllers, *suite.baseline_controllers]
-    unknown = [n for n in names if n.removeprefix(SUBGOAL_PREFIX) not in CONTROLLER_NAMES or "oracle" in n]
-    if unknown:
-        raise UserError(f"unknown controller {unknown[0]!r} for OGBench; use policy, cem, mppi (+prior), subgoal:<one>")
-    if not names:
-        raise UserError("--controllers and --baseline-controllers are both empty; name at least one controller")
-    if suite.baseline_chunk is not None and suite.baseline_chunk < 1:
-        raise UserError(f"--baseline-chunk must be at least 1, got {suite.baseline_chunk}")
-    if not suite.seeds or any(not 0 <= s < EVALUATION_SEED_BASE for s in suite.seeds):
-        raise UserError(f"--seeds must be one or more training seeds in [0, 2**31), got {list(suite.seeds)}")
-    if suite.evaluation.split not in ("test", "validation") or suite.evaluation.episodes_per_task < 1:
-        raise UserError("--split must be test or validation and --episodes-per-task at least 1")
-    path = suite.data_path()
-    if path.exists():
-        meta = load_dataset(path).meta
-        if meta.get("task") != rec.env or '"name": "' + rec.name + '"' not in str(meta.get("ogbench_recipe", "")):
-            raise UserError(
-                f"{path} holds {meta.get('task')!r} data of another recipe, not {rec.name}; move it away or pass "
-                "another --data-dir"
-            )

@@ -14,6 +14,8 @@ ROW_NAMES = {
     "mppi+prior": "ACT-JEPA `mppi+prior`",
     "subgoal:policy": "ACT-JEPA `subgoal:policy` (waypoint graph + head)",
     "subgoal:mppi+prior": "ACT-JEPA `subgoal:mppi+prior` (waypoint graph + planner)",
+    "partial:policy": "ACT-JEPA `partial:policy` (goal: only the task's entries)",
+    "partial:mppi+prior": "ACT-JEPA `partial:mppi+prior` (goal: only the task's entries)",
     "bc:policy": "BC `policy` (our GCBC)",
 }
 "How each controller row is named in the tables."
@@ -87,6 +89,11 @@ def _notes(record: dict, rows: dict) -> list[str]:
             for k, v in models.items()
         )
         notes.append(f"- training: {times}.")
+    if p.get("partial_goal_prob"):
+        notes.append(
+            f"- ACT-JEPA trained with a share of {p['partial_goal_prob']:g} of its goals composed of the state and the "
+            "goal's task entries, as the `partial:` controllers compose goals (docs/findings.md, item 17)."
+        )
     seeds = len(p["seeds"])
     return [*notes, "- " + DIFFERENCES.format(seeds=seeds, s="s" if seeds > 1 else "")]
 

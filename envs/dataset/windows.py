@@ -37,7 +37,10 @@ class WindowSampler:
     goals (e.g. 0.25) when the data are demonstrations aimed at their desired
     goal and goal observations do not look like real end states (other
     objects placed arbitrarily, zero velocities), so that the model learns to
-    embed the goal observations it is given at evaluation.
+    embed the goal observations it is given at evaluation. With probability
+    partial_goal_prob a window's goal is then its last context observation with
+    only the entries goal_dims taken from that goal: the goals the `partial:`
+    controllers compose at evaluation, for tasks that judge only those entries.
     """
 
     def __init__(
@@ -51,6 +54,8 @@ class WindowSampler:
         task_goal_prob: float = 0.0,
         hindsight_discount: float | None = None,
         windows_per_run: int = 1,
+        partial_goal_prob: float = 0.0,
+        goal_dims: tuple[int, ...] | None = None,
     ) -> None:
         self.data, self.k, self.c, self.seed = dataset, int(context_len), int(future_len), check_seed(seed)
         self.run = int(windows_per_run)
@@ -59,6 +64,7 @@ class WindowSampler:
         self.episodes = np.arange(dataset.num_episodes) if episodes is None else np.asarray(episodes, dtype=np.int64)
         self.final_goal_prob, self.task_goal_prob = float(final_goal_prob), float(task_goal_prob)
         self.hindsight_discount = hindsight_discount
+        self._check_partial_goals(partial_goal_prob, goal_dims)
         if hindsight_discount is not None and not 0.0 < hindsight_discount < 1.0:
             raise DatasetError(f"hindsight_discount must lie in (0, 1), got {hindsight_discount}")
         for name, prob in (("final_goal_prob", self.final_goal_prob), ("task_goal_prob", self.task_goal_prob)):
@@ -78,6 +84,16 @@ class WindowSampler:
             )
         if len(self.episodes) == 0:
             raise DatasetError("no episodes to sample windows from")
+
+    def _check_partial_goals(self, prob: float, goal_dims: tuple[int, ...] | None) -> None:
+        self.partial_goal_prob, self.goal_dims = float(prob), None if goal_dims is None else list(goal_dims)
+        if not 0.0 <= self.partial_goal_prob <= 1.0:
+            raise DatasetError(f"partial_goal_prob must be a probability in [0, 1], got {prob}")
+        if self.partial_goal_prob > 0 and not self.goal_dims:
+            raise DatasetError("partial goals need the observation entries a goal constrains (goal_dims)")
+        shape = self.data.observations.shape[2:]
+        if self.goal_dims and (len(shape) != 1 or not 0 <= min(self.goal_dims) <= max(self.goal_dims) < shape[0]):
+            raise DatasetError(f"goal entries {self.goal_dims} are not entries of observations of shape {shape}")
 
     def batch(self, step: int, batch_size: int) -> dict[str, np.ndarray]:
         """`obs` (R, k+C+G-1, *obs), `actions` (R, k+C+G-2, A), `goal_obs` (Bt, *obs), `goal_steps` (Bt,).
@@ -105,6 +121,11 @@ class WindowSampler:
         if self.task_goal_prob > 0:  # drawn after the hindsight goals: batches without task goals are unchanged
             task = rng.random(batch_size) < self.task_goal_prob
             goal_obs[task] = self.data.goal_observations[ep[task]]
+        if self.partial_goal_prob > 0:  # drawn last: batches without partial goals are unchanged
+            partial = np.flatnonzero(rng.random(batch_size) < self.partial_goal_prob)
+            composed = self.data.observations[ep[partial], t[partial]]
+            composed[:, self.goal_dims] = goal_obs[partial][:, self.goal_dims]
+            goal_obs[partial] = composed
         return {
             "obs": self.data.observations[run_ep[:, None], obs_idx],
             "actions": self.data.actions[run_ep[:, None], obs_idx[:, :-1]],

@@ -17,6 +17,12 @@ ORACLE_PROBLEM = (
 """Why the simulator oracle is not offered on OGBench tasks."""
 
 
+CUBE_XYZ = (19, 20, 21)
+"""Entries of a cube-single observation holding the cube's scaled xyz: after the arm's 19 (joint positions and
+velocities, effector xyz, yaw cosine and sine, gripper opening and contact). OGBench's own goal representation of
+the task (`compute_oracle_observation`), and all that its success rule checks."""
+
+
 def _maze(name: str, size: str) -> TaskSpec:
     return TaskSpec(
         name=name,
@@ -42,6 +48,7 @@ OGBENCH_SPECS: dict[str, TaskSpec] = {
         max_episode_steps=200,
         description="OGBench UR5e arm with one cube; observation: joints, effector, gripper and cube pose",
         success_rule="the cube's xyz is within 0.04 of the target's (OGBench's rule, judged by the environment)",
+        goal_obs_dims=CUBE_XYZ,
     ),
 }
 """Specs of the OGBench environments the datasets of recipes.RECIPES are collected in."""

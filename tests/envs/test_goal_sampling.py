@@ -52,3 +52,37 @@ def test_mixed_goals_are_task_or_hindsight_in_proportion():
     hindsight_t = goal[~task] % 1000
     assert np.all(goal[~task] // 1000 == ep[~task]) and np.all(hindsight_t > context_end[~task])
     assert abs((hindsight_t == T).mean() - (0.5 + 0.5 * np.mean(1 / (T - context_end[~task])))) < 0.04
+
+
+def _two_entry_dataset():
+    """Entry 0 codes episode and time as coded_dataset does; entry 1 is its negative."""
+    data = coded_dataset()
+    obs = np.concatenate([data.observations, -data.observations], axis=-1)
+    return EpisodeDataset(**{**data.__dict__, "observations": obs, "goal_observations": -np.ones((E, 2), np.float32)})
+
+
+def test_partial_goals_are_the_current_state_with_the_hindsight_goals_entries():
+    data = _two_entry_dataset()
+    plain = WindowSampler(data, 2, 3, seed=3).batch(7, 512)
+    half = WindowSampler(data, 2, 3, seed=3, partial_goal_prob=0.5, goal_dims=(1,)).batch(7, 512)
+    np.testing.assert_array_equal(half["obs"], plain["obs"])
+    np.testing.assert_array_equal(half["goal_steps"], plain["goal_steps"])
+    np.testing.assert_array_equal(half["goal_obs"][:, 1], plain["goal_obs"][:, 1])  # the judged entry: the goal's
+    current = plain["obs"][:, 1, 0]  # the last of k=2 context observations
+    composed = half["goal_obs"][:, 0] == current
+    assert np.all(composed | (half["goal_obs"][:, 0] == plain["goal_obs"][:, 0]))  # else the whole hindsight goal
+    assert 0.4 < composed.mean() < 0.6 and np.all(plain["goal_obs"][:, 0] > current)  # goals lie ahead in time
+
+
+def test_partial_goals_need_entries_that_observations_have():
+    import pytest
+
+    from actjepa.envs.errors import DatasetError
+
+    data = _two_entry_dataset()
+    with pytest.raises(DatasetError, match="need the observation entries a goal constrains"):
+        WindowSampler(data, 2, 3, seed=0, partial_goal_prob=0.5)
+    with pytest.raises(DatasetError, match=r"goal entries \[2\] are not entries of observations of shape \(2,\)"):
+        WindowSampler(data, 2, 3, seed=0, partial_goal_prob=0.5, goal_dims=(2,))
+    with pytest.raises(DatasetError, match="partial_goal_prob must be a probability"):
+        WindowSampler(data, 2, 3, seed=0, partial_goal_prob=1.5, goal_dims=(1,))

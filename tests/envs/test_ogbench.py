@@ -28,6 +28,16 @@ def test_every_recipe_environment_is_a_task_whose_spec_matches_the_environment()
         env.close()
 
 
+def test_the_cube_goal_entries_are_ogbench_s_own_goal_representation():
+    env = make_ogbench_env("cube-single-v0")
+    observation, info = env.reset(seed=3)
+    dims = list(OGBENCH_SPECS["cube-single-v0"].goal_obs_dims)
+    np.testing.assert_allclose(observation[dims], env.unwrapped.compute_oracle_observation(), atol=1e-6)
+    assert not np.allclose(info["goal"][dims], observation[dims])  # the goal moves the cube
+    env.close()
+    assert all(spec.goal_obs_dims is None for name, spec in OGBENCH_SPECS.items() if "maze" in name)
+
+
 def test_published_recipes_have_the_published_sizes():
     assert recipe("pointmaze-medium-navigate-v0").total_episodes == 1100
     assert (recipe("pointmaze-medium-stitch-v0").episodes, recipe("pointmaze-medium-stitch-v0").episode_steps) == (

@@ -53,3 +53,15 @@ def test_training_goals_follow_task_goal_prob(tmp_path, monkeypatch, prob):
         assert is_task_goal.all() and not is_observed.any()  # goal states are never visited exactly
     else:
         assert is_observed.all() and not is_task_goal.any()
+
+
+def test_partial_goals_on_a_task_that_judges_the_whole_observation_are_refused_in_one_line(tmp_path):
+    from actjepa.benchmarks.errors import UserError
+
+    data = tmp_path / "d.h5"
+    collect(task="point_mass", source="expert", episodes=2, noise=0.1, seed=0, out=data, obs_mode="state",
+            batch_size=2, force=False, progress=False)  # fmt: skip
+    settings = TrainSettings.of_preset("demo").with_changes(steps=2, batch_size=16, partial_goal_prob=0.5)
+    with pytest.raises(UserError, match="point_mass \\(state\\) has none, so pass --partial-goal-prob 0"):
+        train_on_dataset(TrainRequest(data=data, out=tmp_path / "run", settings=settings), progress=False)
+    assert not (tmp_path / "run").exists()

@@ -73,7 +73,9 @@ def test_a_rerun_reuses_models_graphs_and_evaluations(tiny_suite, monkeypatch):
         (["--dataset", "antmaze-large-navigate-v0"], "unknown OGBench dataset"),
         (["--dataset", DATASET, "--controllers", "oracle"], "unknown controller"),
         (["--dataset", DATASET, "--seeds", "-1"], "--seeds"),
-        (["--dataset", "cube-single-play-v0", "--cost-ranking"], "maze dataset"),
+        (["--dataset", DATASET, "--controllers", "partial:policy"], "constrain all of it"),
+        (["--dataset", DATASET, "--partial-goal-prob", "0.5"], "constrain all of it"),
+        (["--dataset", "cube-single-play-v0", "--partial-goal-prob", "2"], "--partial-goal-prob must be"),
     ],
 )
 def test_bad_requests_end_in_one_line(args, word, capsys, tmp_path):
@@ -117,3 +119,15 @@ def test_a_bc_baseline_of_one_action_per_chunk_trains_in_a_folder_of_its_own(tin
     info = json.loads((suite.folder / "bc-chunk1-seed0" / "checkpoint.json").read_text())
     assert info["model_config"]["chunk_len"] == 1
     assert json.loads((suite.folder / "bc-seed0" / "checkpoint.json").read_text())["model_config"]["chunk_len"] > 1
+
+
+def test_models_trained_with_partial_goals_have_folders_of_their_own():
+    from actjepa.benchmarks.ogbench.suite import model_folder, training_settings
+
+    suite = OGBenchSuite(dataset="cube-single-play-v0", partial_goal_prob=0.5)
+    assert model_folder(suite, 2, None) == "jepa-partial0.5-seed2" and model_folder(suite, 2, "bc") == "bc-seed2"
+    assert model_folder(OGBenchSuite(), 0, None) == "jepa-seed0"
+    assert (
+        training_settings(suite, False).partial_goal_prob == 0.5
+        and training_settings(suite, True).partial_goal_prob == 0
+    )

@@ -70,3 +70,12 @@ def test_the_readme_summary_has_one_row_per_dataset_and_leaves_sweeps_to_the_res
     assert lines[2] == f"| {DATASET} | `mppi+prior` 95.0 ± 5.0 | 25.0 | 9 | QRL 82 | 2 |"
     assert len(lines) == 5 and lines[-1].endswith("[the results page](docs/results.md#ogbench).")
     assert ogbench_summary(tmp_path / "none", "x") == []
+
+
+def test_a_table_whose_model_learned_composed_goals_says_so(tmp_path):
+    record = _record()
+    (tmp_path / f"{DATASET}.json").write_text(json.dumps(record))
+    assert "composed" not in "\n".join(ogbench_section(tmp_path))
+    record["protocol"]["partial_goal_prob"] = 0.5
+    (tmp_path / f"{DATASET}.json").write_text(json.dumps(record))
+    assert "trained with a share of 0.5 of its goals composed" in "\n".join(ogbench_section(tmp_path))
