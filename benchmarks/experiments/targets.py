@@ -87,7 +87,8 @@ CONTROLLER_TARGETS = (
     Lead("mppi+prior", "policy", 0.20, tasks=("maze",), label="maze"),
     MinSuccess("mppi+prior", 0.95, tasks=("maze",), label="maze"),
     MinSuccess("mppi+prior", 0.80, tasks=("push",), label="push"),
-    MinSuccess("mppi+prior", 0.85, tasks=("reacher/pixels",), label="reacher from 64x64 pixels"),
+    MinSuccess("mppi+prior", 0.92, tasks=("reacher/pixels",), label="reacher from 64x64 pixels"),
+    MinSuccess("mppi+prior", 0.80, tasks=("push/pixels",), label="push from 64x64 pixels"),
     Lead("mppi+prior", "mppi", 0.0),
 )
 (
