@@ -18,7 +18,7 @@ from actjepa.benchmarks.evaluation.run import evaluate
 from actjepa.world_model import load_model
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
-CHECKPOINTS: dict[str, str] = {"reacher": "results.json", "maze": "maze/results.json"}
+CHECKPOINTS: dict[str, str] = {"reacher": "results.json", "maze": "maze/results.json", "push": "push/results.json"}
 """Shipped checkpoint (docs/checkpoints/TASK) -> the results file of its table (under docs/results). A table made
 before results kept each episode's outcome has none shipped: nothing could check a checkpoint against it."""
 EPISODES = 4
