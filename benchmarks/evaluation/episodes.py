@@ -71,6 +71,15 @@ def _timed_action(controller, observation: np.ndarray, device: torch.device | st
     return np.asarray(action, dtype=np.float64), (time.perf_counter() - start) * 1e3
 
 
+def _perturbed(perturbation, env, seeds: np.ndarray):
+    """The perturbation's per-episode state for this batch (envs.perturbation.PerturbedEpisodes), or None."""
+    if perturbation is None:
+        return None
+    from actjepa.envs.perturbation import PerturbedEpisodes
+
+    return PerturbedEpisodes(perturbation, env, np.asarray(seeds))
+
+
 def run_episodes(
     env,
     controller,
@@ -91,22 +100,17 @@ def run_episodes(
     score `ever_success`; later steps could not change it).
     """
     obs = env.reset([int(s) for s in seeds])
-    perturbed = None
-    if perturbation is not None:
-        from actjepa.envs.perturbation import PerturbedEpisodes
-
-        perturbed = PerturbedEpisodes(perturbation, env, np.asarray(seeds))
+    perturbed = _perturbed(perturbation, env, seeds)
     controller.reset(
         to_tensor(obs["observation"], device), to_tensor(obs["goal_observation"], device), seeds=controller_seeds
     )
-    steps = env.max_episode_steps
     solved_at_start = np.asarray(env.success(), dtype=bool).copy()
     ever = np.zeros(env.num_envs, dtype=bool)
     first = np.full(env.num_envs, -1, dtype=np.int64)
     goals = [obs["achieved_goal"].copy()] if record_goals else None
     timings: list[float] = []
     info: dict = {}
-    for t in range(steps):
+    for t in range(env.max_episode_steps):
         action, ms = _timed_action(controller, obs["observation"], device)
         timings.append(ms)
         if perturbed is not None:

@@ -131,7 +131,7 @@ def train_on_dataset(
     shard: this process's world_model.training.distributed.Shard when training on several (None: one process);
     rank 0 alone writes.
     """
-    from actjepa.envs.dataset import WindowSampler, load_dataset, normalization_stats
+    from actjepa.envs.dataset import load_dataset, normalization_stats
     from actjepa.world_model.training.distributed import SINGLE
     from actjepa.world_model.training.train import train
 
@@ -144,19 +144,7 @@ def train_on_dataset(
     cfg = s.config.with_changes(**(train_overrides or {}))
     obs_mode = dataset.meta["obs_mode"]
     model_cfg = _model_config(dataset, request, model_overrides)
-    sampler = WindowSampler(
-        dataset,
-        model_cfg.context_len,
-        cfg.window_future(model_cfg.chunk_len),
-        seed=cfg.optim.seed,
-        episodes=train_idx,
-        final_goal_prob=s.final_goal_prob,
-        task_goal_prob=s.task_goal_prob,
-        hindsight_discount=s.hindsight_discount,
-        windows_per_run=_runs(cfg, obs_mode),
-        partial_goal_prob=s.partial_goal_prob,
-        goal_dims=_goal_entries(dataset) if s.partial_goal_prob > 0 else None,
-    )
+    sampler = _sampler(dataset, s, cfg, model_cfg, train_idx)
     stats = normalization_stats(dataset, episodes=train_idx)
     heldout = (lambda: (dataset.observations[val_idx], dataset.actions[val_idx])) if val_idx.size else None
     meta = {"task": dataset.meta["task"], "obs_mode": obs_mode, "dataset_sha256": dataset.sha256}
@@ -179,6 +167,25 @@ def train_on_dataset(
 
         write_calibration(model, dataset, val_idx, Path(request.out), progress=progress)
     return model
+
+
+def _sampler(dataset, s: TrainSettings, cfg: TrainConfig, model_cfg, train_idx: np.ndarray):
+    """The training windows of `train_idx`: goals drawn as the settings say, runs as the observation mode asks."""
+    from actjepa.envs.dataset import WindowSampler
+
+    return WindowSampler(
+        dataset,
+        model_cfg.context_len,
+        cfg.window_future(model_cfg.chunk_len),
+        seed=cfg.optim.seed,
+        episodes=train_idx,
+        final_goal_prob=s.final_goal_prob,
+        task_goal_prob=s.task_goal_prob,
+        hindsight_discount=s.hindsight_discount,
+        windows_per_run=_runs(cfg, dataset.meta["obs_mode"]),
+        partial_goal_prob=s.partial_goal_prob,
+        goal_dims=_goal_entries(dataset) if s.partial_goal_prob > 0 else None,
+    )
 
 
 def _runs(cfg, obs_mode: str) -> int:
